@@ -1,0 +1,94 @@
+"""icd10kb: the ICD-10-CM classification as a knowledge graph.
+
+The names reachable from ``icd10kb`` itself (those in ``__all__``) are the
+public API; everything else may change between versions. The model classes
+and knowledge helpers are imported on first use, so that ``import icd10kb``
+stays fast.
+
+>>> import icd10kb
+>>> kb = icd10kb.load()
+>>> kb["L94.2"].title
+'Calcinosis cutis'
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Any
+
+from .codes import normalize
+from .errors import (
+    CodeNotFoundError,
+    DataFileError,
+    ICD10KBError,
+    InvalidCodeError,
+    KnowledgePackError,
+    KnowledgeWarning,
+    UnknownReleaseError,
+)
+from .kb import KnowledgeBase
+from .load import load, load_tabular
+from .releases import available as releases
+
+if TYPE_CHECKING:
+    from .knowledge import read_pack
+    from .knowledge_models import Fact, KnowledgePack, KnowledgeProfile, Source
+    from .models import Concept, ConceptDetails, Note, Release
+
+__all__ = [
+    "CodeNotFoundError",
+    "Concept",
+    "ConceptDetails",
+    "DataFileError",
+    "Fact",
+    "ICD10KBError",
+    "InvalidCodeError",
+    "KnowledgeBase",
+    "KnowledgePack",
+    "KnowledgePackError",
+    "KnowledgeProfile",
+    "KnowledgeWarning",
+    "Note",
+    "Release",
+    "Source",
+    "UnknownReleaseError",
+    "__version__",
+    "load",
+    "load_tabular",
+    "normalize",
+    "read_pack",
+    "releases",
+]
+
+_LAZY = {
+    "Concept": "models",
+    "ConceptDetails": "models",
+    "Note": "models",
+    "Release": "models",
+    "Fact": "knowledge_models",
+    "KnowledgePack": "knowledge_models",
+    "KnowledgeProfile": "knowledge_models",
+    "Source": "knowledge_models",
+    "read_pack": "knowledge",
+}
+
+
+def __getattr__(name: str) -> Any:
+    if name == "__version__":
+        from importlib.metadata import PackageNotFoundError, version
+
+        try:
+            return version("icd10kb")
+        except PackageNotFoundError:  # pragma: no cover - a source tree that was never installed
+            return "0+unknown"
+    module = _LAZY.get(name)
+    if module is None:
+        raise AttributeError(f"module 'icd10kb' has no attribute {name!r}")
+    from importlib import import_module
+
+    value = getattr(import_module(f".{module}", __name__), name)
+    globals()[name] = value
+    return value
+
+
+def __dir__() -> list[str]:
+    return sorted(set(globals()) | set(__all__))

@@ -1,0 +1,244 @@
+"""The ``icd10kb`` command.
+
+Built as :func:`get_parser` plus :func:`main`, so it can be run in-process:
+``main(["show", "L94.2"])`` returns the exit status. Data goes to standard
+output; errors go to standard error with status 1 (2 for bad usage).
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from typing import TYPE_CHECKING, Any, Callable, Sequence
+
+from .errors import ICD10KBError
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+    from .knowledge_models import Fact, KnowledgeProfile
+
+__all__ = ["COMMANDS", "get_parser", "main"]
+
+_NOTE_NAMES = {
+    "includes": "Includes",
+    "inclusion_terms": "Inclusion terms",
+    "excludes1": "Excludes1",
+    "excludes2": "Excludes2",
+    "code_first": "Code first",
+    "use_additional_code": "Use additional code",
+    "code_also": "Code also",
+    "notes": "Note",
+    "seventh_character_note": "7th character",
+    "seventh_characters": "7th characters",
+    "table": "Table",
+}
+
+
+def _kb(args: argparse.Namespace) -> KnowledgeBase:
+    from .load import load, load_tabular
+
+    if getattr(args, "tabular", None):
+        return load_tabular(args.tabular, args.code_list)
+    return load(args.release)
+
+
+def _emit_json(value: Any) -> None:
+    from pydantic import BaseModel
+
+    def default(item: Any) -> Any:
+        if isinstance(item, BaseModel):
+            return item.model_dump(mode="json")
+        raise TypeError(f"cannot write {type(item).__name__} as JSON")
+
+    json.dump(value, sys.stdout, default=default, ensure_ascii=False, indent=2)
+    sys.stdout.write("\n")
+
+
+# --- show -----------------------------------------------------------------------
+
+
+def _fact_line(kb: KnowledgeBase, fact: Fact) -> str:
+    text = fact.label
+    links = []
+    if fact.code:
+        links.append(f"{fact.code} {kb.title(fact.code)}")
+    links += [i.curie for i in fact.identifiers if i.scheme != "ICD10CM"]
+    if links:
+        text += f" [{'; '.join(links)}]"
+    qualifiers = fact.qualifiers
+    extra = [
+        f"when {qualifiers.condition}" if qualifiers.condition else "",
+        f"in {qualifiers.severity}" if qualifiers.severity else "",
+        qualifiers.frequency or "",
+        f"to {qualifiers.purpose}" if qualifiers.purpose else "",
+    ]
+    extra = [e for e in extra if e]
+    if extra:
+        text += " (" + "; ".join(extra) + ")"
+    return text
+
+
+def _print_knowledge(kb: KnowledgeBase, profile: KnowledgeProfile) -> None:
+    print("\nKnowledge")
+    if profile.is_empty:
+        print("  none attached to this code")
+        return
+    if profile.about:
+        print("  " + "; ".join(profile.about))
+    sections = (("Causes", profile.causes), ("Symptoms", profile.symptoms), ("Tests", profile.tests),
+                ("Treatments", profile.treatments))
+    gaps = {g.kind: g.reason for g in profile.gaps}
+    for (name, facts), kind in zip(sections, ("cause", "symptom", "test", "treatment")):
+        if not facts:
+            if kind in gaps:
+                print(f"  {name}: not covered by the sources ({gaps[kind]})")
+            continue
+        print(f"  {name}")
+        group = None
+        for fact in facts:
+            if fact.group and fact.group != group:
+                group = fact.group
+                print(f"    {group}:")
+            indent = "      " if fact.group else "    "
+            print(f"{indent}- {_fact_line(kb, fact)}")
+    print("  Sources")
+    for source in profile.sources:
+        where = f" <{source.url}>" if source.url else ""
+        who = f", {source.publisher}" if source.publisher else ""
+        print(f"    {source.title}{who}{where}")
+
+
+def cmd_show(args: argparse.Namespace) -> int:
+    kb = _kb(args)
+    details = kb.details(args.code)
+    if args.json:
+        _emit_json(details)
+        return 0
+    concept = details.concept
+    flags = [concept.kind, "billable" if concept.billable else "not billable", f"ICD-10-CM {kb.release.name}"]
+    print(f"{concept.code}  {concept.title}")
+    print("  " + " · ".join(flags))
+    print("\nPlace in the hierarchy")
+    width = max(len(c.code) for c in (*details.path, concept))
+    for depth, item in enumerate((*details.path, concept)):
+        branch = "  " * depth + ("└ " if depth else "")
+        print(f"  {branch}{item.code.ljust(width)}  {item.title}")
+    if details.children:
+        print(f"\nChildren ({len(details.children)})")
+        for child in details.children[: args.max_children]:
+            print(f"  {child.code.ljust(width)}  {child.title}")
+        if len(details.children) > args.max_children:
+            print(f"  … and {len(details.children) - args.max_children} more")
+    if details.notes:
+        print("\nNotes")
+        for note in details.notes:
+            where = "" if note.at == concept.code else f" (from {note.at})"
+            print(f"  {_NOTE_NAMES.get(note.kind, note.kind)}{where}: {note.text}")
+    _print_knowledge(kb, details.knowledge)
+    return 0
+
+
+# --- path and tree ------------------------------------------------------------------
+
+
+def cmd_path(args: argparse.Namespace) -> int:
+    kb = _kb(args)
+    path = kb.path(args.code)
+    if args.json:
+        _emit_json([kb[c] for c in path])
+        return 0
+    for code in path:
+        print(f"{code}\t{kb.title(code)}")
+    return 0
+
+
+def cmd_tree(args: argparse.Namespace) -> int:
+    kb = _kb(args)
+    root = kb.normalize(args.code)
+
+    def build(code: str, depth: int) -> dict[str, Any]:
+        node: dict[str, Any] = {"code": code, "title": kb.title(code)}
+        children = kb.children(code)
+        if depth < args.depth:
+            node["children"] = [build(c, depth + 1) for c in children]
+        elif children:
+            node["more"] = len(kb.descendants(code))
+        return node
+
+    tree = build(root, 0)
+    if args.json:
+        _emit_json(tree)
+        return 0
+
+    def draw(node: dict[str, Any], prefix: str, last: bool, top: bool) -> None:
+        more = f"  (+{node['more']} below)" if "more" in node else ""
+        joint = "" if top else ("└── " if last else "├── ")
+        print(f"{prefix}{joint}{node['code']}  {node['title']}{more}")
+        children = node.get("children", [])
+        for i, child in enumerate(children):
+            draw(child, prefix + ("" if top else ("    " if last else "│   ")), i == len(children) - 1, False)
+
+    draw(tree, "", True, True)
+    return 0
+
+
+# --- the parser ------------------------------------------------------------------------
+
+#: Every command, with its one-line help; the docs test checks each is documented.
+COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
+    "show": ("show a code: title, place in the hierarchy, notes and clinical knowledge", cmd_show),
+    "path": ("print the path from the chapter down to a code", cmd_path),
+    "tree": ("draw the subtree below a code as text", cmd_tree),
+}
+
+
+def get_parser() -> argparse.ArgumentParser:
+    """The argument parser of the ``icd10kb`` command."""
+    parser = argparse.ArgumentParser(
+        prog="icd10kb",
+        description="Explore ICD-10-CM as a knowledge graph: codes, hierarchy, notes and clinical knowledge.",
+    )
+    parser.add_argument("--version", action="version", version=_version())
+    common = argparse.ArgumentParser(add_help=False)
+    common.add_argument("--release", default=None, help="shipped release to use (default: the newest)")
+    common.add_argument("--tabular", metavar="XML", help="load this official tabular XML instead of a shipped release")
+    common.add_argument("--code-list", metavar="FILE", help="with --tabular: the release's code list")
+    common.add_argument("--json", action="store_true", help="print JSON for programs instead of text")
+    commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
+    for name, (help_text, _) in COMMANDS.items():
+        sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        if name in ("show", "path", "tree"):
+            sub.add_argument("code", help="a code, block (L80-L99) or chapter number")
+        if name == "show":
+            sub.add_argument("--max-children", type=int, default=30, help="children to list at most (default 30)")
+        if name == "tree":
+            sub.add_argument("--depth", type=int, default=2, help="levels to draw below the code (default 2)")
+    return parser
+
+
+def _version() -> str:
+    from importlib.metadata import PackageNotFoundError, version
+
+    try:
+        return f"icd10kb {version('icd10kb')}"
+    except PackageNotFoundError:  # pragma: no cover
+        return "icd10kb (not installed)"
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run the command line; return the exit status."""
+    parser = get_parser()
+    args = parser.parse_args(argv)
+    _, handler = COMMANDS[args.command]
+    try:
+        return handler(args)
+    except ICD10KBError as exc:
+        print(f"icd10kb: error: {exc}", file=sys.stderr)
+        return 1
+    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
+        return 0
+
+
+if __name__ == "__main__":  # pragma: no cover
+    raise SystemExit(main())

@@ -1,0 +1,161 @@
+"""Syntax of ICD-10-CM identifiers: checking and normalising them.
+
+Three kinds of identifier name a concept of the classification:
+
+- a **chapter** by its number, ``"1"`` to ``"22"``;
+- a **block** by its range, ``"A00-A09"``; a block that holds a single
+  category is written as the range from that category to itself
+  (``"B99-B99"``), so that it never collides with the category ``"B99"``;
+- a **code** (category, subcategory or code) in dotted form, ``"L94.2"``,
+  ``"S72.001A"``.
+
+Normalising accepts any case, surrounding white space and codes with or
+without their dot, and returns the canonical form used everywhere else.
+"""
+
+from __future__ import annotations
+
+import re
+
+from .errors import InvalidCodeError
+
+__all__ = [
+    "MAX_INPUT_LENGTH",
+    "block_id",
+    "dotless",
+    "dotted",
+    "is_block_id",
+    "is_chapter_id",
+    "normalize",
+]
+
+#: Inputs longer than this are rejected before any other work.
+MAX_INPUT_LENGTH = 32
+
+_CODE = re.compile(r"[A-Z][0-9A-Z]{2}(?:[0-9A-Z]{1,4})?")
+_CATEGORY = r"[A-Z][0-9A-Z]{2}"
+_BLOCK = re.compile(rf"({_CATEGORY})-({_CATEGORY})")
+_ALLOWED = re.compile(r"[0-9A-Za-z.\- ]*")
+
+
+def dotted(code: str) -> str:
+    """Insert the dot after the third character of a dotless code.
+
+    >>> dotted("L942")
+    'L94.2'
+    >>> dotted("L94")
+    'L94'
+    """
+    return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
+
+
+def dotless(code: str) -> str:
+    """Remove the dot of a code.
+
+    >>> dotless("S72.001A")
+    'S72001A'
+    """
+    return code.replace(".", "")
+
+
+def block_id(first: str, last: str) -> str:
+    """The identifier of the block that runs from category *first* to *last*.
+
+    >>> block_id("L80", "L99")
+    'L80-L99'
+    >>> block_id("B99", "B99")
+    'B99-B99'
+    """
+    return f"{first}-{last}"
+
+
+def is_chapter_id(value: str) -> bool:
+    """Whether *value* (already normalised) names a chapter.
+
+    >>> is_chapter_id("12"), is_chapter_id("L94")
+    (True, False)
+    """
+    return value.isdigit()
+
+
+def is_block_id(value: str) -> bool:
+    """Whether *value* (already normalised) names a block.
+
+    >>> is_block_id("M30-M36"), is_block_id("M30")
+    (True, False)
+    """
+    return "-" in value
+
+
+def normalize(value: object) -> str:
+    """Return the canonical form of an identifier, checking its syntax only.
+
+    Whether the identifier exists in a release is not checked here; use
+    ``kb.normalize`` or ``code in kb`` for that.
+
+    Parameters
+    ----------
+    value:
+        A code, block range or chapter number, in any case, with or without
+        the dot, with surrounding white space.
+
+    Returns
+    -------
+    str
+        The canonical identifier.
+
+    Raises
+    ------
+    InvalidCodeError
+        If *value* is not a string or is not shaped like an identifier.
+
+    Examples
+    --------
+    >>> normalize(" l942 ")
+    'L94.2'
+    >>> normalize("s72.001a")
+    'S72.001A'
+    >>> normalize("m30-m36")
+    'M30-M36'
+    >>> normalize("07")
+    '7'
+    >>> normalize("L9#4")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidCodeError: 'L9#4' is not a valid ICD-10-CM code: only letters, digits, '.' and '-' may appear
+    """
+    if not isinstance(value, str):
+        raise InvalidCodeError(value, f"expected a string, got {type(value).__name__}")
+    if len(value) > MAX_INPUT_LENGTH:
+        raise InvalidCodeError(value, f"longer than {MAX_INPUT_LENGTH} characters")
+    text = value.strip()
+    if not text:
+        raise InvalidCodeError(value, "empty")
+    if not _ALLOWED.fullmatch(text):
+        raise InvalidCodeError(value, "only letters, digits, '.' and '-' may appear")
+    text = text.upper()
+    if text.isdigit():
+        number = int(text)
+        if 1 <= number <= 99:
+            return str(number)
+        raise InvalidCodeError(value, "chapter numbers run from 1")
+    if "-" in text:
+        match = _BLOCK.fullmatch(text.replace(" ", ""))
+        if match is None:
+            raise InvalidCodeError(value, "a block is written as a range of two categories, like 'M30-M36'")
+        first, last = match.groups()
+        if first > last:
+            raise InvalidCodeError(value, "the range runs backwards")
+        return block_id(first, last)
+    if " " in text:
+        raise InvalidCodeError(value, "white space inside a code")
+    if "." in text:
+        head, _, tail = text.partition(".")
+        if len(head) != 3 or "." in tail:
+            raise InvalidCodeError(value, "the dot belongs after the third character")
+        text = head + tail
+    if not _CODE.fullmatch(text):
+        raise InvalidCodeError(
+            value, "a code is a letter, two letters or digits, then up to four more (like 'L94.2')"
+        )
+    return dotted(text)

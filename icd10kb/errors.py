@@ -1,0 +1,146 @@
+"""The one error tree of icd10kb.
+
+Every exception that a public function raises on purpose derives from
+:class:`ICD10KBError`, so ``except icd10kb.ICD10KBError`` catches them all.
+
+- :class:`InvalidCodeError` (also a :class:`ValueError`): the input is not a
+  code at all (wrong type, empty, garbage, far too long).
+- :class:`CodeNotFoundError` (also a :class:`KeyError`): the input is a well
+  formed code that the loaded release does not contain; it carries the
+  nearest valid codes as suggestions.
+- :class:`DataFileError` (also a :class:`ValueError`): a data file (official
+  XML, code list, compiled release, knowledge pack) is malformed, damaged or
+  hostile; it names the file and, where known, the line and column.
+- :class:`KnowledgePackError`: a knowledge pack failed validation; it lists
+  every problem with its place in the file.
+"""
+
+from __future__ import annotations
+
+__all__ = [
+    "CodeNotFoundError",
+    "DataFileError",
+    "ICD10KBError",
+    "InvalidCodeError",
+    "KnowledgePackError",
+    "KnowledgeWarning",
+    "UnknownReleaseError",
+]
+
+_MAX_SHOWN = 60
+
+
+def shorten(value: object, limit: int = _MAX_SHOWN) -> str:
+    """Return ``repr(value)``, cut to *limit* characters for long inputs.
+
+    >>> shorten("L94.2")
+    "'L94.2'"
+    >>> shorten("x" * 1000)[:12]
+    "'xxxxxxxxxxx"
+    """
+    text = repr(value)
+    if len(text) <= limit:
+        return text
+    return f"{text[: limit - 1]}… ({len(text)} characters)"
+
+
+class ICD10KBError(Exception):
+    """Base class of every error raised by icd10kb."""
+
+
+class InvalidCodeError(ICD10KBError, ValueError):
+    """The input is not a syntactically valid ICD-10-CM identifier.
+
+    Attributes
+    ----------
+    value:
+        The input as given.
+    """
+
+    def __init__(self, value: object, reason: str) -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{shorten(value)} is not a valid ICD-10-CM code: {reason}")
+
+
+class CodeNotFoundError(ICD10KBError, KeyError):
+    """A well-formed code that the loaded release does not contain.
+
+    Attributes
+    ----------
+    code:
+        The normalised code that was looked up.
+    suggestions:
+        The nearest valid codes, best first (may be empty).
+    """
+
+    def __init__(self, code: str, suggestions: tuple[str, ...] = (), release: str = "") -> None:
+        self.code = code
+        self.suggestions = suggestions
+        self.release = release
+        super().__init__(code)
+
+    def __str__(self) -> str:
+        where = f" in ICD-10-CM {self.release}" if self.release else ""
+        text = f"{self.code!r} is not a code{where}"
+        if self.suggestions:
+            text += "; did you mean " + ", ".join(self.suggestions) + "?"
+        return text
+
+
+class UnknownReleaseError(ICD10KBError, KeyError):
+    """A release name that is not shipped with the package."""
+
+    def __init__(self, name: object, available: tuple[str, ...]) -> None:
+        self.name = name
+        self.available = available
+        super().__init__(name)
+
+    def __str__(self) -> str:
+        return f"no embedded release {shorten(self.name)}; available: {', '.join(self.available)}"
+
+
+class DataFileError(ICD10KBError, ValueError):
+    """A data file is malformed, damaged or hostile.
+
+    Attributes
+    ----------
+    path:
+        The file's name (or ``"<stream>"`` for an anonymous file object).
+    line, column:
+        Where the problem is, 1-based, when known.
+    """
+
+    def __init__(self, path: str, message: str, line: int | None = None, column: int | None = None) -> None:
+        self.path = path
+        self.message = message
+        self.line = line
+        self.column = column
+        where = path
+        if line is not None:
+            where += f", line {line}"
+            if column is not None:
+                where += f", column {column}"
+        super().__init__(f"{where}: {message}")
+
+
+class KnowledgePackError(DataFileError):
+    """A knowledge pack is invalid; it was rejected whole.
+
+    Attributes
+    ----------
+    problems:
+        One ``(location, message)`` pair per problem, the location being a
+        JSON path such as ``diseases[0].symptoms[2].identifiers.HPO``.
+    """
+
+    def __init__(self, path: str, problems: list[tuple[str, str]], line: int | None = None, column: int | None = None) -> None:
+        self.problems = tuple(problems)
+        listed = "; ".join(f"{loc or '<top>'}: {msg}" for loc, msg in problems[:20])
+        if len(problems) > 20:
+            listed += f"; … and {len(problems) - 20} more"
+        super().__init__(path, f"invalid knowledge pack ({len(problems)} problem(s)): {listed}", line, column)
+
+
+class KnowledgeWarning(UserWarning):
+    """A knowledge pack names something the loaded release lacks, and the user chose warnings."""

@@ -1,0 +1,126 @@
+"""Opening data files: paths, path-likes or binary file objects, plain or gzip.
+
+Every reader in icd10kb goes through :func:`read_bytes`, so all of them
+accept the same inputs, read ``.gz`` transparently, refuse absurdly large
+(or decompression-bomb) inputs and name the file in their errors.
+"""
+
+from __future__ import annotations
+
+import gzip
+import hashlib
+import io
+import os
+import zlib
+from typing import BinaryIO, Union
+
+from .errors import DataFileError
+
+__all__ = ["MAX_FILE_BYTES", "Source", "describe", "read_bytes", "sha256"]
+
+#: The largest (decompressed) data file icd10kb reads: far above any official file.
+MAX_FILE_BYTES = 256 * 1024 * 1024
+
+Source = Union[str, "os.PathLike[str]", BinaryIO]
+_GZIP_MAGIC = b"\x1f\x8b"
+
+
+def describe(source: object) -> str:
+    """A name for *source* to put in messages.
+
+    >>> describe("data/x.xml")
+    'data/x.xml'
+    >>> import io; describe(io.BytesIO(b""))
+    '<stream>'
+    """
+    if isinstance(source, (str, os.PathLike)):
+        return os.fspath(source)  # type: ignore[arg-type]
+    name = getattr(source, "name", None)
+    return name if isinstance(name, str) else "<stream>"
+
+
+def sha256(data: bytes) -> str:
+    """Hex SHA-256 of *data*.
+
+    >>> sha256(b"")[:12]
+    'e3b0c44298fc'
+    """
+    return hashlib.sha256(data).hexdigest()
+
+
+def _read_raw(source: object, name: str) -> bytes:
+    if isinstance(source, (str, os.PathLike)):
+        try:
+            with open(source, "rb") as handle:
+                return _read_limited(handle, name)
+        except OSError as exc:
+            raise DataFileError(name, f"cannot be read: {exc.strerror or exc}") from None
+    read = getattr(source, "read", None)
+    if read is None:
+        raise DataFileError(name, f"expected a path or a binary file object, got {type(source).__name__}")
+    return _read_limited(source, name)  # type: ignore[arg-type]
+
+
+def _read_limited(handle: BinaryIO, name: str) -> bytes:
+    try:
+        data = handle.read(MAX_FILE_BYTES + 1)
+    except OSError as exc:
+        raise DataFileError(name, f"cannot be read: {exc}") from None
+    if isinstance(data, str):
+        raise DataFileError(name, "opened in text mode; open it in binary mode ('rb')")
+    if not isinstance(data, (bytes, bytearray)):
+        raise DataFileError(name, f"read() returned {type(data).__name__}, not bytes")
+    if len(data) > MAX_FILE_BYTES:
+        raise DataFileError(name, f"larger than {MAX_FILE_BYTES} bytes")
+    return bytes(data)
+
+
+def _gunzip(data: bytes, name: str) -> bytes:
+    out = io.BytesIO()
+    try:
+        with gzip.GzipFile(fileobj=io.BytesIO(data)) as stream:
+            while True:
+                chunk = stream.read(1 << 20)
+                if not chunk:
+                    break
+                out.write(chunk)
+                if out.tell() > MAX_FILE_BYTES:
+                    raise DataFileError(name, f"decompresses to more than {MAX_FILE_BYTES} bytes")
+    except (OSError, EOFError, zlib.error) as exc:
+        raise DataFileError(name, f"damaged gzip data: {exc}") from None
+    return out.getvalue()
+
+
+def read_bytes(source: Source) -> tuple[bytes, str, str]:
+    """Read a whole data file.
+
+    Parameters
+    ----------
+    source:
+        A path, a ``PathLike`` or a file object opened in binary mode. Gzip
+        data is recognised by its magic bytes and decompressed.
+
+    Returns
+    -------
+    tuple
+        ``(content, name, checksum)``: the (decompressed) bytes, a name for
+        messages, and the SHA-256 of the bytes as stored (before
+        decompression).
+
+    Raises
+    ------
+    DataFileError
+        If the file cannot be read, is damaged gzip, or is too large.
+
+    Examples
+    --------
+    >>> import gzip, io
+    >>> read_bytes(io.BytesIO(gzip.compress(b"A00")))[0]
+    b'A00'
+    """
+    name = describe(source)
+    raw = _read_raw(source, name)
+    checksum = sha256(raw)
+    if raw[:2] == _GZIP_MAGIC:
+        return _gunzip(raw, name), name, checksum
+    return raw, name, checksum

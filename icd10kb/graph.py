@@ -1,0 +1,207 @@
+"""networkx views of a knowledge base.
+
+The graph is a ``networkx.MultiDiGraph`` whose edge key is the relation.
+**Edges point from the general to the specific**, and from a cause to what
+it causes:
+
+=================  ============================  ===============================
+key                from                          to
+=================  ============================  ===============================
+``parent_of``      a concept                     each of its children
+``causes``         a cause (a concept, or a      the disease's concept
+                   ``cause:…`` node)
+``has_symptom``    a disease's concept           a symptom (``HP:…`` or
+                                                 ``symptom:…``)
+``diagnosed_by``   a disease's concept           a test (``LOINC:…`` or ``test:…``)
+``treated_by``     a disease's concept           a treatment (``treatment:…``)
+=================  ============================  ===============================
+
+Concept nodes are keyed by their identifier (``"L94.2"``, ``"L80-L99"``,
+``"12"``) and carry ``kind``, ``title``, ``billable`` and ``depth``.
+Knowledge nodes carry ``kind`` (``cause``, ``symptom``, ``test`` or
+``treatment``), ``label`` and ``identifiers``; knowledge edges carry
+``sources``, ``qualifiers`` and ``group``. Notes become edges too, keyed by
+the note's kind (see :mod:`icd10kb.references`).
+"""
+
+from __future__ import annotations
+
+import re
+from typing import TYPE_CHECKING, Any
+
+import networkx as nx
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+    from .knowledge_models import Fact
+
+__all__ = [
+    "CONCEPT_KINDS",
+    "FACT_RELATIONS",
+    "HIERARCHY",
+    "build_graph",
+    "fact_node",
+    "hierarchy_view",
+    "neighbourhood",
+]
+
+HIERARCHY = "parent_of"
+CONCEPT_KINDS = frozenset({"chapter", "block", "category", "subcategory", "code"})
+#: Relation of each kind of fact; causes point at the disease, the rest away from it.
+FACT_RELATIONS = {"cause": "causes", "symptom": "has_symptom", "test": "diagnosed_by", "treatment": "treated_by"}
+_PREFIX = {"HPO": "", "LOINC": "LOINC:"}
+_SLUG = re.compile(r"[^a-z0-9]+")
+
+
+def fact_node(fact: Fact) -> str:
+    """The node a fact stands for: its ICD-10-CM concept, its HPO or LOINC term, or a labelled node.
+
+    >>> [fact_node(f) for f in kb.knowledge("L94.2").symptoms][:2]
+    ['HP:0001482', 'HP:0012531']
+    >>> fact_node(kb.knowledge("L94.2").causes[0])
+    'cause:idiopathic-no-cause-found'
+    """
+    if fact.kind == "cause" and fact.code:
+        return fact.code
+    for scheme, prefix in _PREFIX.items():
+        value = fact.identifier(scheme)
+        if value:
+            return f"{prefix}{value}"
+    return f"{fact.kind}:{_SLUG.sub('-', fact.label.casefold()).strip('-')}"
+
+
+def _fact_attributes(fact: Fact) -> dict[str, Any]:
+    return {
+        "kind": fact.kind,
+        "label": fact.label,
+        "identifiers": tuple(i.curie for i in fact.identifiers),
+    }
+
+
+def _edge_attributes(fact: Fact) -> dict[str, Any]:
+    return {
+        "sources": tuple(s.url or s.title for s in fact.sources),
+        "qualifiers": {k: v for k, v in fact.qualifiers.model_dump().items() if v},
+        "group": fact.group,
+        "label": fact.label,
+    }
+
+
+def _add_fact(graph: nx.MultiDiGraph, code: str, fact: Fact) -> None:
+    node = fact_node(fact)
+    if node not in graph:
+        graph.add_node(node, **_fact_attributes(fact))
+    relation = FACT_RELATIONS[fact.kind]
+    if fact.kind == "cause":
+        graph.add_edge(node, code, key=relation, **_edge_attributes(fact))
+    else:
+        graph.add_edge(code, node, key=relation, **_edge_attributes(fact))
+
+
+def _concept_attributes(kb: KnowledgeBase, code: str) -> dict[str, Any]:
+    return {
+        "kind": kb.kind(code),
+        "title": kb.title(code),
+        "billable": kb.is_billable(code),
+        "depth": kb.depth(code),
+    }
+
+
+def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
+    """The whole knowledge graph of *kb*, frozen (read-only)."""
+    from .references import note_edges
+
+    graph = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
+    store = kb._store
+    for ref in store:
+        code = store.id_of(ref)
+        graph.add_node(
+            code,
+            kind=store.kind(ref),
+            title=store.title(ref),
+            billable=store.is_billable(ref),
+            depth=store.depth(ref),
+        )
+        parent = store.parent(ref)
+        if parent is not None:
+            graph.add_edge(store.id_of(parent), code, key=HIERARCHY)
+    index = kb.knowledge_index
+    for code in index.codes:
+        for fact in index.profile(code).facts:
+            _add_fact(graph, code, fact)
+    for edge in note_edges(kb):
+        graph.add_edge(edge.source, edge.target, key=edge.kind, text=edge.text, reference=edge.reference)
+    return nx.freeze(graph)
+
+
+def hierarchy_view(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+    """A read-only view of *graph* with only concepts and ``parent_of`` edges."""
+    nodes = graph.nodes
+    return nx.subgraph_view(
+        graph,
+        filter_node=lambda n: nodes[n].get("kind") in CONCEPT_KINDS,
+        filter_edge=lambda u, v, k: k == HIERARCHY,
+    )
+
+
+def neighbourhood(
+    kb: KnowledgeBase,
+    code: str,
+    *,
+    ancestors: bool = True,
+    children: bool = True,
+    siblings: bool = False,
+    knowledge: bool = True,
+) -> nx.MultiDiGraph:
+    """A new graph of *code*'s neighbourhood, with the same nodes, keys and attributes.
+
+    Parameters
+    ----------
+    kb:
+        The knowledge base.
+    code:
+        The canonical code at the centre.
+    ancestors:
+        Include the path from the chapter down to *code*.
+    children:
+        Include *code*'s children.
+    siblings:
+        Include its siblings (under the same parent).
+    knowledge:
+        Include its causes, symptoms, tests and treatments, and the
+        concepts of causes that have a code.
+
+    Examples
+    --------
+    >>> g = neighbourhood(kb, "L94.2", siblings=True)
+    >>> g.has_edge("L94", "L94.2", key="parent_of"), g.has_edge("M34", "L94.2", key="causes")
+    (True, True)
+    >>> g.nodes["HP:0001482"]["label"]
+    'hard, firm or bumpy skin nodules'
+    """
+    graph = nx.MultiDiGraph(name=f"neighbourhood of {code}")
+    graph.add_node(code, **_concept_attributes(kb, code))
+    if ancestors:
+        path = kb.path(code)
+        for upper, lower in zip(path, path[1:]):
+            for node in (upper, lower):
+                if node not in graph:
+                    graph.add_node(node, **_concept_attributes(kb, node))
+            graph.add_edge(upper, lower, key=HIERARCHY)
+    parent = kb.parent(code)
+    if siblings and parent is not None:
+        graph.add_node(parent, **_concept_attributes(kb, parent))
+        for sibling in kb.siblings(code):
+            graph.add_node(sibling, **_concept_attributes(kb, sibling))
+            graph.add_edge(parent, sibling, key=HIERARCHY)
+        graph.add_edge(parent, code, key=HIERARCHY)
+    if children:
+        for child in kb.children(code):
+            graph.add_node(child, **_concept_attributes(kb, child))
+            graph.add_edge(code, child, key=HIERARCHY)
+    if knowledge:
+        for fact in kb.knowledge(code).facts:
+            if fact.kind == "cause" and fact.code and fact.code not in graph:
+                graph.add_node(fact.code, **_concept_attributes(kb, fact.code))
+            _add_fact(graph, code, fact)
+    return graph

@@ -1,0 +1,727 @@
+"""The knowledge base: lookup and traversal of one release, with its knowledge.
+
+:class:`KnowledgeBase` is what :func:`icd10kb.load` returns. It is
+immutable: every method answers from the store built at load time, and
+the pieces built later on demand (notes, knowledge, graph, search index)
+are built once, under a lock, and never changed afterwards, so one
+knowledge base can be shared by many threads.
+
+Conventions
+-----------
+- Every method takes codes in any accepted spelling (``"l942"``,
+  ``" L94.2 "``) and returns canonical identifiers (``"L94.2"``).
+- Traversal methods return tuples of identifiers; ``kb[code]`` returns the
+  :class:`~icd10kb.models.Concept`.
+- Edges point from the general to the specific: a parent comes before its
+  children, and ``ancestors`` are listed nearest first.
+"""
+
+from __future__ import annotations
+
+import threading
+from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar, overload
+
+from .codes import dotless, normalize
+from .errors import CodeNotFoundError, ICD10KBError, InvalidCodeError
+from .store import Ref, Store
+
+if TYPE_CHECKING:
+    import networkx as nx
+
+    from .models import Concept, ConceptDetails, Note, Release
+
+    from .knowledge import KnowledgeIndex
+    from .knowledge_models import KnowledgeProfile
+    from .references import Reference
+    from .search import SearchHit, SearchIndex
+
+__all__ = ["KnowledgeBase"]
+
+T = TypeVar("T")
+_MISSING: Any = object()
+
+
+class KnowledgeBase:
+    """One release of ICD-10-CM with its notes and clinical knowledge.
+
+    Do not build it directly; use :func:`icd10kb.load` or
+    :func:`icd10kb.load_tabular`.
+
+    Examples
+    --------
+    >>> kb["L94.2"].title
+    'Calcinosis cutis'
+    >>> "l942" in kb, "L94.7" in kb
+    (True, False)
+    >>> kb.parent("L94.2"), kb.path("L94.2")
+    ('L94', ('12', 'L80-L99', 'L94', 'L94.2'))
+    """
+
+    def __init__(
+        self,
+        store: Store,
+        notes_loader: Callable[[], dict[str, dict[str, list[str]]]],
+        knowledge_loader: Callable[[KnowledgeBase], KnowledgeIndex],
+    ) -> None:
+        self._store = store
+        self._notes_loader = notes_loader
+        self._knowledge_loader = knowledge_loader
+        self._lock = threading.RLock()
+        self._notes: dict[str, dict[str, list[str]]] | None = None
+        self._knowledge: KnowledgeIndex | None = None
+        self._graph: nx.MultiDiGraph | None = None
+        self._search: SearchIndex | None = None
+        self._references: tuple[Reference, ...] | None = None
+        self._release: Release | None = None
+        self._concepts: dict[Ref, Concept] = {}
+
+    # --- identifiers -----------------------------------------------------------
+
+    def _ref(self, code: object) -> Ref:
+        """Resolve any accepted spelling to a reference, or raise the documented errors."""
+        if isinstance(code, str):
+            position = self._store.index.get(code)
+            if position is not None:
+                return position, ""
+        canonical = normalize(code)
+        ref = self._store.resolve(canonical)
+        if ref is None:
+            raise CodeNotFoundError(canonical, self.suggest(canonical), self._store.header["release"]["name"])
+        return ref
+
+    def _id(self, ref: Ref) -> str:
+        return self._store.id_of(ref)
+
+    def normalize(self, code: object) -> str:
+        """Return the canonical identifier of a code of this release.
+
+        Parameters
+        ----------
+        code:
+            A code, block or chapter in any accepted spelling.
+
+        Returns
+        -------
+        str
+            The canonical identifier.
+
+        Raises
+        ------
+        InvalidCodeError
+            If *code* is not shaped like an identifier.
+        CodeNotFoundError
+            If it is well formed but not in this release.
+
+        Examples
+        --------
+        >>> kb.normalize("s72001a")
+        'S72.001A'
+        >>> kb.normalize("S06.1X7D")
+        Traceback (most recent call last):
+          ...
+        icd10kb.errors.CodeNotFoundError: 'S06.1X7D' is not a code in ICD-10-CM 2026-04-01; did you mean S06.1X7A, ...?
+        """
+        return self._id(self._ref(code))
+
+    def suggest(self, code: object, limit: int = 5) -> tuple[str, ...]:
+        """The valid codes nearest to a mistyped or unknown one, best first.
+
+        Examples
+        --------
+        >>> kb.suggest("L94.7")[:2]
+        ('L94.6', 'L94.8')
+        """
+        from .suggest import suggest
+
+        return suggest(self, code, limit)
+
+    def __contains__(self, code: object) -> bool:
+        if isinstance(code, str):
+            if code in self._store.index:
+                return True
+            try:
+                return self._store.resolve(normalize(code)) is not None
+            except InvalidCodeError:
+                return False
+        return False
+
+    def is_valid(self, code: object, *, billable: bool = False) -> bool:
+        """Whether *code* is a code of this release (and billable, if asked).
+
+        Never raises: anything that is not a valid code gives False.
+
+        >>> kb.is_valid("L94.2", billable=True), kb.is_valid("L94", billable=True), kb.is_valid(42)
+        (True, False, False)
+        """
+        try:
+            ref = self._ref(code)
+        except ICD10KBError:
+            return False
+        return not billable or self._store.is_billable(ref)
+
+    def __len__(self) -> int:
+        return len(self._store)
+
+    def __iter__(self) -> Iterator[str]:
+        id_of = self._store.id_of
+        return (id_of(ref) for ref in self._store)
+
+    def __repr__(self) -> str:
+        return f"<KnowledgeBase ICD-10-CM {self._store.header['release']['name']}: {len(self):,} concepts>"
+
+    # --- concepts ----------------------------------------------------------------
+
+    def __getitem__(self, code: object) -> Concept:
+        return self._concept(self._ref(code))
+
+    @overload
+    def get(self, code: object) -> Concept | None: ...
+
+    @overload
+    def get(self, code: object, default: T) -> Concept | T: ...
+
+    def get(self, code: object, default: Any = None) -> Any:
+        """The concept for *code*, or *default* when it is not a code of this release.
+
+        Like ``dict.get`` it never raises: malformed input gives *default* too.
+
+        >>> kb.get("L94.2").title
+        'Calcinosis cutis'
+        >>> kb.get("L94.7") is None
+        True
+        """
+        try:
+            return self._concept(self._ref(code))
+        except ICD10KBError:
+            return default
+
+    def _concept(self, ref: Ref) -> Concept:
+        concept = self._concepts.get(ref)
+        if concept is not None:
+            return concept
+        # pydantic is imported on the first model handed out, not at import time.
+        from .models import Concept, SeventhCharacter
+
+        store = self._store
+        position, char = ref
+        ancestors = store.ancestors(ref)
+        parent = store.parent(ref)
+        chapter = ancestors[-1] if ancestors else position
+        block = next((a for a in ancestors if store.kinds[a] == "B"), None)
+        category = None
+        if store.kinds[position] in "csd" and len(dotless(store.ids[position])) >= 3:
+            category = store.id_of((position, ""))[:3]
+        seventh = None
+        if char:
+            seventh = SeventhCharacter.model_construct(
+                character=char, meaning=store.meaning(ref), defined_at=store.rule_owner(ref)
+            )
+        concept = Concept.model_construct(
+            code=store.id_of(ref),
+            kind=store.kind(ref),
+            title=store.title(ref),
+            billable=store.is_billable(ref),
+            depth=store.depth(ref),
+            parent=store.id_of(parent) if parent else None,
+            chapter=store.ids[chapter],
+            block=store.ids[block] if block is not None else None,
+            category=category,
+            seventh_character=seventh,
+        )
+        if len(self._concepts) < 200_000:
+            self._concepts[ref] = concept
+        return concept
+
+    def title(self, code: object) -> str:
+        """The official title of *code*.
+
+        >>> kb.title("S72.001A")
+        'Fracture of unspecified part of neck of right femur, initial encounter for closed fracture'
+        """
+        return self._store.title(self._ref(code))
+
+    def kind(self, code: object) -> str:
+        """``"chapter"``, ``"block"``, ``"category"``, ``"subcategory"`` or ``"code"``."""
+        return self._store.kind(self._ref(code))
+
+    def is_billable(self, code: object) -> bool:
+        """Whether *code* is valid on a claim: a leaf of the hierarchy.
+
+        >>> kb.is_billable("S72.001A"), kb.is_billable("S72.001")
+        (True, False)
+        """
+        return self._store.is_billable(self._ref(code))
+
+    # --- traversal ---------------------------------------------------------------
+
+    def parent(self, code: object) -> str | None:
+        """The parent of *code*; None for a chapter.
+
+        >>> kb.parent("C00"), kb.parent("C00-C14"), kb.parent("2")
+        ('C00-C14', 'C00-C75', None)
+        """
+        store = self._store
+        if isinstance(code, str):
+            position = store.index.get(code)
+            if position is not None:
+                up = store.parents[position]
+                return store.ids[up] if up >= 0 else None
+        ref = store.parent(self._ref(code))
+        return store.id_of(ref) if ref is not None else None
+
+    def children(self, code: object) -> tuple[str, ...]:
+        """The children of *code*, in the classification's order.
+
+        >>> kb.children("L94")[:3]
+        ('L94.0', 'L94.1', 'L94.2')
+        >>> kb.children("T36.0X1")
+        ('T36.0X1A', 'T36.0X1D', 'T36.0X1S')
+        """
+        store = self._store
+        return tuple(store.id_of(ref) for ref in store.children(self._ref(code)))
+
+    def ancestors(self, code: object) -> tuple[str, ...]:
+        """The ancestors of *code*, nearest first, ending at its chapter.
+
+        >>> kb.ancestors("C00")
+        ('C00-C14', 'C00-C75', 'C00-C96', '2')
+        """
+        ids = self._store.ids
+        return tuple(ids[p] for p in self._store.ancestors(self._ref(code)))
+
+    def path(self, code: object) -> tuple[str, ...]:
+        """The chapter, the blocks and codes down to *code*, then *code* itself.
+
+        >>> kb.path("S72.001A")[-3:]
+        ('S72.00', 'S72.001', 'S72.001A')
+        """
+        ref = self._ref(code)
+        ids = self._store.ids
+        return tuple(ids[p] for p in reversed(self._store.ancestors(ref))) + (self._id(ref),)
+
+    def descendants(self, code: object) -> tuple[str, ...]:
+        """Everything below *code*, in pre-order (7th-character codes included).
+
+        >>> kb.descendants("L94.2")
+        ()
+        >>> len(kb.descendants("L94"))
+        9
+        """
+        store = self._store
+        return tuple(store.id_of(ref) for ref in store.descendants(self._ref(code)))
+
+    def siblings(self, code: object) -> tuple[str, ...]:
+        """The other children of *code*'s parent (other chapters, for a chapter).
+
+        >>> kb.siblings("L94.2")[:2]
+        ('L94.0', 'L94.1')
+        """
+        ref = self._ref(code)
+        parent = self._store.parent(ref)
+        if parent is None:
+            refs = [(p, "") for p in range(self._store.size) if self._store.parents[p] < 0]
+        else:
+            refs = self._store.children(parent)
+        return tuple(self._id(r) for r in refs if r != ref)
+
+    def depth(self, code: object) -> int:
+        """The number of ancestors of *code*: 0 for a chapter.
+
+        >>> kb.depth("12"), kb.depth("L94.2")
+        (0, 3)
+        """
+        return self._store.depth(self._ref(code))
+
+    def is_ancestor(self, ancestor: object, code: object) -> bool:
+        """Whether *ancestor* is a proper ancestor of *code*.
+
+        >>> kb.is_ancestor("L80-L99", "L94.2"), kb.is_ancestor("L94.2", "L94")
+        (True, False)
+        """
+        store = self._store
+        if isinstance(ancestor, str) and isinstance(code, str):
+            up = store.index.get(ancestor)
+            low = store.index.get(code)
+            if up is not None and low is not None:
+                return up < low < store.ends[up]
+        return store.is_ancestor(self._ref(ancestor), self._ref(code))
+
+    def is_descendant(self, code: object, ancestor: object) -> bool:
+        """Whether *code* lies below *ancestor* (``is_ancestor`` turned round)."""
+        return self.is_ancestor(ancestor, code)
+
+    def common_ancestor(self, *codes: object) -> str | None:
+        """The nearest concept that is *codes* themselves or lies above all of them.
+
+        None when they lie in different chapters.
+
+        >>> kb.common_ancestor("L94.2", "L94.3")
+        'L94'
+        >>> kb.common_ancestor("L94.2", "L94")
+        'L94'
+        >>> kb.common_ancestor("L94.2", "A00") is None
+        True
+        """
+        if not codes:
+            raise InvalidCodeError(codes, "common_ancestor needs at least one code")
+        refs = [self._ref(c) for c in codes]
+        lines = [self._lineage(r) for r in refs]
+        shared = set(lines[0]).intersection(*lines[1:])
+        for item in lines[0]:
+            if item in shared:
+                return self._id(item)
+        return None
+
+    def _lineage(self, ref: Ref) -> list[Ref]:
+        return [ref] + [(p, "") for p in self._store.ancestors(ref)]
+
+    def distance(self, a: object, b: object) -> int | None:
+        """The number of parent-child steps between two concepts; None across chapters.
+
+        >>> kb.distance("L94.2", "L94.3"), kb.distance("L94.2", "L94.2")
+        (2, 0)
+        """
+        ra, rb = self._ref(a), self._ref(b)
+        la, lb = self._lineage(ra), self._lineage(rb)
+        where = {r: i for i, r in enumerate(lb)}
+        for i, item in enumerate(la):
+            if item in where:
+                return i + where[item]
+        return None
+
+    def billable_codes(self, code: object) -> tuple[str, ...]:
+        """The billable codes at or below *code*.
+
+        >>> kb.billable_codes("L94")[:2]
+        ('L94.0', 'L94.1')
+        >>> kb.billable_codes("L94.2")
+        ('L94.2',)
+        """
+        ref = self._ref(code)
+        store = self._store
+        refs = [ref] if store.is_billable(ref) else []
+        refs += [r for r in store.descendants(ref) if store.is_billable(r)]
+        return tuple(store.id_of(r) for r in refs)
+
+    def chapter(self, code: object) -> str:
+        """The chapter of *code*.
+
+        >>> kb.chapter("L94.2")
+        '12'
+        """
+        ref = self._ref(code)
+        ancestors = self._store.ancestors(ref)
+        return self._store.ids[ancestors[-1]] if ancestors else self._id(ref)
+
+    def block(self, code: object) -> str | None:
+        """The innermost block that holds *code*, or None above blocks.
+
+        >>> kb.block("C00"), kb.block("C00-C14")
+        ('C00-C14', 'C00-C75')
+        """
+        return self._concept(self._ref(code)).block
+
+    def category(self, code: object) -> str | None:
+        """The three-character category of *code*, or None above categories.
+
+        >>> kb.category("S72.001A")
+        'S72'
+        """
+        return self._concept(self._ref(code)).category
+
+    def expand_range(self, spec: object, *, descendants: bool = False) -> tuple[str, ...]:
+        """The codes of a range such as ``"M30-M36"`` or ``"S72.0-S72.2"``.
+
+        Parameters
+        ----------
+        spec:
+            Two codes of the same length joined by ``-``; the order is the
+            classification's own, so ``"C43-C44"`` holds ``C4A``.
+        descendants:
+            Also return everything below the codes of the range.
+
+        Returns
+        -------
+        tuple[str, ...]
+            The codes of that length from the first to the last, in order.
+
+        Raises
+        ------
+        InvalidCodeError
+            If *spec* is not two codes joined by ``-``, of one length.
+        CodeNotFoundError
+            If either end is not a code of this release.
+
+        Examples
+        --------
+        >>> kb.expand_range("M30-M36")
+        ('M30', 'M31', 'M32', 'M33', 'M34', 'M35', 'M36')
+        >>> kb.expand_range("C43-C44")
+        ('C43', 'C4A', 'C44')
+        """
+        if not isinstance(spec, str) or spec.count("-") != 1:
+            raise InvalidCodeError(spec, "a range is two codes joined by '-', like 'M30-M36'")
+        first_text, last_text = spec.split("-")
+        first, last = self._ref(first_text), self._ref(last_text)
+        if first[1] or last[1]:
+            raise InvalidCodeError(spec, "7th-character codes cannot bound a range")
+        store = self._store
+        size = len(dotless(store.ids[first[0]]))
+        if len(dotless(store.ids[last[0]])) != size or store.kinds[first[0]] in "CB" or store.kinds[last[0]] in "CB":
+            raise InvalidCodeError(spec, "both ends of a range must be codes of the same length")
+        if last[0] < first[0]:
+            raise InvalidCodeError(spec, "the range runs backwards")
+        out: list[str] = []
+        for position in range(first[0], store.ends[last[0]]):
+            if store.kinds[position] in "CB":
+                continue
+            flat = dotless(store.ids[position])
+            if len(flat) == size:
+                out.append(store.ids[position])
+            elif descendants and len(flat) > size:
+                out.append(store.ids[position])
+            if descendants and position in store.seventh:
+                out.extend(store.id_of(r) for r in store.children((position, "")))
+        return tuple(out)
+
+    # --- notes -------------------------------------------------------------------
+
+    def _notes_table(self) -> dict[str, dict[str, list[str]]]:
+        if self._notes is None:
+            with self._lock:
+                if self._notes is None:
+                    self._notes = self._notes_loader()
+        return self._notes
+
+    def notes(self, code: object, *, inherited: bool = False) -> tuple[Note, ...]:
+        """The instructional notes of *code*.
+
+        Parameters
+        ----------
+        code:
+            The concept.
+        inherited:
+            Also return the notes of its ancestors, which apply to it too
+            (an Excludes1 note at a category covers all its codes).
+
+        Examples
+        --------
+        >>> [n.text for n in kb.notes("L94")]
+        ['systemic connective tissue disorders (M30-M36)']
+        >>> [n.at for n in kb.notes("L94.2", inherited=True)][:1]
+        ['L94']
+        """
+        from .models import Note
+
+        ref = self._ref(code)
+        table = self._notes_table()
+        ids = [self._id(ref)] if not ref[1] else []
+        if inherited or ref[1]:
+            ids += [self._store.ids[p] for p in self._store.ancestors(ref)] if inherited else []
+        notes: list[Note] = []
+        if ref[1]:
+            notes.append(
+                Note.model_construct(
+                    kind="seventh_characters",
+                    text=f"{ref[1]}: {self._store.meaning(ref)}",
+                    at=self._store.rule_owner(ref),
+                )
+            )
+        for owner in ids:
+            for kind, texts in table.get(owner, {}).items():
+                notes.extend(Note.model_construct(kind=kind, text=text, at=owner) for text in texts)
+        return tuple(notes)
+
+    def references(self, code: object | None = None, *, kind: str | None = None) -> tuple[Reference, ...]:
+        """The code references in the notes: of one concept, or of the whole release.
+
+        Parameters
+        ----------
+        code:
+            The concept whose notes to read; None for every note of the release.
+        kind:
+            Only notes of this kind (``"excludes1"``, ``"code_first"`` …).
+
+        Examples
+        --------
+        >>> [(r.reference, r.shape, r.targets) for r in kb.references("L94")]
+        [('M30-M36', 'block', ('M30-M36',))]
+        """
+        if code is None:
+            if self._references is None:
+                with self._lock:
+                    if self._references is None:
+                        from .references import all_references
+
+                        self._references = all_references(self)
+            found = self._references
+        else:
+            from .references import find_references
+
+            canonical = self.normalize(code)
+            found = tuple(
+                r
+                for note in self.notes(canonical)
+                if note.at == canonical
+                for r in find_references(self, canonical, note.kind, note.text)
+            )
+        return found if kind is None else tuple(r for r in found if r.kind == kind)
+
+    def unresolved_references(self) -> tuple[Reference, ...]:
+        """The references in the notes that name no concept of this release, with where they stand."""
+        return tuple(r for r in self.references() if not r.resolved)
+
+    # --- knowledge -------------------------------------------------------------
+
+    @property
+    def knowledge_index(self) -> KnowledgeIndex:
+        """The clinical knowledge loaded into this knowledge base (built on first use)."""
+        if self._knowledge is None:
+            with self._lock:
+                if self._knowledge is None:
+                    self._knowledge = self._knowledge_loader(self)
+        return self._knowledge
+
+    def knowledge(self, code: object, *, include_descendants: bool = False) -> KnowledgeProfile:
+        """The clinical knowledge about *code*: causes, symptoms, tests, treatments.
+
+        A code without knowledge gets an empty profile.
+
+        Parameters
+        ----------
+        code:
+            The code.
+        include_descendants:
+            Merge in the knowledge of every code below it (``kb.knowledge("L94",
+            include_descendants=True)`` holds L94.2's facts).
+
+        Examples
+        --------
+        >>> [s.label for s in kb.knowledge("L94.2").symptoms][:2]
+        ['hard, firm or bumpy skin nodules', 'pain or tenderness at the deposits']
+        """
+        canonical = self.normalize(code)
+        below = self.descendants(canonical) if include_descendants else ()
+        return self.knowledge_index.profile(canonical, below)
+
+    def codes_with_symptom(self, symptom: str) -> tuple[str, ...]:
+        """Codes that present with a symptom, given by HPO id or label (any case).
+
+        >>> kb.codes_with_symptom("HP:0001482"), kb.codes_with_symptom("Skin ulceration")
+        (('L94.2',), ('L94.2',))
+        """
+        return self.knowledge_index.codes_with("symptom", symptom)
+
+    def codes_with_cause(self, cause: str, *, subsumed: bool = True) -> tuple[str, ...]:
+        """Codes caused by a disease or factor, given by ICD-10-CM code or label.
+
+        With *subsumed*, a code matches causes anywhere below it too, so a
+        block such as ``"M30-M36"`` finds diseases caused by M34.
+
+        >>> kb.codes_with_cause("M34"), kb.codes_with_cause("M30-M36")
+        (('L94.2',), ('L94.2',))
+        """
+        return self.knowledge_index.codes_with("cause", cause, subsumed=subsumed, kb=self)
+
+    def codes_with_test(self, test: str) -> tuple[str, ...]:
+        """Codes diagnosed with a test, given by LOINC code or label.
+
+        >>> kb.codes_with_test("LOINC:17861-6")
+        ('L94.2',)
+        """
+        return self.knowledge_index.codes_with("test", test)
+
+    def details(self, code: object) -> ConceptDetails:
+        """Everything about *code* in one model: what ``icd10kb show`` prints."""
+        from .models import ConceptDetails
+
+        ref = self._ref(code)
+        return ConceptDetails.model_construct(
+            concept=self._concept(ref),
+            path=tuple(self[c] for c in self.path(self._id(ref))[:-1]),
+            children=tuple(self._concept(r) for r in self._store.children(ref)),
+            notes=self.notes(self._id(ref), inherited=True),
+            knowledge=self.knowledge(self._id(ref)),
+        )
+
+    # --- release -------------------------------------------------------------
+
+    @property
+    def release(self) -> Release:
+        """Which release this is: classification, version, date, source and checksums.
+
+        >>> kb.release.name, kb.release.classification
+        ('2026-04-01', 'ICD-10-CM')
+        """
+        if self._release is None:
+            from .models import Release, SourceFile
+
+            info = self._store.header["release"]
+            self._release = Release.model_validate(
+                {
+                    **{k: info.get(k) for k in ("name", "classification", "version", "effective", "title", "source", "license")},
+                    "files": tuple(SourceFile(**f) for f in info.get("files", ())),
+                    "concepts": len(self),
+                    "billable": sum(self._store.billable) + self._store.seventh_total,
+                    "anomalies": tuple(self._store.header.get("anomalies", ())),
+                }
+            )
+        return self._release
+
+    @property
+    def rejected_seventh_characters(self) -> tuple[str, ...]:
+        """Codes the 7th-character rules would make but the release's code list does not hold.
+
+        >>> "S06.1X7D" in kb.rejected_seventh_characters
+        True
+        """
+        return tuple(self._store.header.get("rejected_seventh", ()))
+
+    # --- views -----------------------------------------------------------------
+
+    @property
+    def graph(self) -> nx.MultiDiGraph:
+        """The whole knowledge graph as a read-only networkx ``MultiDiGraph``.
+
+        Built on first use. See :mod:`icd10kb.graph` for its nodes and edges.
+        """
+        if self._graph is None:
+            with self._lock:
+                if self._graph is None:
+                    from .graph import build_graph
+
+                    self._graph = build_graph(self)
+        return self._graph
+
+    @property
+    def hierarchy(self) -> nx.MultiDiGraph:
+        """A read-only view of :attr:`graph` with only the hierarchy's edges.
+
+        ``networkx.descendants(kb.hierarchy, c)`` equals ``set(kb.descendants(c))``.
+        """
+        from .graph import hierarchy_view
+
+        return hierarchy_view(self.graph)
+
+    def subgraph(self, code: object, *, ancestors: bool = True, children: bool = True,
+                 siblings: bool = False, knowledge: bool = True) -> nx.MultiDiGraph:
+        """A code's neighbourhood as a new networkx graph, ready to draw or export.
+
+        See :func:`icd10kb.graph.neighbourhood`.
+        """
+        from .graph import neighbourhood
+
+        return neighbourhood(self, self.normalize(code), ancestors=ancestors, children=children,
+                             siblings=siblings, knowledge=knowledge)
+
+    def search(self, text: str, limit: int = 10, *, chapter: str | None = None,
+               block: str | None = None, billable: bool | None = None) -> tuple[SearchHit, ...]:
+        """Find codes from words; see :mod:`icd10kb.search`."""
+        if self._search is None:
+            with self._lock:
+                if self._search is None:
+                    from .search import SearchIndex
+
+                    self._search = SearchIndex(self)
+        return self._search.search(text, limit, chapter=chapter, block=block, billable=billable)
+

@@ -1,0 +1,196 @@
+"""Loading a knowledge base: the shipped releases, or official files of any release.
+
+``load()`` with no arguments returns the default release (ICD-10-CM
+2026-04-01) with the built-in knowledge, built once and shared. Everything
+else builds a new knowledge base and leaves the shared one untouched.
+"""
+
+from __future__ import annotations
+
+import datetime
+import threading
+from typing import Any, Iterable, Literal
+
+from .compiled import from_classification, load_notes, read_sections
+from .files import Source, read_bytes
+from .kb import KnowledgeBase
+from .releases import DEFAULT_RELEASE, read_hierarchy, read_notes, release_entry
+from .store import Store
+
+__all__ = ["load", "load_tabular"]
+
+OnMissing = Literal["error", "warn"]
+
+_default: KnowledgeBase | None = None
+_default_lock = threading.Lock()
+
+
+def _knowledge_loader(packs: Iterable[Any], builtin: bool, on_missing: OnMissing) -> Any:
+    user = list(packs)
+
+    def build(kb: KnowledgeBase) -> Any:
+        from .knowledge import builtin_packs, read_pack
+
+        shipped = builtin_packs() if builtin else []
+        return _merge(kb, shipped, [read_pack(p) for p in user], on_missing)
+
+    return build
+
+
+def _merge(kb: KnowledgeBase, shipped: list[Any], user: list[Any], on_missing: OnMissing) -> Any:
+    """Merge shipped and user packs.
+
+    Shipped packs never stop a release from loading: what does not resolve
+    in an older release is left unlinked and listed in
+    ``kb.knowledge_index.problems``. The user's packs follow *on_missing*.
+    """
+    import warnings
+
+    from .errors import KnowledgeWarning
+    from .knowledge import KnowledgeIndex
+
+    if user:
+        KnowledgeIndex(kb, user, on_missing)  # raises on the user's packs alone, before merging
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore", KnowledgeWarning)
+        shipped_index = KnowledgeIndex(kb, shipped, "warn")
+    problems = list(shipped_index.problems)
+    with warnings.catch_warnings():
+        if user:
+            warnings.simplefilter("ignore", KnowledgeWarning)  # already warned above
+        index = KnowledgeIndex(kb, shipped + user, "warn")
+    index.problems = problems + [p for p in index.problems if p not in problems]
+    return index
+
+
+def load(
+    release: str | None = None,
+    *,
+    knowledge: Iterable[Any] = (),
+    builtin_knowledge: bool = True,
+    on_missing: OnMissing = "error",
+) -> KnowledgeBase:
+    """Load a release shipped with the package.
+
+    Parameters
+    ----------
+    release:
+        The release's name (see :func:`icd10kb.releases`); default the
+        newest, ``"2026-04-01"``.
+    knowledge:
+        Knowledge packs to add: paths, binary file objects, dicts or
+        :class:`~icd10kb.knowledge_models.KnowledgePack` values. They are read
+        and checked now; a pack that is invalid raises
+        :class:`~icd10kb.errors.KnowledgePackError`.
+    builtin_knowledge:
+        Include the packs shipped with the package (the L94.2 knowledge).
+    on_missing:
+        What to do when a pack names a code the release lacks: ``"error"``
+        raises :class:`~icd10kb.errors.KnowledgePackError`, ``"warn"`` issues
+        a :class:`~icd10kb.errors.KnowledgeWarning` and leaves it out.
+
+    Returns
+    -------
+    KnowledgeBase
+        With no arguments, the shared default knowledge base (built once);
+        otherwise a new one.
+
+    Raises
+    ------
+    UnknownReleaseError
+        If no such release is shipped.
+    DataFileError
+        If a shipped data file is damaged.
+
+    Examples
+    --------
+    >>> import icd10kb
+    >>> icd10kb.load() is icd10kb.load()
+    True
+    >>> icd10kb.load("2025-04-01").release.name
+    '2025-04-01'
+    """
+    global _default
+    if release is None and not knowledge and builtin_knowledge and on_missing == "error":
+        if _default is None:
+            with _default_lock:
+                if _default is None:
+                    _default = _load_shipped(DEFAULT_RELEASE, (), True, on_missing)
+        return _default
+    name = DEFAULT_RELEASE if release is None else release
+    release_entry(name)
+    return _load_shipped(name, tuple(knowledge), builtin_knowledge, on_missing)
+
+
+def _load_shipped(name: str, knowledge: tuple[Any, ...], builtin: bool, on_missing: OnMissing) -> KnowledgeBase:
+    store = Store(read_hierarchy(name))
+    kb = KnowledgeBase(store, lambda: read_notes(name), _knowledge_loader(knowledge, builtin, on_missing))
+    if knowledge:
+        kb.knowledge_index  # noqa: B018 - read and check the user's packs now
+    return kb
+
+
+def load_tabular(
+    tabular: Source,
+    code_list: Source | None = None,
+    *,
+    name: str | None = None,
+    effective: datetime.date | str | None = None,
+    knowledge: Iterable[Any] = (),
+    builtin_knowledge: bool = True,
+    on_missing: OnMissing = "warn",
+) -> KnowledgeBase:
+    """Load any release from the official files.
+
+    Parameters
+    ----------
+    tabular:
+        The tabular XML (``icd10cm-tabular-*.xml``, plain or gzip): a path,
+        ``PathLike`` or binary file object.
+    code_list:
+        The release's code list (NCHS item list, CMS order file or CMS code
+        file). With it, 7th-character validity is exact; without it, every
+        7th character the rules allow is accepted.
+    name, effective:
+        How to call the release and when it took effect (default: the
+        version written in the file, and unknown).
+    knowledge, builtin_knowledge, on_missing:
+        As for :func:`load`; shipped packs that name codes missing from the
+        release are left unlinked.
+
+    Raises
+    ------
+    DataFileError
+        If a file is malformed or hostile, naming the file and position.
+    """
+    from .tabular import read_tabular
+
+    data = read_tabular(tabular, code_list)
+    release = {
+        "name": name or data.version or "unnamed",
+        "classification": "ICD-10-CM",
+        "version": data.version,
+        "effective": str(effective) if effective is not None else None,
+        "title": f"ICD-10-CM {name or data.version} (loaded from official files)",
+        "source": "National Center for Health Statistics (NCHS), Centers for Disease Control and Prevention",
+        "license": "Public domain: a work of the United States government",
+        "files": [{"name": n, "sha256": s} for n, s in data.files],
+    }
+    hierarchy, notes = from_classification(data, release)
+    store = Store(read_sections(hierarchy, data.files[0][0]))
+    notes_loader = lambda: load_notes(read_bytes(_Bytes(notes))[0], "notes")  # noqa: E731
+    kb = KnowledgeBase(store, notes_loader, _knowledge_loader(knowledge, builtin_knowledge, on_missing))
+    if knowledge:
+        kb.knowledge_index  # noqa: B018
+    return kb
+
+
+class _Bytes:
+    name = "<compiled notes>"
+
+    def __init__(self, data: bytes) -> None:
+        self._data = data
+
+    def read(self, size: int = -1) -> bytes:
+        data, self._data = self._data, b""
+        return data

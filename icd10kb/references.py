@@ -1,0 +1,286 @@
+"""Code references inside instructional notes, resolved to concepts.
+
+A note such as *"systemic connective tissue disorders (M30-M36)"* names
+other concepts in parentheses. This module finds every such reference and
+resolves it against a release. The shapes understood (counts are for the
+2026-04-01 release):
+
+- a single code, ``(L81.7)``;
+- a code and everything below it, ``(S78.-)``, ``(M54.0-)``;
+- a range, ``(M30-M36)``: resolved to the block or chapter with exactly
+  that range when there is one, otherwise to every code of the range;
+- lists, ``(E10.-, E11.-)`` (also separated by ``;``);
+- qualified ranges, ``(T36-T50 with fifth or sixth character 5)``,
+  ``(V01-V09 with 5th character 9)``, ``(E08-E13 with .51-.52)``,
+  ``(I69. with final characters -23)``, ``(S06.0X- with seventh character A)``:
+  resolved to the codes that match the qualifier (the topmost ones; their
+  descendants are implied), and a following ``.251`` continues the same
+  range with another ending;
+- ranges and lists in words: ``M05.00 to M05.8A``, ``S24.0 and S24.1``;
+- slips of the files, read as meant: ``M51.1.-``, ``S00 - S09``, ``i.e. E05.8``.
+
+Every reference becomes one :class:`Reference`; those that cannot be
+resolved are listed by :func:`unresolved` with where they stand. Nothing is
+dropped silently. In the graph each target is an edge from the concept that
+carries the note, keyed by the note's kind.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from typing import TYPE_CHECKING, Iterator, Literal, Optional
+
+from pydantic import Field
+
+from .codes import dotless
+from .errors import ICD10KBError
+from .knowledge_models import Frozen
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+__all__ = ["NoteEdge", "Reference", "Shape", "find_references", "note_edges", "unresolved"]
+
+Shape = Literal["code", "code_and_below", "range", "block", "chapter", "qualified", "mention"]
+
+_GROUP = re.compile(r"\(([^()]*)\)")
+_CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?"
+_TOKEN = re.compile(r"(?<![0-9A-Za-z])[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?-?(?![0-9A-Za-z])")
+_SINGLE = re.compile(rf"({_CODE})")
+_BELOW = re.compile(rf"({_CODE}?)\.?-")
+_RANGE = re.compile(rf"({_CODE})-?\s*-\s*({_CODE})(\.?-)?")
+_QUALIFIED = re.compile(rf"({_CODE}(?:\s*-\s*{_CODE})?)\.?-?\s+with\s+(.+)", re.IGNORECASE)
+_POSITION = re.compile(
+    r"(?:(fifth|5th|sixth|six|6th|seventh|7th)(?:\s+or\s+(fifth|5th|sixth|six|6th))?|final)\s+characters?\s+(.+)",
+    re.IGNORECASE,
+)
+_ORDINAL = {"fifth": 4, "5th": 4, "sixth": 5, "six": 5, "6th": 5, "seventh": 6, "7th": 6}
+_PREFIXES = ("i.e.", "e.g.", "see")
+
+
+class Reference(Frozen):
+    """One code reference inside a note, and what it resolves to."""
+
+    at: str = Field(description="The concept that carries the note.")
+    kind: str = Field(description="The note's kind (excludes1, code_first …).")
+    text: str = Field(description="The note's full text.")
+    reference: str = Field(description="The reference as written, e.g. 'M30-M36' or 'S78.-'.")
+    shape: Shape = Field(description="How the reference was read.")
+    targets: tuple[str, ...] = Field(description="The concepts it names in this release (empty if unresolved).")
+    below: bool = Field(description="Whether everything below the targets is meant too.")
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the reference names at least one concept of the release."""
+        return bool(self.targets)
+
+
+@dataclass(frozen=True)
+class NoteEdge:
+    """One edge of the graph made from a reference."""
+
+    source: str
+    target: str
+    kind: str
+    text: str
+    reference: str
+
+
+def _top_matches(kb: KnowledgeBase, roots: list[str], test: object) -> list[str]:
+    """The topmost concepts at or below *roots* for which *test(dotless code)* holds."""
+    out: list[str] = []
+    store = kb._store
+    for root in roots:
+        ref = store.resolve(root)
+        if ref is None:
+            continue
+        matched, skip_until = -1, -1
+        for position, char in [ref, *store.descendants(ref)]:
+            if matched <= position < skip_until and (position, char) != (matched, ""):
+                continue
+            code = store.id_of((position, char))
+            if test(dotless(code)):  # type: ignore[operator]
+                out.append(code)
+                if not char:
+                    matched, skip_until = position, store.ends[position]
+    return out
+
+
+def _chars(spec: str) -> set[str]:
+    spec = spec.strip().strip(".")
+    match = re.fullmatch(r"([0-9A-Z])\s*-\s*([0-9A-Z])", spec)
+    if match:
+        return {chr(c) for c in range(ord(match.group(1)), ord(match.group(2)) + 1)}
+    return {c for c in re.split(r"[\s,]+|\bor\b", spec) if len(c) == 1}
+
+
+def _suffixes(spec: str) -> list[str]:
+    spec = spec.strip()
+    match = re.fullmatch(r"\.?(\d+)\s*-\s*\.?(\d+)", spec)
+    if match and len(match.group(1)) == len(match.group(2)):
+        width = len(match.group(1))
+        return [str(n).zfill(width) for n in range(int(match.group(1)), int(match.group(2)) + 1)]
+    return [s for s in re.split(r"[\s.,-]+|\bor\b", spec) if s]
+
+
+class _Resolver:
+    def __init__(self, kb: KnowledgeBase) -> None:
+        self.kb = kb
+        self.chapters: dict[str, str] = {}
+        store = kb._store
+        for position in range(store.size):
+            if store.kinds[position] == "C":
+                categories = [i for i in range(position, store.ends[position]) if store.kinds[i] == "c"]
+                if categories:
+                    self.chapters[f"{store.ids[categories[0]]}-{store.ids[categories[-1]]}"] = store.ids[position]
+
+    def code(self, text: str) -> Optional[str]:
+        text = text.rstrip(".")
+        for candidate in (text, text.rstrip("X").rstrip(".")):
+            try:
+                return self.kb.normalize(candidate)
+            except ICD10KBError:
+                continue
+        return None
+
+    def categories(self, first: str, last: str) -> list[str]:
+        a, b = self.code(first), self.code(last)
+        if a is None or b is None:
+            return [c for c in (a, b) if c]
+        try:
+            return list(self.kb.expand_range(f"{a}-{b}"))
+        except ICD10KBError:
+            return [a, b]
+
+    def range(self, first: str, last: str) -> tuple[Shape, list[str]]:
+        key = f"{first}-{last}"
+        if key in self.chapters:
+            return "chapter", [self.chapters[key]]
+        if "." not in key and key in self.kb._store.index:
+            return "block", [key]
+        if first == last and "." not in first and f"{first}-{first}" in self.kb._store.index:
+            return "block", [f"{first}-{first}"]
+        return "range", self.categories(first, last)
+
+    def qualified(self, scope: str, qualifier: str) -> list[str]:
+        if "-" in scope:
+            first, last = (s.strip() for s in scope.split("-", 1))
+            roots = self.categories(first, last)
+        else:
+            root = self.code(scope)
+            roots = [root] if root else []
+        position = _POSITION.fullmatch(qualifier.strip())
+        if position is not None and position.group(1):
+            places = {_ORDINAL[position.group(1).lower()]}
+            if position.group(2):
+                places.add(_ORDINAL[position.group(2).lower()])
+            wanted = _chars(position.group(3))
+            found = _top_matches(
+                self.kb, roots, lambda c: any(len(c) > p and c[p] in wanted for p in places)
+            )
+        else:
+            if position is not None:  # "final characters -23" or ".00 or .01"
+                qualifier = position.group(3)
+            found = self.suffixes(roots, qualifier) if re.search(r"\d", qualifier) else []
+        # A qualifier in words ("to indicate intent") names no characters: the
+        # reference then stands for its whole range, as the shape records.
+        return found or roots
+
+    def suffixes(self, roots: list[str], qualifier: str) -> list[str]:
+        endings = _suffixes(qualifier)
+        exact = qualifier.strip().startswith(".")
+        def test(code: str) -> bool:
+            return len(code) > 3 and any((code[3:] == e) if exact else code[3:].endswith(e) for e in endings)
+        return _top_matches(self.kb, roots, test)
+
+
+def _items(group: str) -> list[str]:
+    out = []
+    for item in re.split(r"[,;]|\s+and\s+", group):
+        item = re.sub(r"(?<=[0-9A-Z])\s+to\s+(?=[A-Z][0-9])", "-", item.strip())
+        for prefix in _PREFIXES:
+            if item.lower().startswith(prefix):
+                item = item[len(prefix) :].strip()
+        if item:
+            out.append(item)
+    return out
+
+
+def find_references(kb: KnowledgeBase, code: str, kind: str, text: str) -> Iterator[Reference]:
+    """The references in one note *text* of kind *kind* carried by *code*."""
+    resolver = _resolver(kb)
+    for group in _GROUP.findall(text):
+        if not _TOKEN.search(group):
+            continue
+        scope: Optional[str] = None
+        for item in _items(group):
+            yield _read_item(resolver, code, kind, text, item, scope)
+            qualified = _QUALIFIED.fullmatch(item)
+            if qualified is not None:
+                scope = qualified.group(1)
+            elif _TOKEN.match(item):
+                scope = re.sub(r"\s*-\s*", "-", item)
+            elif not item.startswith((".", "with ")):
+                scope = None
+
+
+def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str, scope: Optional[str]) -> Reference:
+    def ref(shape: Shape, targets: list[str], below: bool) -> Reference:
+        unique = tuple(dict.fromkeys(t for t in targets if t))
+        return Reference.model_construct(at=code, kind=kind, text=text, reference=item, shape=shape, targets=unique, below=below)
+
+    compact = re.sub(r"\s*-\s*", "-", item)
+    if _SINGLE.fullmatch(compact):
+        target = resolver.code(compact)
+        return ref("code", [target] if target else [], False)
+    match = _BELOW.fullmatch(compact)
+    if match:
+        target = resolver.code(match.group(1))
+        return ref("code_and_below", [target] if target else [], True)
+    match = _RANGE.fullmatch(compact)
+    if match:
+        shape, targets = resolver.range(match.group(1).rstrip("."), match.group(2).rstrip("."))
+        return ref(shape, targets, True)
+    match = _QUALIFIED.fullmatch(item)
+    if match:
+        return ref("qualified", resolver.qualified(re.sub(r"\s*-\s*", "-", match.group(1)).rstrip(".-"), match.group(2)), True)
+    if scope is not None and item.startswith("."):
+        return ref("qualified", resolver.qualified(scope.rstrip(".-"), item), True)
+    if scope is not None and item.lower().startswith("with "):
+        return ref("qualified", resolver.qualified(scope.rstrip(".-"), item[5:]), True)
+    targets = [resolver.code(token.rstrip("-")) for token in _TOKEN.findall(item)]
+    return ref("mention", [t for t in targets if t], any(t.endswith("-") for t in _TOKEN.findall(item)))
+
+
+_RESOLVERS: dict[int, _Resolver] = {}
+
+
+def _resolver(kb: KnowledgeBase) -> _Resolver:
+    resolver = _RESOLVERS.get(id(kb))
+    if resolver is None or resolver.kb is not kb:
+        resolver = _RESOLVERS[id(kb)] = _Resolver(kb)
+    return resolver
+
+
+def all_references(kb: KnowledgeBase) -> tuple[Reference, ...]:
+    """Every reference in every note of the release, in the classification's order."""
+    table = kb._notes_table()
+    out: list[Reference] = []
+    for code in kb._store.ids:
+        for kind, texts in table.get(code, {}).items():
+            for text in texts:
+                out.extend(find_references(kb, code, kind, text))
+    return tuple(out)
+
+
+def unresolved(kb: KnowledgeBase) -> tuple[Reference, ...]:
+    """The references that name no concept of the release, with where they stand."""
+    return tuple(r for r in kb.references() if not r.resolved)
+
+
+def note_edges(kb: KnowledgeBase) -> Iterator[NoteEdge]:
+    """One edge per (note, target) pair, for the graph."""
+    for reference in kb.references():
+        for target in reference.targets:
+            yield NoteEdge(reference.at, target, reference.kind, reference.text, reference.reference)

@@ -1,0 +1,221 @@
+"""The immutable in-memory store of one release.
+
+The store keeps the compiled arrays (see :mod:`icd10kb.compiled`) and the
+index from identifier to position, and answers structural questions by
+position. It knows nothing about input syntax or user-facing errors; that
+is the job of :class:`icd10kb.kb.KnowledgeBase`.
+
+A *reference* to a concept is a pair ``(position, character)``: the
+position of a concept of the tabular list, and ``""`` or the 7th character
+of a code made from it. 7th-character codes (half of the release) are not
+stored one by one; each leaf that takes a 7th character stores the string
+of its valid characters.
+"""
+
+from __future__ import annotations
+
+import json
+from typing import Any, Iterator
+
+from .codes import dotless, dotted
+from .compiled import Sections
+from .errors import DataFileError
+
+__all__ = ["KIND_NAMES", "Ref", "Store"]
+
+Ref = tuple[int, str]
+
+KIND_NAMES = {"C": "chapter", "B": "block", "c": "category", "s": "subcategory", "d": "code"}
+
+
+class Store:
+    """Arrays of one release in pre-order, plus the identifier index."""
+
+    __slots__ = (
+        "_rules",
+        "_rules_text",
+        "billable",
+        "depths",
+        "ends",
+        "header",
+        "ids",
+        "index",
+        "kinds",
+        "offsets",
+        "parents",
+        "seventh",
+        "seventh_total",
+        "size",
+        "titles",
+    )
+
+    def __init__(self, sections: Sections) -> None:
+        name = sections.name
+        try:
+            self.header: dict[str, Any] = sections.header
+            self.ids: list[str] = sections.text("ids").split("\n")
+            self.titles: bytes = sections.parts["titles"]
+            self.offsets = sections.ints("title_offsets")
+            self.parents = sections.ints("parents")
+            self.ends = sections.ints("ends")
+            self.kinds: str = sections.text("kinds")
+            self.billable: bytes = sections.parts["billable"]
+            self.depths: bytes = sections.parts["depths"]
+            chars = sections.text("seventh_chars").split("\n")
+            nodes = sections.ints("seventh_nodes")
+            rules = sections.ints("seventh_rules")
+            self._rules_text = sections.text("rules")
+        except KeyError as exc:
+            raise DataFileError(name, f"compiled release lacks section {exc}") from None
+        n = len(self.ids)
+        self.size = n
+        if n != self.header.get("count") or not all(
+            len(seq) == n for seq in (self.parents, self.ends, self.kinds, self.billable, self.depths)
+        ):
+            raise DataFileError(name, "compiled release sections differ in length")
+        if len(self.offsets) != n + 1 or self.offsets[-1] != len(self.titles):
+            raise DataFileError(name, "compiled release titles do not match their offsets")
+        if not (len(nodes) == len(rules) == len(chars) == self.header.get("seventh_count")):
+            raise DataFileError(name, "compiled release 7th-character sections differ in length")
+        self.seventh: dict[int, tuple[str, int]] = dict(zip(nodes, zip(chars, rules)))
+        self.index: dict[str, int] = dict(zip(self.ids, range(n)))
+        if len(self.index) != n:
+            raise DataFileError(name, "compiled release repeats an identifier")
+        self.seventh_total = sum(len(c) for c in chars)
+        self._rules: list[dict[str, Any]] | None = None
+
+    @property
+    def rules(self) -> list[dict[str, Any]]:
+        """The 7th-character rules, decoded on first use."""
+        if self._rules is None:
+            self._rules = json.loads(self._rules_text)
+        return self._rules
+
+    # --- identifiers ------------------------------------------------------
+
+    def resolve(self, code: str) -> Ref | None:
+        """The reference of a canonical identifier, or None if it is not in the release."""
+        position = self.index.get(code)
+        if position is not None:
+            return position, ""
+        flat = dotless(code)
+        if len(flat) != 7 or "-" in flat:
+            return None
+        head = flat[:6]
+        while len(head) >= 3:
+            base = self.index.get(dotted(head))
+            if base is not None and base in self.seventh:
+                chars, _ = self.seventh[base]
+                if dotless(self.ids[base]).ljust(6, "X") == flat[:6] and flat[6] in chars:
+                    return base, flat[6]
+                return None
+            if not head.endswith("X"):
+                return None
+            head = head[:-1]
+        return None
+
+    def id_of(self, ref: Ref) -> str:
+        position, char = ref
+        if not char:
+            return self.ids[position]
+        return dotted(dotless(self.ids[position]).ljust(6, "X") + char)
+
+    # --- structure ----------------------------------------------------------
+
+    def parent(self, ref: Ref) -> Ref | None:
+        position, char = ref
+        if char:
+            return position, ""
+        up = self.parents[position]
+        return (up, "") if up >= 0 else None
+
+    def children(self, ref: Ref) -> list[Ref]:
+        position, char = ref
+        if char:
+            return []
+        entry = self.seventh.get(position)
+        if entry:
+            return [(position, c) for c in entry[0]]
+        out = []
+        child, end, ends = position + 1, self.ends[position], self.ends
+        while child < end:
+            out.append((child, ""))
+            child = ends[child]
+        return out
+
+    def ancestors(self, ref: Ref) -> list[int]:
+        """Positions of the ancestors, nearest first."""
+        position, char = ref
+        out = [position] if char else []
+        parents = self.parents
+        up = parents[position]
+        while up >= 0:
+            out.append(up)
+            up = parents[up]
+        return out
+
+    def descendants(self, ref: Ref) -> Iterator[Ref]:
+        position, char = ref
+        if char:
+            return
+        seventh = self.seventh
+        entry = seventh.get(position)
+        if entry:
+            for c in entry[0]:
+                yield position, c
+        for inner in range(position + 1, self.ends[position]):
+            yield inner, ""
+            entry = seventh.get(inner)
+            if entry:
+                for c in entry[0]:
+                    yield inner, c
+
+    def is_ancestor(self, upper: Ref, lower: Ref) -> bool:
+        up, up_char = upper
+        low, low_char = lower
+        if up_char:
+            return False
+        if low_char and up == low:
+            return True
+        return up < low < self.ends[up]
+
+    def depth(self, ref: Ref) -> int:
+        return self.depths[ref[0]] + (1 if ref[1] else 0)
+
+    def kind(self, ref: Ref) -> str:
+        if ref[1]:
+            return "code"
+        return KIND_NAMES[self.kinds[ref[0]]]
+
+    def is_billable(self, ref: Ref) -> bool:
+        return bool(ref[1]) or self.billable[ref[0]] == 1
+
+    def base_title(self, position: int) -> str:
+        return self.titles[self.offsets[position] : self.offsets[position + 1]].decode("utf-8")
+
+    def title(self, ref: Ref) -> str:
+        position, char = ref
+        if not char:
+            return self.titles[self.offsets[position] : self.offsets[position + 1]].decode("utf-8")
+        return f"{self.base_title(position)}, {self.meaning(ref)}"
+
+    def meaning(self, ref: Ref) -> str:
+        rule = self.rules[self.seventh[ref[0]][1]]
+        meaning: str = rule["characters"][ref[1]]
+        return meaning
+
+    def rule_owner(self, ref: Ref) -> str:
+        owner: str = self.rules[self.seventh[ref[0]][1]]["owner"]
+        return owner
+
+    def __len__(self) -> int:
+        return self.size + self.seventh_total
+
+    def __iter__(self) -> Iterator[Ref]:
+        seventh = self.seventh
+        for position in range(self.size):
+            yield position, ""
+            entry = seventh.get(position)
+            if entry:
+                for c in entry[0]:
+                    yield position, c

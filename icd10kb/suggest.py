@@ -1,0 +1,111 @@
+"""Suggestions for mistyped or unknown codes.
+
+Candidates come from single edits of the code (a character dropped,
+changed, inserted, or two neighbours swapped: ``L49.2`` → ``L94.2``), from
+the valid 7th characters of the right base code (``S06.1X7D`` →
+``S06.1X7A``) and from the children of the longest known prefix
+(``L94.7`` → ``L94.6``, ``L94.8``). They are ranked by edit distance, then
+by how long a prefix they share with the input.
+"""
+
+from __future__ import annotations
+
+import string
+from typing import TYPE_CHECKING
+
+from .codes import dotless, dotted, normalize
+from .errors import ICD10KBError
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+
+__all__ = ["edit_distance", "suggest"]
+
+_ALPHABET = string.ascii_uppercase + string.digits
+
+
+def edit_distance(a: str, b: str) -> int:
+    """Optimal string alignment distance (edits, counting swaps of neighbours as one).
+
+    >>> edit_distance("L492", "L942"), edit_distance("L942X", "L942")
+    (1, 1)
+    """
+    previous2: list[int] = []
+    previous = list(range(len(b) + 1))
+    for i in range(1, len(a) + 1):
+        current = [i] + [0] * len(b)
+        for j in range(1, len(b) + 1):
+            cost = 0 if a[i - 1] == b[j - 1] else 1
+            current[j] = min(previous[j] + 1, current[j - 1] + 1, previous[j - 1] + cost)
+            if i > 1 and j > 1 and a[i - 1] == b[j - 2] and a[i - 2] == b[j - 1]:
+                current[j] = min(current[j], previous2[j - 2] + 1)
+        previous2, previous = previous, current
+    return previous[len(b)]
+
+
+def _edits(flat: str) -> set[str]:
+    out = set()
+    for i in range(len(flat) + 1):
+        if i < len(flat):
+            out.add(flat[:i] + flat[i + 1 :])
+            for c in _ALPHABET:
+                out.add(flat[:i] + c + flat[i + 1 :])
+        if i < len(flat) - 1:
+            out.add(flat[:i] + flat[i + 1] + flat[i] + flat[i + 2 :])
+        if len(flat) < 7:
+            for c in _ALPHABET:
+                out.add(flat[:i] + c + flat[i:])
+    return {e for e in out if 3 <= len(e) <= 7 and e[0].isalpha()}
+
+
+def suggest(kb: KnowledgeBase, code: object, limit: int = 5) -> tuple[str, ...]:
+    """The valid codes nearest to *code*, best first; empty for input that is not code-like.
+
+    Examples
+    --------
+    >>> "L94.2" in suggest(kb, "L49.2")
+    True
+    >>> suggest(kb, "L942x")[:1]
+    ('L94.2',)
+    """
+    try:
+        canonical = normalize(code)
+    except ICD10KBError:
+        return ()
+    if "-" in canonical or canonical.isdigit() or limit <= 0:
+        return ()
+    flat = dotless(canonical)
+    candidates: set[str] = set()  # noqa: C405
+    for edit in _edits(flat):
+        if dotted(edit) in kb:
+            candidates.add(dotted(edit))
+    prefix = flat
+    while len(prefix) >= 3:
+        if dotted(prefix) in kb:
+            known = dotted(prefix)
+            candidates.add(known)
+            candidates.update(kb.children(known))
+            break
+        prefix = prefix[:-1]
+    candidates.discard(canonical)
+
+    def swapped(other: str) -> bool:
+        diff = [i for i, (x, y) in enumerate(zip(flat, other)) if x != y]
+        return len(other) == len(flat) and len(diff) == 2 and diff[1] == diff[0] + 1
+
+    def rank(candidate: str) -> tuple[int, int, int, int, str]:
+        other = dotless(candidate)
+        shared = next((i for i, (x, y) in enumerate(zip(flat, other)) if x != y), min(len(flat), len(other)))
+        # Among equally near codes prefer one of the same length, then the
+        # nearest character where they differ (L94.7 -> L94.6 and L94.8).
+        gap = abs(ord(flat[shared]) - ord(other[shared])) if shared < min(len(flat), len(other)) else 99
+        return edit_distance(flat, other), -shared, abs(len(flat) - len(other)), gap, candidate
+
+    ranked = sorted(candidates, key=rank)
+    best = ranked[:limit]
+    # Two neighbours swapped is the commonest slip of the keyboard (L49.2 for
+    # L94.2) but shares a short prefix; keep the best such code in the list.
+    swaps = [c for c in ranked if swapped(dotless(c))]
+    if swaps and swaps[0] not in best and len(best) == limit:
+        best[-1] = swaps[0]
+    return tuple(best)

@@ -1,0 +1,469 @@
+"""Reading the official ICD-10-CM files: the tabular XML and a code list.
+
+This is the only module that knows the layout of the official files. It
+turns them into a :class:`Classification`: every concept in pre-order
+(a chapter, then its blocks, each followed by what it holds), with parents,
+titles, billable flags, notes and the 7th-character rules. Everything
+downstream (the compiled release, the store, the graph) starts from it.
+
+Facts about the files that this module handles (see ``data/README.md``):
+
+- ``<version>`` and ``<introduction>`` are not concepts; ``<sectionIndex>`` is
+  a table of contents.
+- Block nesting is not written as nesting: sections that hold no ``<diag>``
+  enclose other sections by range (``C00-C96`` ⊃ ``C00-C75`` ⊃ ``C00-C14``),
+  so each block's parent is the smallest block whose range encloses it.
+- A ``<sevenChrDef>`` applies to every leaf below the element that carries
+  it; codes shorter than six characters take the placeholder ``X``.
+- The 7th-character rules over-generate; a release's code list, when given,
+  decides which 7th-character codes are valid.
+"""
+
+from __future__ import annotations
+
+import re
+import xml.etree.ElementTree as ET
+from dataclasses import dataclass, field
+
+from .codes import block_id, dotless, dotted, normalize
+from .errors import DataFileError, ICD10KBError
+from .files import Source, read_bytes
+from .xmlsafe import parse_xml
+
+__all__ = [
+    "NOTE_KINDS",
+    "Classification",
+    "Node",
+    "SeventhCharacterRule",
+    "read_code_list",
+    "read_tabular",
+]
+
+#: Note kinds, in the order they are shown, keyed by their XML element.
+NOTE_KINDS: dict[str, str] = {
+    "includes": "includes",
+    "inclusionTerm": "inclusion_terms",
+    "excludes1": "excludes1",
+    "excludes2": "excludes2",
+    "codeFirst": "code_first",
+    "useAdditionalCode": "use_additional_code",
+    "codeAlso": "code_also",
+    "notes": "notes",
+    "sevenChrNote": "seventh_character_note",
+}
+
+_RANGE_SUFFIX = re.compile(r"\s*\(([A-Z0-9]{3})(?:-([A-Z0-9]{3}))?\)\s*$")
+_SPACE = re.compile(r"\s+")
+_MAX_PROBLEMS = 20
+
+
+@dataclass
+class SeventhCharacterRule:
+    """One ``<sevenChrDef>``: the 7th characters and what each means."""
+
+    owner: str
+    characters: dict[str, str]
+    notes: list[str] = field(default_factory=list)
+
+
+@dataclass
+class Node:
+    """One concept of the classification, as read from the files."""
+
+    id: str
+    kind: str
+    title: str
+    parent: int
+    notes: dict[str, list[str]] = field(default_factory=dict)
+    billable: bool = False
+    #: Valid 7th characters of a leaf that takes one, in file order.
+    seventh: str = ""
+    #: Index of the rule that gives them their meaning, or -1.
+    rule: int = -1
+
+
+@dataclass
+class Classification:
+    """A whole release: concepts in pre-order and the 7th-character rules."""
+
+    version: str
+    nodes: list[Node]
+    rules: list[SeventhCharacterRule]
+    files: list[tuple[str, str]]
+    #: Codes the rules would make but the code list does not contain.
+    rejected_seventh: list[str] = field(default_factory=list)
+    #: Oddities of the file that were kept as the file has them.
+    anomalies: list[str] = field(default_factory=list)
+
+
+def _text(element: ET.Element | None) -> str:
+    if element is None:
+        return ""
+    return _SPACE.sub(" ", "".join(element.itertext())).strip()
+
+
+def _split_title(desc: str) -> str:
+    return _RANGE_SUFFIX.sub("", desc).strip()
+
+
+def _notes(element: ET.Element) -> dict[str, list[str]]:
+    notes: dict[str, list[str]] = {}
+    for child in element:
+        kind = NOTE_KINDS.get(child.tag)
+        if kind is not None:
+            texts = [_text(note) for note in child.findall("note")]
+            notes.setdefault(kind, []).extend(t for t in texts if t)
+        elif child.tag == "visualImpairment":
+            notes.setdefault("table", []).extend(_visual_table(child))
+    return {kind: texts for kind, texts in notes.items() if texts}
+
+
+def _visual_table(element: ET.Element) -> list[str]:
+    rows = []
+    for category in element.findall("visCategory"):
+        value = _text(category.find("value"))
+        if not value:
+            continue
+        highs = [_text(r.find("visMax")) for r in category.findall("visRange")]
+        lows = [_text(r.find("visMin")) for r in category.findall("visRange")]
+        rows.append(
+            f"Category {value}: best corrected visual acuity maximum less than "
+            f"{' or '.join(h for h in highs if h)}; minimum equal to or better than "
+            f"{' or '.join(low for low in lows if low) or '-'}"
+        )
+    return rows
+
+
+class _Problems:
+    """Collects problems and raises one error naming a bounded list of them."""
+
+    def __init__(self, name: str) -> None:
+        self.name = name
+        self.items: list[str] = []
+
+    def add(self, message: str) -> None:
+        self.items.append(message)
+
+    def raise_if_any(self) -> None:
+        if self.items:
+            shown = "; ".join(self.items[:_MAX_PROBLEMS])
+            more = f"; … and {len(self.items) - _MAX_PROBLEMS} more" if len(self.items) > _MAX_PROBLEMS else ""
+            raise DataFileError(self.name, f"{len(self.items)} problem(s): {shown}{more}")
+
+
+@dataclass
+class _Block:
+    first: str
+    last: str
+    title: str
+    element: ET.Element
+    #: Document positions of the first and last category the block spans.
+    start: int = -1
+    stop: int = -1
+    parent: _Block | None = None
+    blocks: list[_Block] = field(default_factory=list)
+
+    @property
+    def id(self) -> str:
+        return block_id(self.first, self.last)
+
+    def encloses(self, other: _Block) -> bool:
+        return self.start <= other.start and other.stop <= self.stop
+
+
+class _Reader:
+    def __init__(self, name: str, codes: frozenset[str] | None) -> None:
+        self.name = name
+        self.codes = codes
+        self.nodes: list[Node] = []
+        self.rules: list[SeventhCharacterRule] = []
+        self.seen: set[str] = set()
+        self.problems = _Problems(name)
+        self.rejected: list[str] = []
+        self.anomalies: list[str] = []
+
+    def add(self, id_: str, kind: str, title: str, parent: int, element: ET.Element | None) -> int:
+        if id_ in self.seen:
+            self.problems.add(f"{id_!r} appears twice")
+        self.seen.add(id_)
+        if not title:
+            self.problems.add(f"{id_!r} has no title")
+        self.nodes.append(Node(id_, kind, title, parent, _notes(element) if element is not None else {}))
+        return len(self.nodes) - 1
+
+    def chapter(self, element: ET.Element) -> None:
+        name = _text(element.find("name"))
+        if not name.isdigit():
+            self.problems.add(f"chapter name {name!r} is not a number")
+            return
+        index = self.add(str(int(name)), "chapter", _split_title(_text(element.find("desc"))), -1, element)
+        blocks = [self.block(section) for section in element.findall("section")]
+        self.place(blocks)
+        roots = self.nest(blocks)
+        for block in roots:
+            self.emit_block(block, index)
+
+    def place(self, blocks: list[_Block]) -> None:
+        # Letters in third place (C4A, D3A, M1A) make string order differ from
+        # the classification's order, so ranges are compared by document order.
+        position: dict[str, int] = {}
+        for block in blocks:
+            for diag in block.element.findall("diag"):
+                position.setdefault(_text(diag.find("name")), len(position))
+        for block in blocks:
+            own = [position[_text(d.find("name"))] for d in block.element.findall("diag")]
+            if not own and block.first in position and block.last in position:
+                own = [position[block.first], position[block.last]]
+            elif not own:
+                own = [p for code, p in position.items() if _within(code, block)]
+            if own:
+                block.start, block.stop = min(own), max(own)
+            else:
+                self.problems.add(f"block {block.id} spans no category of its chapter")
+
+    def block(self, section: ET.Element) -> _Block:
+        raw = section.get("id", "")
+        first, _, last = raw.partition("-")
+        last = last or first
+        try:
+            if normalize(block_id(first, last)) != block_id(first, last):
+                raise ValueError
+        except (ICD10KBError, ValueError):
+            self.problems.add(f"section id {raw!r} is not a range of categories")
+        return _Block(first, last, _split_title(_text(section.find("desc"))), section)
+
+    def nest(self, blocks: list[_Block]) -> list[_Block]:
+        roots = []
+        for block in blocks:
+            enclosing = [b for b in blocks if b is not block and b.encloses(block)]
+            for other in blocks:
+                if other is not block and other.id == block.id:
+                    self.problems.add(f"block {block.id} appears twice")
+            overlapping = [
+                b for b in blocks
+                if b is not block and not b.encloses(block) and not block.encloses(b)
+                and b.start <= block.stop and block.start <= b.stop
+            ]
+            for other in overlapping:
+                self.problems.add(f"blocks {block.id} and {other.id} overlap without one enclosing the other")
+            if enclosing:
+                block.parent = min(enclosing, key=lambda b: b.stop - b.start)
+                block.parent.blocks.append(block)
+            else:
+                roots.append(block)
+        return roots
+
+    def emit_block(self, block: _Block, parent: int) -> None:
+        index = self.add(block.id, "block", block.title, parent, block.element)
+        items: list[tuple[int, int, _Block | ET.Element]] = [(b.start, 0, b) for b in block.blocks]
+        for order, diag in enumerate(block.element.findall("diag")):
+            items.append((block.start + order, 1, diag))
+        items.sort(key=lambda item: (item[0], item[1]))
+        for _, _, item in items:
+            if isinstance(item, _Block):
+                self.emit_block(item, index)
+            else:
+                first = _text(item.find("name"))
+                if not _within(first[:3], block):
+                    self.problems.add(f"category {first!r} lies outside its block {block.id}")
+                self.diag(item, index, "", -1)
+
+    def diag(self, element: ET.Element, parent: int, parent_code: str, rule: int) -> None:
+        name = _text(element.find("name"))
+        try:
+            code = normalize(name)
+        except ICD10KBError as exc:
+            self.problems.add(str(exc))
+            return
+        if code != name or "-" in code or code.isdigit():
+            self.problems.add(f"code {name!r} is not written in canonical dotted form")
+        flat = dotless(code)
+        if parent_code and not (flat.startswith(dotless(parent_code)) and len(flat) > len(dotless(parent_code))):
+            message = f"code {code!r} does not extend its parent {parent_code!r}"
+            # Kept as the file has it when it stays in the same category (the
+            # FY2021 file nests H54.512A under H54.511); refused otherwise.
+            if flat[:3] == dotless(parent_code)[:3] and len(flat) > len(dotless(parent_code)):
+                self.anomalies.append(message)
+            else:
+                self.problems.add(message)
+        elif not parent_code and len(flat) != 3:
+            self.problems.add(f"code {code!r} stands directly in a block but is not a category")
+        if self.codes is not None and flat not in self.codes:
+            self.problems.add(f"code {code!r} is not in the code list")
+        definition = element.find("sevenChrDef")
+        if definition is not None:
+            rule = self.rule(code, definition)
+        kind = "category" if len(flat) == 3 else "subcategory"
+        index = self.add(code, kind, _text(element.find("desc")), parent, element)
+        children = element.findall("diag")
+        for child in children:
+            self.diag(child, index, code, rule)
+        node = self.nodes[index]
+        if rule >= 0 and "sevenChrDef" in {c.tag for c in element}:
+            node.notes["seventh_characters"] = [
+                f"{char}: {label}" for char, label in self.rules[rule].characters.items()
+            ]
+        if not children:
+            self.leaf(node, flat, rule)
+
+    def rule(self, code: str, element: ET.Element) -> int:
+        characters: dict[str, str] = {}
+        for extension in element.findall("extension"):
+            char = extension.get("char", "")
+            if len(char) != 1 or not char.isalnum() or char in characters:
+                self.problems.add(f"7th-character definition under {code!r} has a bad character {char!r}")
+                continue
+            characters[char.upper()] = _text(extension)
+        notes = [t for t in (_text(n) for n in element.findall("note")) if t]
+        self.rules.append(SeventhCharacterRule(code, characters, notes))
+        return len(self.rules) - 1
+
+    def leaf(self, node: Node, flat: str, rule: int) -> None:
+        if rule < 0:
+            node.billable = True
+            if len(flat) > 3:
+                node.kind = "code"
+            return
+        padded = flat.ljust(6, "X")
+        chars = []
+        for char in self.rules[rule].characters:
+            if self.codes is None or padded + char in self.codes:
+                chars.append(char)
+            else:
+                self.rejected.append(dotted(padded + char))
+        node.seventh = "".join(chars)
+        node.rule = rule
+        if not chars:
+            node.billable = True
+            node.kind = "code" if len(flat) > 3 else "category"
+
+
+def _within(category: str, block: _Block) -> bool:
+    # A letter in third place (C4A, M1A, Z3A) sorts among the digits in the
+    # classification's own order, so only the first two characters are compared.
+    if category[2].isalpha():
+        return block.first[:2] <= category[:2] <= block.last[:2]
+    return block.first <= category <= block.last
+
+
+def read_code_list(source: Source) -> frozenset[str]:
+    """Read a release's list of valid codes, as dotless codes.
+
+    Three official layouts are recognised from their first line: the NCHS
+    item list (one item a line: chapter numbers, block ranges, dotless
+    codes), the CMS order file (order number, code, header flag, titles)
+    and the CMS code file (code, then its title).
+
+    Parameters
+    ----------
+    source:
+        A path, ``PathLike`` or binary file object, plain or gzip.
+
+    Returns
+    -------
+    frozenset[str]
+        Every dotless code listed (chapters and blocks are left out).
+
+    Raises
+    ------
+    DataFileError
+        If the file cannot be read or a line is not in the layout.
+
+    Examples
+    --------
+    >>> import io
+    >>> sorted(read_code_list(io.BytesIO(b"12\\r\\nL80-L99\\r\\nL94\\r\\nL942\\r\\n")))
+    ['L94', 'L942']
+    """
+    data, name, _ = read_bytes(source)
+    return _code_list(data, name)
+
+
+def _code_list(data: bytes, name: str) -> frozenset[str]:
+    try:
+        text = data.decode("utf-8")
+    except UnicodeDecodeError as exc:
+        line = data[: exc.start].count(b"\n") + 1
+        raise DataFileError(name, f"not UTF-8 text: byte {data[exc.start]:#x}", line) from None
+    codes: set[str] = set()
+    order = re.compile(r"\d{5} ([A-Z0-9]{3,7}) *[01] ")
+    plain = re.compile(r"([A-Z0-9]{3,7})(?:\s.*)?")
+    layout: re.Pattern[str] | None = None
+    for number, line in enumerate(text.splitlines(), 1):
+        line = line.strip("\ufeff")
+        if not line.strip():
+            continue
+        if layout is None:
+            layout = order if order.match(line) else plain
+        if layout is plain and (line.strip().isdigit() or "-" in line.split()[0]):
+            continue
+        match = layout.match(line) if layout is order else layout.fullmatch(line.rstrip())
+        if match is None or not match.group(1)[0].isalpha():
+            raise DataFileError(name, f"not a code list line: {line[:60]!r}", number, 1)
+        codes.add(match.group(1))
+    if not codes:
+        raise DataFileError(name, "no codes in the code list")
+    return frozenset(codes)
+
+
+def read_tabular(source: Source, code_list: Source | None = None) -> Classification:
+    """Read an official ICD-10-CM tabular XML file.
+
+    Parameters
+    ----------
+    source:
+        The tabular XML (``icd10cm-tabular-*.xml``, plain or gzip) as a path,
+        ``PathLike`` or binary file object.
+    code_list:
+        The release's code list (see :func:`read_code_list`). With it, a
+        7th-character code exists exactly when the list has it; without it,
+        every character of every applicable ``<sevenChrDef>`` is accepted,
+        which over-generates (``S06.1X7D``, for instance).
+
+    Returns
+    -------
+    Classification
+        The concepts in pre-order, with notes and 7th-character rules.
+
+    Raises
+    ------
+    DataFileError
+        If a file is malformed or hostile, or the two files disagree; the
+        message names the file and the position or the offending codes.
+    """
+    data, name, checksum = read_bytes(source)
+    files = [(name, checksum)]
+    codes = None
+    if code_list is not None:
+        list_data, list_name, list_checksum = read_bytes(code_list)
+        codes = _code_list(list_data, list_name)
+        files.append((list_name, list_checksum))
+    root = parse_xml(data, name)
+    if root.tag != "ICD10CM.tabular":
+        raise DataFileError(name, f"root element is <{root.tag}>, not <ICD10CM.tabular>")
+    reader = _Reader(name, codes)
+    chapters = root.findall("chapter")
+    if not chapters:
+        raise DataFileError(name, "no <chapter> elements")
+    for chapter in chapters:
+        reader.chapter(chapter)
+    reader.problems.raise_if_any()
+    if codes is not None:
+        _check_code_list(reader, codes, files[-1][0])
+    return Classification(
+        _text(root.find("version")), reader.nodes, reader.rules, files, reader.rejected, reader.anomalies
+    )
+
+
+def _check_code_list(reader: _Reader, codes: frozenset[str], name: str) -> None:
+    known = {dotless(n.id) for n in reader.nodes}
+    for node in reader.nodes:
+        if node.seventh:
+            padded = dotless(node.id).ljust(6, "X")
+            known.update(padded + char for char in node.seventh)
+    unknown = sorted(codes - known)
+    if unknown:
+        problems = _Problems(name)
+        for code in unknown:
+            problems.add(f"{dotted(code)!r} is listed but the tabular file does not define it")
+        problems.raise_if_any()

@@ -1,0 +1,103 @@
+"""Compile the official ICD-10-CM files in data/official into icd10kb/data.
+
+Run from the repository root:  python scripts/build_data.py
+
+For each release below it reads the tabular XML and the code list with
+icd10kb's own reader, writes the two compiled files and records their
+checksums in icd10kb/data/releases.json. The output is reproducible byte
+for byte; tests/test_official.py compiles again and compares.
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import sys
+from pathlib import Path
+from typing import Any
+
+ROOT = Path(__file__).resolve().parent.parent
+sys.path.insert(0, str(ROOT))
+
+from icd10kb.compiled import from_classification  # noqa: E402
+from icd10kb.files import sha256  # noqa: E402
+from icd10kb.tabular import read_tabular  # noqa: E402
+
+OFFICIAL = ROOT / "data" / "official"
+OUT = ROOT / "icd10kb" / "data"
+
+SOURCE = "National Center for Health Statistics (NCHS), Centers for Disease Control and Prevention"
+LICENSE = "Public domain: a work of the United States government (ICD-10-CM, National Center for Health Statistics)"
+
+#: name -> (tabular file, code list file, effective date, title)
+RELEASES: dict[str, tuple[str, str, str, str]] = {
+    "2026-04-01": (
+        "icd10cm-tabular-2026-04-01.xml.gz",
+        "icd10cm-code-list-2026-04-01.txt.gz",
+        "2026-04-01",
+        "ICD-10-CM FY2026, April 1, 2026 update",
+    ),
+    "2025-04-01": (
+        "icd10cm-tabular-2025-04-01.xml.gz",
+        "icd10cm-code-list-2025-04-01.txt.gz",
+        "2025-04-01",
+        "ICD-10-CM FY2025, April 1, 2025 update",
+    ),
+    "2021": (
+        "icd10cm-tabular-2021.xml.gz",
+        "icd10cm-order-2021-01.txt.gz",
+        "2020-10-01",
+        "ICD-10-CM FY2021 (validity from the CMS order file of January 2021)",
+    ),
+}
+DEFAULT = "2026-04-01"
+
+
+def release_description(name: str, official: Path = OFFICIAL) -> dict[str, Any]:
+    """The release description stored in the compiled file (without counts)."""
+    tabular, code_list, effective, title = RELEASES[name]
+    return {
+        "name": name,
+        "classification": "ICD-10-CM",
+        "effective": effective,
+        "title": title,
+        "source": SOURCE,
+        "license": LICENSE,
+        "files": [
+            {"name": f, "sha256": sha256((official / f).read_bytes())} for f in (tabular, code_list)
+        ],
+    }
+
+
+def compile_release(name: str, official: Path = OFFICIAL) -> tuple[bytes, bytes]:
+    """Compile one release; return the bytes of its hierarchy and notes files."""
+    tabular, code_list, _, _ = RELEASES[name]
+    data = read_tabular(official / tabular, official / code_list)
+    release = release_description(name, official)
+    release["version"] = data.version
+    return from_classification(data, release)
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    parser.add_argument("releases", nargs="*", default=list(RELEASES), help="releases to compile (default: all)")
+    args = parser.parse_args(argv)
+    manifest_path = OUT / "releases.json"
+    manifest: dict[str, Any] = {"default": DEFAULT, "releases": {}}
+    if manifest_path.exists():
+        manifest = json.loads(manifest_path.read_text("utf-8"))
+    for name in args.releases:
+        hierarchy, notes = compile_release(name)
+        entry: dict[str, Any] = {}
+        for part, blob in (("hierarchy", hierarchy), ("notes", notes)):
+            filename = f"icd10cm-{name}.{part}" + (".bin" if part == "hierarchy" else ".json.gz")
+            (OUT / filename).write_bytes(blob)
+            entry[part] = {"file": filename, "sha256": sha256(blob)}
+        manifest["releases"][name] = entry
+        print(f"{name}: {len(hierarchy):,} + {len(notes):,} bytes")
+    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+    return 0
+
+
+if __name__ == "__main__":
+    raise SystemExit(main())
