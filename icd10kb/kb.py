@@ -32,6 +32,7 @@ if TYPE_CHECKING:
 
     from .knowledge import KnowledgeIndex
     from .knowledge_models import KnowledgeProfile
+    from .checks import Finding
     from .references import Reference
     from .search import SearchHit, SearchIndex
 
@@ -644,6 +645,20 @@ class KnowledgeBase:
             knowledge=self.knowledge(self._id(ref)),
         )
 
+    def check(self, codes: object) -> tuple[Finding, ...]:
+        """Check the codes of one encounter against the classification's rules.
+
+        See :func:`icd10kb.checks.check`: unknown, malformed or non-billable
+        codes, missing 7th characters, Excludes1 pairs and unmet "code first"
+        notes, each finding quoting its note.
+
+        >>> [(f.kind, f.codes) for f in kb.check(["L94.2", "M34.0", "S72.001"])]
+        [('missing_seventh_character', ('S72.001',)), ('excludes1', ('L94.2', 'M34.0'))]
+        """
+        from .checks import check
+
+        return check(self, codes)
+
     # --- release -------------------------------------------------------------
 
     @property
@@ -716,7 +731,35 @@ class KnowledgeBase:
 
     def search(self, text: str, limit: int = 10, *, chapter: str | None = None,
                block: str | None = None, billable: bool | None = None) -> tuple[SearchHit, ...]:
-        """Find codes from words; see :mod:`icd10kb.search`."""
+        """Find codes from words: titles, inclusion terms and knowledge labels.
+
+        Tolerates case, word order, plural and other endings and small typos;
+        a code typed as the query comes first. See :mod:`icd10kb.search`.
+
+        Parameters
+        ----------
+        text:
+            The words to look for (at most 500 characters).
+        limit:
+            The most hits to return.
+        chapter, block:
+            Only concepts within this chapter or block.
+        billable:
+            Only billable codes (True) or only headers (False).
+
+        Returns
+        -------
+        tuple[SearchHit, ...]
+            Best first; each hit says which texts matched.
+
+        Examples
+        --------
+        >>> [h.code for h in kb.search("calcium deposits in the skin", 3)][:1]
+        ['L94.2']
+        >>> hit = kb.search("calcinossis cutis", 1)[0]
+        >>> hit.code, hit.corrections
+        ('L94.2', (('calcinossis', 'calcinosis'),))
+        """
         if self._search is None:
             with self._lock:
                 if self._search is None:

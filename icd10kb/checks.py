@@ -1,0 +1,190 @@
+"""Checking the codes of one encounter against the classification's rules.
+
+:func:`check` takes the codes reported together for one encounter, in
+their order, and returns typed findings:
+
+- ``malformed``: not shaped like a code;
+- ``unknown``: well formed but not in the release (with suggestions);
+- ``missing_seventh_character``: a code that takes a 7th character given
+  without one (``S72.001`` for ``S72.001A``);
+- ``not_billable``: a header code, with the billable codes beneath it;
+- ``duplicate``: the same code twice;
+- ``excludes1``: two codes that an Excludes1 note says never go together;
+- ``code_first``: a manifestation code whose "code first" note names
+  conditions none of which is in the encounter, or one that is listed
+  after it (the etiology is sequenced first).
+
+Each finding names the codes and quotes the note it rests on. A note
+carried by an ancestor applies to every code below it, and a note's target
+covers everything below the target.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING, Literal, Optional
+
+from pydantic import Field
+
+from .errors import CodeNotFoundError, InvalidCodeError
+from .knowledge_models import Frozen
+
+if TYPE_CHECKING:
+    from .kb import KnowledgeBase
+    from .references import Reference
+
+__all__ = ["Finding", "FindingKind", "check"]
+
+FindingKind = Literal[
+    "malformed", "unknown", "missing_seventh_character", "not_billable", "duplicate", "excludes1", "code_first"
+]
+
+
+class Finding(Frozen):
+    """One problem with the codes of an encounter."""
+
+    kind: FindingKind = Field(description="What kind of problem it is.")
+    severity: Literal["error", "warning"] = Field(description="error: the set breaks a rule; warning: worth a look.")
+    codes: tuple[str, ...] = Field(description="The codes concerned, as given (normalised where possible).")
+    message: str = Field(description="What is wrong, in words.")
+    note: Optional[str] = Field(default=None, description="The text of the note the finding rests on.")
+    note_at: Optional[str] = Field(default=None, description="The concept that carries that note.")
+    suggestions: tuple[str, ...] = Field(default=(), description="Codes that could be meant instead.")
+
+
+def _covers(kb: KnowledgeBase, target: str, code: str) -> bool:
+    return target == code or kb.is_ancestor(target, code)
+
+
+def _notes_of(kb: KnowledgeBase, code: str, kind: str) -> list[Reference]:
+    """The references of notes of *kind* that apply to *code* (its own and its ancestors')."""
+    out = []
+    for owner in (code, *kb.ancestors(code)):
+        out.extend(kb.references(owner, kind=kind))
+    return out
+
+
+def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
+    """Check the codes of one encounter; see the module's description.
+
+    Parameters
+    ----------
+    kb:
+        The knowledge base.
+    codes:
+        The codes, in the order reported (the first is the principal
+        diagnosis). Any spelling is accepted.
+
+    Returns
+    -------
+    tuple[Finding, ...]
+        The findings, in the order of the codes; empty when all is well.
+
+    Raises
+    ------
+    InvalidCodeError
+        If *codes* is not a list or tuple of strings (a bare string is refused,
+        to catch ``check("L94.2")`` meant as ``check(["L94.2"])``).
+
+    Examples
+    --------
+    >>> [f.kind for f in check(kb, ["L94.2", "M34.0"])]
+    ['excludes1']
+    >>> check(kb, ["L94.2", "E83.824"])
+    ()
+    """
+    if isinstance(codes, (str, bytes)) or not isinstance(codes, (list, tuple)):
+        raise InvalidCodeError(codes, "the codes of an encounter are given as a list")
+    findings: list[Finding] = []
+    valid: list[str] = []
+    for raw in codes:
+        try:
+            code = kb.normalize(raw)
+        except InvalidCodeError as exc:
+            findings.append(Finding(kind="malformed", severity="error", codes=(str(raw)[:40],), message=exc.reason))
+            continue
+        except CodeNotFoundError as exc:
+            findings.append(
+                Finding(kind="unknown", severity="error", codes=(exc.code,), message=str(exc), suggestions=exc.suggestions)
+            )
+            continue
+        if code in valid:
+            findings.append(Finding(kind="duplicate", severity="warning", codes=(code,), message=f"{code} is listed twice"))
+            continue
+        valid.append(code)
+        if not kb.is_billable(code):
+            children = kb.children(code)
+            below = kb.billable_codes(code)
+            if children and all(kb[c].seventh_character is not None for c in children):
+                findings.append(
+                    Finding(
+                        kind="missing_seventh_character", severity="error", codes=(code,),
+                        message=f"{code} needs a 7th character", suggestions=children[:20],
+                    )
+                )
+            else:
+                findings.append(
+                    Finding(
+                        kind="not_billable", severity="error", codes=(code,),
+                        message=f"{code} is a header, not a billable code; {len(below)} billable codes lie beneath it",
+                        suggestions=below[:20],
+                    )
+                )
+    findings += _excludes1(kb, valid)
+    findings += _code_first(kb, valid)
+    return tuple(findings)
+
+
+def _excludes1(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
+    found: dict[tuple[str, str], Finding] = {}
+    for a in codes:
+        for reference in _notes_of(kb, a, "excludes1"):
+            for b in codes:
+                if a == b or kb.is_ancestor(a, b) or kb.is_ancestor(b, a):
+                    continue
+                if _covers(kb, reference.at, b):  # the note speaks of its own subtree
+                    continue
+                if any(_covers(kb, t, b) for t in reference.targets):
+                    pair = tuple(sorted((a, b)))
+                    found.setdefault(
+                        pair,  # type: ignore[arg-type]
+                        Finding(
+                            kind="excludes1", severity="error", codes=(a, b),
+                            message=f"{a} and {b} are not coded together (Excludes1 at {reference.at})",
+                            note=reference.text, note_at=reference.at,
+                        ),
+                    )
+    return list(found.values())
+
+
+def _code_first(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
+    # The "code first" notes at one concept are alternatives ("such as: a; b;
+    # c"): the rule holds when any of the conditions they name is present.
+    findings = []
+    for index, code in enumerate(codes):
+        by_carrier: dict[str, list[Reference]] = {}
+        for reference in _notes_of(kb, code, "code_first"):
+            by_carrier.setdefault(reference.at, []).append(reference)
+        for at, refs in by_carrier.items():
+            targets = [t for r in refs for t in r.targets]
+            if not targets:
+                continue
+            text = "; ".join(dict.fromkeys(r.text for r in refs))
+            present = [i for i, other in enumerate(codes) if other != code and any(_covers(kb, t, other) for t in targets)]
+            if not present:
+                findings.append(
+                    Finding(
+                        kind="code_first", severity="warning", codes=(code,),
+                        message=f"{code} is coded after its underlying condition, and none of the conditions "
+                        f"its 'code first' note names is in the encounter",
+                        note=text, note_at=at,
+                    )
+                )
+            elif all(i > index for i in present):
+                findings.append(
+                    Finding(
+                        kind="code_first", severity="warning", codes=(code, codes[present[0]]),
+                        message=f"{codes[present[0]]} is to be listed before {code}",
+                        note=text, note_at=at,
+                    )
+                )
+    return findings
