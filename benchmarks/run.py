@@ -36,7 +36,7 @@ OP_LABELS = {**{op: op for op in OPS}, "lookup": "lookup code → record", "vali
              "descendants": "descendants of category codes", "is_ancestor": "is_ancestor(a, b)"}
 COLD_METRICS = ("cold_s", "wall_s", "rss_cold_kb")
 MARK = "BENCH_RESULT "
-CHILD_TIMEOUT_S = 1800
+CHILD_TIMEOUT_S = 900
 SANITY_CHECKED = 2000  # results per operation checked for plausibility (untimed)
 CODE_RE = re.compile(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?")  # category level and below
 
@@ -246,8 +246,10 @@ def run_child(cmd: list[str], env: dict[str, str]) -> tuple[dict[str, Any] | Non
     for line in reversed(proc.stdout.splitlines()):
         if line.startswith(MARK):
             return json.loads(line[len(MARK):]), wall, ""
-    lines = [ln for ln in proc.stderr.splitlines() if ln.strip()]
-    return None, wall, lines[-1].strip() if lines else f"exit code {proc.returncode}, no result"
+    lines = [ln.strip() for ln in proc.stderr.splitlines() if ln.strip()]
+    if proc.returncode < 0:
+        return None, wall, f"killed by signal {-proc.returncode} (out of memory?)"
+    return None, wall, lines[-1] if lines else f"exit code {proc.returncode} without a result"
 
 
 def worker_cmd(mode: str, lib: str, input_path: Path | None) -> list[str]:

@@ -17,7 +17,7 @@ key                from                          to
 =================  ============================  ===============================
 
 Concept nodes are keyed by their identifier (``"L94.2"``, ``"L80-L99"``,
-``"12"``) and carry ``kind``, ``title``, ``billable`` and ``depth``.
+``"12"``) and carry ``kind``, ``title``, ``billable``, ``depth`` and ``chapter``.
 Knowledge nodes carry ``kind`` (``cause``, ``symptom``, ``test`` or
 ``treatment``), ``label`` and ``identifiers``; knowledge edges carry
 ``sources``, ``qualifiers`` and ``group``. Notes become edges too, keyed by
@@ -81,6 +81,7 @@ def _fact_attributes(fact: Fact) -> dict[str, Any]:
 def _edge_attributes(fact: Fact) -> dict[str, Any]:
     return {
         "sources": tuple(s.url or s.title for s in fact.sources),
+        "packs": tuple(dict.fromkeys(s.pack for s in fact.sources)),
         "qualifiers": {k: v for k, v in fact.qualifiers.model_dump().items() if v},
         "group": fact.group,
         "label": fact.label,
@@ -104,6 +105,7 @@ def _concept_attributes(kb: KnowledgeBase, code: str) -> dict[str, Any]:
         "title": kb.title(code),
         "billable": kb.is_billable(code),
         "depth": kb.depth(code),
+        "chapter": kb.chapter(code),
     }
 
 
@@ -115,12 +117,14 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
     store = kb._store
     for ref in store:
         code = store.id_of(ref)
+        ancestors = store.ancestors(ref)
         graph.add_node(
             code,
             kind=store.kind(ref),
             title=store.title(ref),
             billable=store.is_billable(ref),
             depth=store.depth(ref),
+            chapter=store.ids[ancestors[-1]] if ancestors else code,
         )
         parent = store.parent(ref)
         if parent is not None:
