@@ -183,6 +183,94 @@ def cmd_tree(args: argparse.Namespace) -> int:
     return 0
 
 
+# --- search, check, export -------------------------------------------------------------
+
+
+def cmd_search(args: argparse.Namespace) -> int:
+    kb = _kb(args)
+    hits = kb.search(" ".join(args.words), args.limit, chapter=args.chapter, block=args.block,
+                     billable=True if args.billable else None)
+    if args.json:
+        _emit_json(list(hits))
+        return 0
+    if not hits:
+        print("no match", file=sys.stderr)
+        return 1
+    width = max(len(h.code) for h in hits)
+    for hit in hits:
+        extra = f"  (+{hit.seventh_characters} 7th-character codes)" if hit.seventh_characters else ""
+        print(f"{hit.code.ljust(width)}  {hit.title}{extra}")
+        shown = [m for m in hit.matches if m.field != "title"][:2]
+        for match in shown:
+            print(f"{' ' * width}    {match.field}: {match.text}")
+        for typo, word in hit.corrections:
+            print(f"{' ' * width}    read {typo!r} as {word!r}")
+    return 0
+
+
+def cmd_check(args: argparse.Namespace) -> int:
+    kb = _kb(args)
+    codes = list(args.codes)
+    if not codes or codes == ["-"]:
+        codes = [c for line in sys.stdin for c in line.replace(",", " ").split()]
+    findings = kb.check(codes)
+    if args.json:
+        _emit_json(list(findings))
+    elif not findings:
+        print(f"{len(codes)} code(s): no findings")
+    else:
+        for finding in findings:
+            print(f"{finding.severity}: {finding.kind}: {finding.message}")
+            if finding.note:
+                print(f"    note at {finding.note_at}: {finding.note}")
+            if finding.suggestions:
+                print(f"    consider: {', '.join(finding.suggestions[:10])}")
+    return 1 if any(f.severity == "error" for f in findings) else 0
+
+
+def cmd_export(args: argparse.Namespace) -> int:
+    from . import export
+
+    kb = _kb(args)
+    if args.code:
+        graph = kb.subgraph(args.code, siblings=args.siblings)
+        if args.depth:
+            import networkx as nx
+
+            root = kb.normalize(args.code)
+            below = [c for c in kb.descendants(root) if kb.depth(c) - kb.depth(root) <= args.depth]
+            full = kb.graph
+            graph = nx.MultiDiGraph(full.subgraph(set(graph) | set(below)))
+    elif args.format == "mermaid":
+        raise _UsageError("Mermaid draws a subtree: name a code (the whole release is too big to draw)")
+    else:
+        graph = kb.graph
+    if args.format in ("kgx-jsonl", "kgx-tsv"):
+        if not args.output:
+            raise _UsageError("KGX writes two files: give --output PREFIX")
+        paths = export.write_kgx(graph, args.output, args.format.split("-")[1])
+        print("\n".join(paths))
+        return 0
+    if args.format == "graphml":
+        if not args.output:
+            raise _UsageError("GraphML is written to a file: give --output FILE")
+        export.write_graphml(graph, args.output)
+        print(args.output)
+        return 0
+    text = export.mermaid(graph) if args.format == "mermaid" else json.dumps(export.node_link(graph), ensure_ascii=False, indent=1) + "\n"
+    if args.output:
+        with open(args.output, "w", encoding="utf-8") as handle:
+            handle.write(text)
+        print(args.output)
+    else:
+        sys.stdout.write(text)
+    return 0
+
+
+class _UsageError(Exception):
+    pass
+
+
 # --- the parser ------------------------------------------------------------------------
 
 #: Every command, with its one-line help; the docs test checks each is documented.
@@ -190,6 +278,9 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "show": ("show a code: title, place in the hierarchy, notes and clinical knowledge", cmd_show),
     "path": ("print the path from the chapter down to a code", cmd_path),
     "tree": ("draw the subtree below a code as text", cmd_tree),
+    "search": ("find codes from words (titles, inclusion terms, knowledge)", cmd_search),
+    "check": ("check the codes of one encounter against the coding rules", cmd_check),
+    "export": ("export the graph or a code's neighbourhood (node-link JSON, GraphML, Mermaid, KGX)", cmd_export),
 }
 
 
@@ -214,6 +305,21 @@ def get_parser() -> argparse.ArgumentParser:
             sub.add_argument("--max-children", type=int, default=30, help="children to list at most (default 30)")
         if name == "tree":
             sub.add_argument("--depth", type=int, default=2, help="levels to draw below the code (default 2)")
+        if name == "search":
+            sub.add_argument("words", nargs="+", help="the words to look for")
+            sub.add_argument("--limit", type=int, default=10, help="hits to show at most (default 10)")
+            sub.add_argument("--chapter", help="only within this chapter (e.g. 12)")
+            sub.add_argument("--block", help="only within this block (e.g. L80-L99)")
+            sub.add_argument("--billable", action="store_true", help="only billable codes")
+        if name == "check":
+            sub.add_argument("codes", nargs="*", help="the codes, principal first; none or '-' reads them from standard input")
+        if name == "export":
+            sub.add_argument("code", nargs="?", help="export this code's neighbourhood (default: the whole graph)")
+            sub.add_argument("--format", choices=("node-link", "graphml", "mermaid", "kgx-jsonl", "kgx-tsv"),
+                             default="node-link", help="output format (default node-link JSON)")
+            sub.add_argument("--output", "-o", help="file to write (KGX: the prefix of the two files)")
+            sub.add_argument("--siblings", action="store_true", help="include the code's siblings")
+            sub.add_argument("--depth", type=int, default=0, help="include descendants down to this many levels")
     return parser
 
 
@@ -233,9 +339,12 @@ def main(argv: Sequence[str] | None = None) -> int:
     _, handler = COMMANDS[args.command]
     try:
         return handler(args)
-    except ICD10KBError as exc:
+    except (ICD10KBError, OSError) as exc:
         print(f"icd10kb: error: {exc}", file=sys.stderr)
         return 1
+    except _UsageError as exc:
+        parser.error(str(exc))
+        return 2  # pragma: no cover - parser.error exits
     except BrokenPipeError:  # pragma: no cover - e.g. piped into head
         return 0
 

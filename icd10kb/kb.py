@@ -33,6 +33,7 @@ if TYPE_CHECKING:
     from .knowledge import KnowledgeIndex
     from .knowledge_models import KnowledgeProfile
     from .checks import Finding
+    from .differential import Candidate
     from .references import Reference
     from .search import SearchHit, SearchIndex
 
@@ -631,6 +632,25 @@ class KnowledgeBase:
         ('L94.2',)
         """
         return self.knowledge_index.codes_with("test", test)
+
+    def differential(self, symptoms: object, limit: int = 10) -> tuple[Candidate, ...]:
+        """Rank the codes that have knowledge by how well they explain *symptoms*.
+
+        Symptoms are HPO ids or labels (any case); each candidate explains
+        its matches. See :mod:`icd10kb.differential`.
+
+        >>> [c.code for c in kb.differential(["subcutaneous nodule", "HP:0200042"])]
+        ['L94.2']
+        """
+        from .differential import differential
+
+        return differential(self, symptoms, limit)
+
+    def shared_symptoms(self, code: object) -> tuple[tuple[str, tuple[str, ...]], ...]:
+        """Other codes with knowledge that share symptoms with *code*, with the shared labels."""
+        from .differential import shared_symptoms
+
+        return shared_symptoms(self, self.normalize(code))
 
     def details(self, code: object) -> ConceptDetails:
         """Everything about *code* in one model: what ``icd10kb show`` prints."""

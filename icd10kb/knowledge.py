@@ -296,6 +296,7 @@ class KnowledgeIndex:
                 Fact(
                     kind=merged.kind,
                     label=entry.label,
+                    synonyms=entry.synonyms,
                     code=merged.code,
                     identifiers=tuple(Identifier(scheme=s, id=v) for s, v in entry.identifiers.items()),
                     group=entry.group,
@@ -319,7 +320,7 @@ class KnowledgeIndex:
 
     @staticmethod
     def _keys(fact: Fact) -> set[str]:
-        keys = {_fold(fact.label)}
+        keys = {_fold(fact.label), *(_fold(s) for s in fact.synonyms)}
         for identifier in fact.identifiers:
             keys.add(_fold(identifier.id))
             keys.add(_fold(identifier.curie))

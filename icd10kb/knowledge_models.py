@@ -97,6 +97,10 @@ class FactEntry(Frozen):
     """One cause, symptom, test or treatment of a disease, as written in a pack."""
 
     label: str = Field(min_length=1, max_length=200, description="A short factual label.")
+    synonyms: tuple[str, ...] = Field(
+        default=(), max_length=20,
+        description="Other names for it, such as the name of its term in the vocabulary of its identifier.",
+    )
     identifiers: dict[str, str] = Field(
         default_factory=dict,
         description="Identifiers by scheme (ICD10CM, HPO, LOINC, SNOMEDCT, UMLS, MONDO, ORPHA, OMIM, MESH). Only verified ones.",
@@ -190,6 +194,7 @@ class Fact(Frozen):
 
     kind: FactKind = Field(description="cause, symptom, test or treatment.")
     label: str = Field(description="A short factual label.")
+    synonyms: tuple[str, ...] = Field(default=(), description="Other names for it (e.g. the HPO or LOINC term's name).")
     code: Optional[str] = Field(default=None, description="For a cause that is itself a disease: its ICD-10-CM code in the loaded release.")
     identifiers: tuple[Identifier, ...] = Field(default=(), description="Verified identifiers (HPO, LOINC …).")
     group: Optional[str] = Field(default=None, description="A grouping label.")

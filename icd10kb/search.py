@@ -152,7 +152,7 @@ class SearchIndex:
         profile = self.kb.knowledge_index.profile(code)
         texts = [profile.label] if profile.label else []
         texts += list(profile.about)
-        texts += [f.label for f in profile.symptoms + profile.causes]
+        texts += [name for f in profile.symptoms + profile.causes for name in (f.label, *f.synonyms)]
         return texts
 
     def _expand(self, word: str) -> list[str]:
