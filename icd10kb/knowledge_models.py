@@ -116,7 +116,7 @@ class FactEntry(Frozen):
 class DiseaseEntry(Frozen):
     """Knowledge about one ICD-10-CM code."""
 
-    code: str = Field(pattern=SCHEMES["ICD10CM"], description="The ICD-10-CM code, dotted (e.g. 'L94.2').")
+    code: str = Field(pattern=f"^{SCHEMES['ICD10CM']}$", description="The ICD-10-CM code, dotted (e.g. 'L94.2').")
     label: str = Field(min_length=1, max_length=200, description="The disease's name.")
     identifiers: dict[str, str] = Field(default_factory=dict, description="The disease's identifiers in other vocabularies.")
     about: tuple[str, ...] = Field(default=(), description="Short factual labels describing the disease.")
@@ -144,7 +144,7 @@ class KnowledgePack(Frozen):
     """A knowledge pack: the top level of the file."""
 
     format: Literal["icd10kb-knowledge/1"] = Field(description="The pack format and its version.")
-    id: str = Field(pattern=_SLUG.pattern, description="A short id for the pack, e.g. 'calcinosis-cutis'.")
+    id: str = Field(pattern=f"^{_SLUG.pattern}$", description="A short id for the pack, e.g. 'calcinosis-cutis'.")
     title: str = Field(min_length=1, max_length=300, description="What the pack is about.")
     sources: dict[str, PackSource] = Field(min_length=1, description="The sources the facts cite, by id.")
     diseases: tuple[DiseaseEntry, ...] = Field(min_length=1, description="The diseases the pack describes.")

@@ -50,17 +50,10 @@ def _merge(kb: KnowledgeBase, shipped: list[Any], user: list[Any], on_missing: O
     from .knowledge import KnowledgeIndex
 
     if user:
-        KnowledgeIndex(kb, user, on_missing)  # raises on the user's packs alone, before merging
+        KnowledgeIndex(kb, user, on_missing)  # raises, or warns, about the user's own packs
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", KnowledgeWarning)
-        shipped_index = KnowledgeIndex(kb, shipped, "warn")
-    problems = list(shipped_index.problems)
-    with warnings.catch_warnings():
-        if user:
-            warnings.simplefilter("ignore", KnowledgeWarning)  # already warned above
-        index = KnowledgeIndex(kb, shipped + user, "warn")
-    index.problems = problems + [p for p in index.problems if p not in problems]
-    return index
+        return KnowledgeIndex(kb, shipped + user, "warn")
 
 
 def load(

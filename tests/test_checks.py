@@ -1,0 +1,60 @@
+"""Code-set checks for one encounter, built from real notes of the 2026 release."""
+
+from __future__ import annotations
+
+import pytest
+
+import icd10kb
+
+
+def kinds(findings: tuple[icd10kb.checks.Finding, ...]) -> list[str]:  # type: ignore[name-defined]
+    return [f.kind for f in findings]
+
+
+def test_clean_encounters_have_no_findings(kb: icd10kb.KnowledgeBase) -> None:
+    assert kb.check(["L94.2"]) == ()
+    assert kb.check(["E85.1", "G63"]) == ()  # the etiology first, as the note asks
+    assert kb.check(["l94.2", "E83.824"]) == ()
+
+
+def test_excludes1_pair_is_flagged_and_the_same_codes_apart_are_not(kb: icd10kb.KnowledgeBase) -> None:
+    (finding,) = kb.check(["L94.2", "M34.0"])
+    assert finding.kind == "excludes1" and finding.severity == "error"
+    assert finding.codes == ("L94.2", "M34.0")
+    assert finding.note == "systemic connective tissue disorders (M30-M36)" and finding.note_at == "L94"
+    assert kb.check(["L94.2"]) == () and kb.check(["M34.0"]) == ()
+    # the note at L95 names L81.7; the reverse order is found too
+    assert kinds(kb.check(["L81.7", "L95.8"])) == ["excludes1"]
+
+
+def test_excludes2_does_not_forbid(kb: icd10kb.KnowledgeBase) -> None:
+    # chapter 12 has "Excludes2: systemic connective tissue disorders (M30-M36)"; only L94's Excludes1 counts
+    assert [f.note_at for f in kb.check(["L95.8", "M34.0"])] == []
+
+
+def test_header_and_seventh_character(kb: icd10kb.KnowledgeBase) -> None:
+    (header,) = kb.check(["L94"])
+    assert header.kind == "not_billable" and "L94.2" in header.suggestions
+    (seventh,) = kb.check(["S72.001"])
+    assert seventh.kind == "missing_seventh_character" and seventh.suggestions[0] == "S72.001A"
+    placeholder = kb.check(["T36.0X1"])
+    assert placeholder[0].kind == "missing_seventh_character" and placeholder[0].suggestions[0] == "T36.0X1A"
+
+
+def test_unknown_malformed_duplicate(kb: icd10kb.KnowledgeBase) -> None:
+    findings = kb.check(["L94.7", "##", "L94.2", "l942"])
+    assert kinds(findings) == ["unknown", "malformed", "duplicate"]
+    assert findings[0].suggestions[:2] == ("L94.6", "L94.8")
+
+
+def test_code_first(kb: icd10kb.KnowledgeBase) -> None:
+    missing = kb.check(["G63"])
+    assert kinds(missing) == ["code_first"] and "amyloidosis (E85.-)" in (missing[0].note or "")
+    order = kb.check(["G63", "E85.1"])
+    assert kinds(order) == ["code_first"] and order[0].codes == ("G63", "E85.1")
+
+
+@pytest.mark.parametrize("bad", ["L94.2", None, 42, {"L94.2"}])
+def test_codes_must_be_a_list(kb: icd10kb.KnowledgeBase, bad: object) -> None:
+    with pytest.raises(icd10kb.InvalidCodeError):
+        kb.check(bad)
