@@ -21,7 +21,7 @@ covers everything below the target.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Literal, Optional
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -46,8 +46,8 @@ class Finding(Frozen):
     severity: Literal["error", "warning"] = Field(description="error: the set breaks a rule; warning: worth a look.")
     codes: tuple[str, ...] = Field(description="The codes concerned, as given (normalised where possible).")
     message: str = Field(description="What is wrong, in words.")
-    note: Optional[str] = Field(default=None, description="The text of the note the finding rests on.")
-    note_at: Optional[str] = Field(default=None, description="The concept that carries that note.")
+    note: str | None = Field(default=None, description="The text of the note the finding rests on.")
+    note_at: str | None = Field(default=None, description="The concept that carries that note.")
     suggestions: tuple[str, ...] = Field(default=(), description="Codes that could be meant instead.")
 
 
@@ -104,11 +104,15 @@ def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
             continue
         except CodeNotFoundError as exc:
             findings.append(
-                Finding(kind="unknown", severity="error", codes=(exc.code,), message=str(exc), suggestions=exc.suggestions)
+                Finding(
+                    kind="unknown", severity="error", codes=(exc.code,), message=str(exc), suggestions=exc.suggestions
+                )
             )
             continue
         if code in valid:
-            findings.append(Finding(kind="duplicate", severity="warning", codes=(code,), message=f"{code} is listed twice"))
+            findings.append(
+                Finding(kind="duplicate", severity="warning", codes=(code,), message=f"{code} is listed twice")
+            )
             continue
         valid.append(code)
         if not kb.is_billable(code):
@@ -117,14 +121,19 @@ def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
             if children and all(kb[c].seventh_character is not None for c in children):
                 findings.append(
                     Finding(
-                        kind="missing_seventh_character", severity="error", codes=(code,),
-                        message=f"{code} needs a 7th character", suggestions=children[:20],
+                        kind="missing_seventh_character",
+                        severity="error",
+                        codes=(code,),
+                        message=f"{code} needs a 7th character",
+                        suggestions=children[:20],
                     )
                 )
             else:
                 findings.append(
                     Finding(
-                        kind="not_billable", severity="error", codes=(code,),
+                        kind="not_billable",
+                        severity="error",
+                        codes=(code,),
                         message=f"{code} is a header, not a billable code; {len(below)} billable codes lie beneath it",
                         suggestions=below[:20],
                     )
@@ -148,9 +157,12 @@ def _excludes1(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
                     found.setdefault(
                         pair,  # type: ignore[arg-type]
                         Finding(
-                            kind="excludes1", severity="error", codes=(a, b),
+                            kind="excludes1",
+                            severity="error",
+                            codes=(a, b),
                             message=f"{a} and {b} are not coded together (Excludes1 at {reference.at})",
-                            note=reference.text, note_at=reference.at,
+                            note=reference.text,
+                            note_at=reference.at,
                         ),
                     )
     return list(found.values())
@@ -169,22 +181,30 @@ def _code_first(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
             if not targets:
                 continue
             text = "; ".join(dict.fromkeys(r.text for r in refs))
-            present = [i for i, other in enumerate(codes) if other != code and any(_covers(kb, t, other) for t in targets)]
+            present = [
+                i for i, other in enumerate(codes) if other != code and any(_covers(kb, t, other) for t in targets)
+            ]
             if not present:
                 findings.append(
                     Finding(
-                        kind="code_first", severity="warning", codes=(code,),
+                        kind="code_first",
+                        severity="warning",
+                        codes=(code,),
                         message=f"{code} is coded after its underlying condition, and none of the conditions "
                         f"its 'code first' note names is in the encounter",
-                        note=text, note_at=at,
+                        note=text,
+                        note_at=at,
                     )
                 )
             elif all(i > index for i in present):
                 findings.append(
                     Finding(
-                        kind="code_first", severity="warning", codes=(code, codes[present[0]]),
+                        kind="code_first",
+                        severity="warning",
+                        codes=(code, codes[present[0]]),
                         message=f"{codes[present[0]]} is to be listed before {code}",
-                        note=text, note_at=at,
+                        note=text,
+                        note_at=at,
                     )
                 )
     return findings

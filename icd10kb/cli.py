@@ -10,7 +10,8 @@ from __future__ import annotations
 import argparse
 import json
 import sys
-from typing import TYPE_CHECKING, Any, Callable, Sequence
+from collections.abc import Callable, Sequence
+from typing import TYPE_CHECKING, Any
 
 from .errors import ICD10KBError
 
@@ -86,8 +87,12 @@ def _print_knowledge(kb: KnowledgeBase, profile: KnowledgeProfile) -> None:
         return
     if profile.about:
         print("  " + "; ".join(profile.about))
-    sections = (("Causes", profile.causes), ("Symptoms", profile.symptoms), ("Tests", profile.tests),
-                ("Treatments", profile.treatments))
+    sections = (
+        ("Causes", profile.causes),
+        ("Symptoms", profile.symptoms),
+        ("Tests", profile.tests),
+        ("Treatments", profile.treatments),
+    )
     gaps = {g.kind: g.reason for g in profile.gaps}
     for (name, facts), kind in zip(sections, ("cause", "symptom", "test", "treatment")):
         if not facts:
@@ -188,8 +193,13 @@ def cmd_tree(args: argparse.Namespace) -> int:
 
 def cmd_search(args: argparse.Namespace) -> int:
     kb = _kb(args)
-    hits = kb.search(" ".join(args.words), args.limit, chapter=args.chapter, block=args.block,
-                     billable=True if args.billable else None)
+    hits = kb.search(
+        " ".join(args.words),
+        args.limit,
+        chapter=args.chapter,
+        block=args.block,
+        billable=True if args.billable else None,
+    )
     if args.json:
         _emit_json(list(hits))
         return 0
@@ -257,7 +267,11 @@ def cmd_export(args: argparse.Namespace) -> int:
         export.write_graphml(graph, args.output)
         print(args.output)
         return 0
-    text = export.mermaid(graph) if args.format == "mermaid" else json.dumps(export.node_link(graph), ensure_ascii=False, indent=1) + "\n"
+    text = (
+        export.mermaid(graph)
+        if args.format == "mermaid"
+        else json.dumps(export.node_link(graph), ensure_ascii=False, indent=1) + "\n"
+    )
     if args.output:
         with open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
@@ -298,7 +312,9 @@ def get_parser() -> argparse.ArgumentParser:
     common.add_argument("--json", action="store_true", help="print JSON for programs instead of text")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (help_text, _) in COMMANDS.items():
-        sub = commands.add_parser(name, parents=[common], help=help_text, description=help_text[0].upper() + help_text[1:] + ".")
+        sub = commands.add_parser(
+            name, parents=[common], help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+        )
         if name in ("show", "path", "tree"):
             sub.add_argument("code", help="a code, block (L80-L99) or chapter number")
         if name == "show":
@@ -312,11 +328,17 @@ def get_parser() -> argparse.ArgumentParser:
             sub.add_argument("--block", help="only within this block (e.g. L80-L99)")
             sub.add_argument("--billable", action="store_true", help="only billable codes")
         if name == "check":
-            sub.add_argument("codes", nargs="*", help="the codes, principal first; none or '-' reads them from standard input")
+            sub.add_argument(
+                "codes", nargs="*", help="the codes, principal first; none or '-' reads them from standard input"
+            )
         if name == "export":
             sub.add_argument("code", nargs="?", help="export this code's neighbourhood (default: the whole graph)")
-            sub.add_argument("--format", choices=("node-link", "graphml", "mermaid", "kgx-jsonl", "kgx-tsv"),
-                             default="node-link", help="output format (default node-link JSON)")
+            sub.add_argument(
+                "--format",
+                choices=("node-link", "graphml", "mermaid", "kgx-jsonl", "kgx-tsv"),
+                default="node-link",
+                help="output format (default node-link JSON)",
+            )
             sub.add_argument("--output", "-o", help="file to write (KGX: the prefix of the two files)")
             sub.add_argument("--siblings", action="store_true", help="include the code's siblings")
             sub.add_argument("--depth", type=int, default=0, help="include descendants down to this many levels")

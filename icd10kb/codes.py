@@ -155,7 +155,5 @@ def normalize(value: object) -> str:
             raise InvalidCodeError(value, "the dot belongs after the third character")
         text = head + tail
     if not _CODE.fullmatch(text):
-        raise InvalidCodeError(
-            value, "a code is a letter, two letters or digits, then up to four more (like 'L94.2')"
-        )
+        raise InvalidCodeError(value, "a code is a letter, two letters or digits, then up to four more (like 'L94.2')")
     return dotted(text)

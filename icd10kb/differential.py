@@ -17,7 +17,7 @@ own symptoms that were given. Each result explains every match.
 from __future__ import annotations
 
 import math
-from typing import TYPE_CHECKING, Optional
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -36,7 +36,7 @@ class SymptomMatch(Frozen):
 
     given: str = Field(description="The symptom as given.")
     symptom: str = Field(description="The disease's symptom it matched (its label).")
-    identifier: Optional[str] = Field(default=None, description="The HPO id of that symptom, if any.")
+    identifier: str | None = Field(default=None, description="The HPO id of that symptom, if any.")
     by: str = Field(description="How it matched: 'identifier', 'label' or 'words'.")
     weight: float = Field(description="How much the match counts (specificity).")
 
@@ -52,7 +52,7 @@ class Candidate(Frozen):
     unexplained: tuple[str, ...] = Field(description="Given symptoms it does not explain.")
 
 
-def _match(given: str, fact: Fact) -> Optional[str]:
+def _match(given: str, fact: Fact) -> str | None:
     folded = given.strip().casefold()
     for identifier in fact.identifiers:
         if folded in (identifier.id.casefold(), identifier.curie.casefold()):
@@ -107,8 +107,15 @@ def differential(kb: KnowledgeBase, symptoms: object, limit: int = 10) -> tuple[
             for fact in facts:
                 how = _match(item, fact)
                 if how:
-                    matches.append(SymptomMatch(given=item, symptom=fact.label, identifier=fact.identifier("HPO"),
-                                                by=how, weight=round(weight[item], 4)))
+                    matches.append(
+                        SymptomMatch(
+                            given=item,
+                            symptom=fact.label,
+                            identifier=fact.identifier("HPO"),
+                            by=how,
+                            weight=round(weight[item], 4),
+                        )
+                    )
                     explained.add(item)
                     break
         if not matches:

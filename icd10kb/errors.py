@@ -134,7 +134,9 @@ class KnowledgePackError(DataFileError):
         JSON path such as ``diseases[0].symptoms[2].identifiers.HPO``.
     """
 
-    def __init__(self, path: str, problems: list[tuple[str, str]], line: int | None = None, column: int | None = None) -> None:
+    def __init__(
+        self, path: str, problems: list[tuple[str, str]], line: int | None = None, column: int | None = None
+    ) -> None:
         self.problems = tuple(problems)
         listed = "; ".join(f"{loc or '<top>'}: {msg}" for loc, msg in problems[:20])
         if len(problems) > 20:

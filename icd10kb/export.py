@@ -37,7 +37,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    pass
 
 __all__ = [
     "BIOLINK_PREDICATES",
@@ -68,8 +68,19 @@ _FACT_CATEGORY = {
 }
 NODE_COLUMNS = ("id", "category", "name", "provided_by", "xref", "icd10kb_kind", "billable")
 EDGE_COLUMNS = (
-    "id", "subject", "predicate", "object", "category", "relation", "knowledge_level", "agent_type",
-    "primary_knowledge_source", "aggregator_knowledge_source", "source_url", "qualifiers", "note",
+    "id",
+    "subject",
+    "predicate",
+    "object",
+    "category",
+    "relation",
+    "knowledge_level",
+    "agent_type",
+    "primary_knowledge_source",
+    "aggregator_knowledge_source",
+    "source_url",
+    "qualifiers",
+    "note",
 )
 _CONCEPTS = frozenset({"chapter", "block", "category", "subcategory", "code"})
 
@@ -112,15 +123,17 @@ def kgx_records(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict
             category = _FACT_CATEGORY.get(kind, "biolink:NamedThing")
             name = data.get("label", node)
             provided = "infores:icd10kb"
-        nodes.append({
-            "id": curie(node, data),
-            "category": [category],
-            "name": name,
-            "provided_by": [provided],
-            "xref": [i for i in data.get("identifiers", ()) if i != curie(node, data)],
-            "icd10kb_kind": kind,
-            "billable": data.get("billable"),
-        })
+        nodes.append(
+            {
+                "id": curie(node, data),
+                "category": [category],
+                "name": name,
+                "provided_by": [provided],
+                "xref": [i for i in data.get("identifiers", ()) if i != curie(node, data)],
+                "icd10kb_kind": kind,
+                "billable": data.get("billable"),
+            }
+        )
     edges = []
     for number, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
         fact = key in BIOLINK_PREDICATES and key != "parent_of"
@@ -132,21 +145,23 @@ def kgx_records(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict
             agent, url = "manual_agent", "|".join(data.get("sources", ()))
         else:
             primary, agent, url = "infores:icd10kb-nchs", "text_mining_agent", ""
-        edges.append({
-            "id": f"icd10kb:e{number}",
-            "subject": curie(u, graph.nodes[u]),
-            "predicate": BIOLINK_PREDICATES.get(key, _NOTE_PREDICATE),
-            "object": curie(v, graph.nodes[v]),
-            "category": [_EDGE_CATEGORY.get(key, "biolink:Association")],
-            "relation": f"icd10kb:{key}",
-            "knowledge_level": "knowledge_assertion",
-            "agent_type": agent,
-            "primary_knowledge_source": primary,
-            "aggregator_knowledge_source": ["infores:icd10kb"],
-            "source_url": url,
-            "qualifiers": json.dumps(data.get("qualifiers") or {}, sort_keys=True) if fact else "",
-            "note": data.get("text", ""),
-        })
+        edges.append(
+            {
+                "id": f"icd10kb:e{number}",
+                "subject": curie(u, graph.nodes[u]),
+                "predicate": BIOLINK_PREDICATES.get(key, _NOTE_PREDICATE),
+                "object": curie(v, graph.nodes[v]),
+                "category": [_EDGE_CATEGORY.get(key, "biolink:Association")],
+                "relation": f"icd10kb:{key}",
+                "knowledge_level": "knowledge_assertion",
+                "agent_type": agent,
+                "primary_knowledge_source": primary,
+                "aggregator_knowledge_source": ["infores:icd10kb"],
+                "source_url": url,
+                "qualifiers": json.dumps(data.get("qualifiers") or {}, sort_keys=True) if fact else "",
+                "note": data.get("text", ""),
+            }
+        )
     return nodes, edges
 
 
@@ -185,7 +200,10 @@ def write_kgx(graph: nx.MultiDiGraph, prefix: str | os.PathLike[str], fmt: str =
         with open(path, "w", encoding="utf-8", newline="") as handle:
             if fmt == "jsonl":
                 for record in records:
-                    handle.write(json.dumps({k: v for k, v in record.items() if v not in (None, "", [])}, ensure_ascii=False) + "\n")
+                    handle.write(
+                        json.dumps({k: v for k, v in record.items() if v not in (None, "", [])}, ensure_ascii=False)
+                        + "\n"
+                    )
             else:
                 writer = csv.writer(handle, delimiter="\t", lineterminator="\n", quoting=csv.QUOTE_MINIMAL)
                 writer.writerow(columns)
@@ -260,4 +278,3 @@ def mermaid(graph: nx.MultiDiGraph, direction: str = "TD") -> str:
     for u, v, key in graph.edges(keys=True):
         lines.append(f"    {_mermaid_id(u, ids)} -->|{key}| {_mermaid_id(v, ids)}")
     return "\n".join(lines) + "\n"
-

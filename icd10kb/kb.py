@@ -19,7 +19,8 @@ Conventions
 from __future__ import annotations
 
 import threading
-from typing import TYPE_CHECKING, Any, Callable, Iterator, TypeVar, overload
+from collections.abc import Callable, Iterator
+from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from .codes import dotless, normalize
 from .errors import CodeNotFoundError, ICD10KBError, InvalidCodeError
@@ -28,16 +29,27 @@ from .store import Ref, Store
 if TYPE_CHECKING:
     import networkx as nx
 
-    from .models import Concept, ConceptDetails, Note, Release
-
-    from .knowledge import KnowledgeIndex
-    from .knowledge_models import KnowledgeProfile
     from .checks import Finding
     from .differential import Candidate
+    from .knowledge import KnowledgeIndex
+    from .knowledge_models import KnowledgeProfile
+    from .models import Concept, ConceptDetails, Note, Release
     from .references import Reference
     from .search import SearchHit, SearchIndex
 
 __all__ = ["KnowledgeBase"]
+
+_MODELS: tuple[Any, Any, Any] | None = None
+
+
+def _models() -> tuple[Any, Any, Any]:
+    """The model classes, imported on the first model handed out (pydantic is not needed before)."""
+    global _MODELS
+    if _MODELS is None:
+        from .models import Concept, SeventhCharacter, construct
+
+        _MODELS = (Concept, SeventhCharacter, construct)
+    return _MODELS
 
 T = TypeVar("T")
 _MISSING: Any = object()
@@ -75,16 +87,26 @@ class KnowledgeBase:
         self._search: SearchIndex | None = None
         self._references: tuple[Reference, ...] | None = None
         self._release: Release | None = None
-        self._concepts: dict[Ref, Concept] = {}
 
     # --- identifiers -----------------------------------------------------------
 
     def _ref(self, code: object) -> Ref:
         """Resolve any accepted spelling to a reference, or raise the documented errors."""
-        if isinstance(code, str):
-            position = self._store.index.get(code)
+        if type(code) is str:
+            store = self._store
+            position = store.index.get(code)
             if position is not None:
                 return position, ""
+            if len(code) == 8 and code[3] == ".":  # the canonical spelling of a 7th-character code
+                base = store.index.get(code[:7])
+                if base is not None:
+                    entry = store.seventh.get(base)
+                    if entry is not None and code[7] in entry[0]:
+                        return base, code[7]
+                else:
+                    seventh = store.resolve_seventh(code)
+                    if seventh is not None:
+                        return seventh
         canonical = normalize(code)
         ref = self._store.resolve(canonical)
         if ref is None:
@@ -139,8 +161,14 @@ class KnowledgeBase:
 
     def __contains__(self, code: object) -> bool:
         if isinstance(code, str):
-            if code in self._store.index:
+            store = self._store
+            if code in store.index:
                 return True
+            if len(code) == 8 and code[3] == ".":
+                base = store.index.get(code[:7])
+                if base is not None:
+                    entry = store.seventh.get(base)
+                    return entry is not None and code[7] in entry[0]
             try:
                 return self._store.resolve(normalize(code)) is not None
             except InvalidCodeError:
@@ -198,41 +226,41 @@ class KnowledgeBase:
             return default
 
     def _concept(self, ref: Ref) -> Concept:
-        concept = self._concepts.get(ref)
-        if concept is not None:
-            return concept
-        # pydantic is imported on the first model handed out, not at import time.
-        from .models import Concept, SeventhCharacter
-
+        Concept, SeventhCharacter, construct = _models()
         store = self._store
         position, char = ref
-        ancestors = store.ancestors(ref)
-        parent = store.parent(ref)
-        chapter = ancestors[-1] if ancestors else position
-        block = next((a for a in ancestors if store.kinds[a] == "B"), None)
-        category = None
-        if store.kinds[position] in "csd" and len(dotless(store.ids[position])) >= 3:
-            category = store.id_of((position, ""))[:3]
+        kinds, parents, ids = store.kinds, store.parents, store.ids
+        block = None
+        top = position
+        up = parents[position]
+        while up >= 0:
+            if block is None and kinds[up] == "B":
+                block = ids[up]
+            top = up
+            up = parents[up]
+        kind = kinds[position]
         seventh = None
         if char:
-            seventh = SeventhCharacter.model_construct(
-                character=char, meaning=store.meaning(ref), defined_at=store.rule_owner(ref)
+            seventh = construct(
+                SeventhCharacter, character=char, meaning=store.meaning(ref), defined_at=store.rule_owner(ref)
             )
-        concept = Concept.model_construct(
-            code=store.id_of(ref),
+            parent: str | None = ids[position]
+        else:
+            up = parents[position]
+            parent = ids[up] if up >= 0 else None
+        return construct(
+            Concept,
+            code=store.id_of(ref) if char else ids[position],
             kind=store.kind(ref),
             title=store.title(ref),
             billable=store.is_billable(ref),
             depth=store.depth(ref),
-            parent=store.id_of(parent) if parent else None,
-            chapter=store.ids[chapter],
-            block=store.ids[block] if block is not None else None,
-            category=category,
+            parent=parent,
+            chapter=ids[top],
+            block=block,
+            category=ids[position][:3] if kind in "csd" else None,
             seventh_character=seventh,
         )
-        if len(self._concepts) < 200_000:
-            self._concepts[ref] = concept
-        return concept
 
     def title(self, code: object) -> str:
         """The official title of *code*.
@@ -240,7 +268,13 @@ class KnowledgeBase:
         >>> kb.title("S72.001A")
         'Fracture of unspecified part of neck of right femur, initial encounter for closed fracture'
         """
-        return self._store.title(self._ref(code))
+        store = self._store
+        if type(code) is str:
+            position = store.index.get(code)
+            if position is not None:
+                offsets = store.offsets
+                return store.titles[offsets[position] : offsets[position + 1]].decode("utf-8")
+        return store.title(self._ref(code))
 
     def kind(self, code: object) -> str:
         """``"chapter"``, ``"block"``, ``"category"``, ``"subcategory"`` or ``"code"``."""
@@ -263,13 +297,11 @@ class KnowledgeBase:
         ('C00-C14', 'C00-C75', None)
         """
         store = self._store
-        if isinstance(code, str):
-            position = store.index.get(code)
-            if position is not None:
-                up = store.parents[position]
-                return store.ids[up] if up >= 0 else None
-        ref = store.parent(self._ref(code))
-        return store.id_of(ref) if ref is not None else None
+        position, char = self._ref(code)
+        if char:
+            return store.ids[position]
+        up = store.parents[position]
+        return store.ids[up] if up >= 0 else None
 
     def children(self, code: object) -> tuple[str, ...]:
         """The children of *code*, in the classification's order.
@@ -280,7 +312,19 @@ class KnowledgeBase:
         ('T36.0X1A', 'T36.0X1D', 'T36.0X1S')
         """
         store = self._store
-        return tuple(store.id_of(ref) for ref in store.children(self._ref(code)))
+        position, char = self._ref(code)
+        if char:
+            return ()
+        entry = store.seventh.get(position)
+        if entry is not None:
+            return tuple(store.id_of((position, c)) for c in entry[0])
+        ids, ends = store.ids, store.ends
+        out = []
+        child, end = position + 1, ends[position]
+        while child < end:
+            out.append(ids[child])
+            child = ends[child]
+        return tuple(out)
 
     def ancestors(self, code: object) -> tuple[str, ...]:
         """The ancestors of *code*, nearest first, ending at its chapter.
@@ -288,8 +332,15 @@ class KnowledgeBase:
         >>> kb.ancestors("C00")
         ('C00-C14', 'C00-C75', 'C00-C96', '2')
         """
-        ids = self._store.ids
-        return tuple(ids[p] for p in self._store.ancestors(self._ref(code)))
+        store = self._store
+        position, char = self._ref(code)
+        ids, parents = store.ids, store.parents
+        out = [ids[position]] if char else []
+        up = parents[position]
+        while up >= 0:
+            out.append(ids[up])
+            up = parents[up]
+        return tuple(out)
 
     def path(self, code: object) -> tuple[str, ...]:
         """The chapter, the blocks and codes down to *code*, then *code* itself.
@@ -310,7 +361,20 @@ class KnowledgeBase:
         9
         """
         store = self._store
-        return tuple(store.id_of(ref) for ref in store.descendants(self._ref(code)))
+        position, char = self._ref(code)
+        if char:
+            return ()
+        ids, seventh, id_of = store.ids, store.seventh, store.id_of
+        out: list[str] = []
+        entry = seventh.get(position)
+        if entry is not None:
+            out += [id_of((position, c)) for c in entry[0]]
+        for inner in range(position + 1, store.ends[position]):
+            out.append(ids[inner])
+            entry = seventh.get(inner)
+            if entry is not None:
+                out += [id_of((inner, c)) for c in entry[0]]
+        return tuple(out)
 
     def siblings(self, code: object) -> tuple[str, ...]:
         """The other children of *code*'s parent (other chapters, for a chapter).
@@ -340,13 +404,13 @@ class KnowledgeBase:
         >>> kb.is_ancestor("L80-L99", "L94.2"), kb.is_ancestor("L94.2", "L94")
         (True, False)
         """
-        store = self._store
-        if isinstance(ancestor, str) and isinstance(code, str):
-            up = store.index.get(ancestor)
-            low = store.index.get(code)
-            if up is not None and low is not None:
-                return up < low < store.ends[up]
-        return store.is_ancestor(self._ref(ancestor), self._ref(code))
+        up, up_char = self._ref(ancestor)
+        low, low_char = self._ref(code)
+        if up_char:
+            return False
+        if low_char and up == low:  # a 7th-character code lies below its base code
+            return True
+        return up < low < self._store.ends[up]
 
     def is_descendant(self, code: object, ancestor: object) -> bool:
         """Whether *code* lies below *ancestor* (``is_ancestor`` turned round)."""
@@ -694,7 +758,10 @@ class KnowledgeBase:
             info = self._store.header["release"]
             self._release = Release.model_validate(
                 {
-                    **{k: info.get(k) for k in ("name", "classification", "version", "effective", "title", "source", "license")},
+                    **{
+                        k: info.get(k)
+                        for k in ("name", "classification", "version", "effective", "title", "source", "license")
+                    },
                     "files": tuple(SourceFile(**f) for f in info.get("files", ())),
                     "concepts": len(self),
                     "billable": sum(self._store.billable) + self._store.seventh_total,
@@ -738,19 +805,34 @@ class KnowledgeBase:
 
         return hierarchy_view(self.graph)
 
-    def subgraph(self, code: object, *, ancestors: bool = True, children: bool = True,
-                 siblings: bool = False, knowledge: bool = True) -> nx.MultiDiGraph:
+    def subgraph(
+        self,
+        code: object,
+        *,
+        ancestors: bool = True,
+        children: bool = True,
+        siblings: bool = False,
+        knowledge: bool = True,
+    ) -> nx.MultiDiGraph:
         """A code's neighbourhood as a new networkx graph, ready to draw or export.
 
         See :func:`icd10kb.graph.neighbourhood`.
         """
         from .graph import neighbourhood
 
-        return neighbourhood(self, self.normalize(code), ancestors=ancestors, children=children,
-                             siblings=siblings, knowledge=knowledge)
+        return neighbourhood(
+            self, self.normalize(code), ancestors=ancestors, children=children, siblings=siblings, knowledge=knowledge
+        )
 
-    def search(self, text: str, limit: int = 10, *, chapter: str | None = None,
-               block: str | None = None, billable: bool | None = None) -> tuple[SearchHit, ...]:
+    def search(
+        self,
+        text: str,
+        limit: int = 10,
+        *,
+        chapter: str | None = None,
+        block: str | None = None,
+        billable: bool | None = None,
+    ) -> tuple[SearchHit, ...]:
         """Find codes from words: titles, inclusion terms and knowledge labels.
 
         Tolerates case, word order, plural and other endings and small typos;
@@ -787,4 +869,3 @@ class KnowledgeBase:
 
                     self._search = SearchIndex(self)
         return self._search.search(text, limit, chapter=chapter, block=block, billable=billable)
-

@@ -12,8 +12,9 @@ from __future__ import annotations
 import json
 import re
 import warnings
+from collections.abc import Iterable
 from dataclasses import dataclass, field
-from typing import TYPE_CHECKING, Any, Iterable, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
@@ -71,12 +72,16 @@ def _parse(data: bytes, name: str) -> Any:
             mark = getattr(exc, "problem_mark", None)
             line = mark.line + 1 if mark is not None else None
             column = mark.column + 1 if mark is not None else None
-            raise KnowledgePackError(name, [("", f"malformed YAML: {getattr(exc, 'problem', exc)}")], line, column) from None
+            raise KnowledgePackError(
+                name, [("", f"malformed YAML: {getattr(exc, 'problem', exc)}")], line, column
+            ) from None
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
         line = data[: exc.start].count(b"\n") + 1
-        raise KnowledgePackError(name, [("", f"not UTF-8 text: byte {data[exc.start]:#x} at offset {exc.start}")], line) from None
+        raise KnowledgePackError(
+            name, [("", f"not UTF-8 text: byte {data[exc.start]:#x} at offset {exc.start}")], line
+        ) from None
     try:
         return json.loads(text)
     except json.JSONDecodeError as exc:
@@ -200,7 +205,9 @@ class KnowledgeIndex:
         release (only when packs were loaded with ``on_missing="warn"``).
     """
 
-    def __init__(self, kb: KnowledgeBase, packs: Iterable[tuple[KnowledgePack, str]], on_missing: OnMissing = "error") -> None:
+    def __init__(
+        self, kb: KnowledgeBase, packs: Iterable[tuple[KnowledgePack, str]], on_missing: OnMissing = "error"
+    ) -> None:
         if on_missing not in ("error", "warn"):
             raise ValueError(f"on_missing must be 'error' or 'warn', not {on_missing!r}")
         self.packs: tuple[str, ...] = ()
@@ -236,7 +243,9 @@ class KnowledgeIndex:
         for i, disease in enumerate(pack.diseases):
             code = self._resolve(kb, disease.code)
             if code is None:
-                problems.append((f"diseases[{i}].code", f"{disease.code!r} is not a code of ICD-10-CM {kb.release.name}"))
+                problems.append(
+                    (f"diseases[{i}].code", f"{disease.code!r} is not a code of ICD-10-CM {kb.release.name}")
+                )
                 continue
             resolved.append((i, code, disease))
             for plural in FACT_KINDS.values():
@@ -247,8 +256,10 @@ class KnowledgeIndex:
                     link = self._resolve(kb, target)
                     if link is None:
                         problems.append(
-                            (f"diseases[{i}].{plural}[{j}].identifiers.ICD10CM",
-                             f"{target!r} is not a code of ICD-10-CM {kb.release.name}; left unlinked")
+                            (
+                                f"diseases[{i}].{plural}[{j}].identifiers.ICD10CM",
+                                f"{target!r} is not a code of ICD-10-CM {kb.release.name}; left unlinked",
+                            )
                         )
                     links[(i, plural, j)] = link
         if problems and on_missing == "error":
@@ -342,12 +353,14 @@ class KnowledgeIndex:
         if not extra:
             return own if own is not None else KnowledgeProfile(code=code)
         parts = ([own] if own else []) + extra
+
         def merged(attr: str) -> tuple[Any, ...]:
             seen: dict[Any, None] = {}
             for part in parts:
                 for item in getattr(part, attr):
                     seen.setdefault(item, None)
             return tuple(seen)
+
         return KnowledgeProfile(
             code=code,
             label=own.label if own else None,
@@ -361,7 +374,9 @@ class KnowledgeIndex:
             sources=merged("sources"),
         )
 
-    def codes_with(self, kind: FactKind, query: object, *, subsumed: bool = False, kb: KnowledgeBase | None = None) -> tuple[str, ...]:
+    def codes_with(
+        self, kind: FactKind, query: object, *, subsumed: bool = False, kb: KnowledgeBase | None = None
+    ) -> tuple[str, ...]:
         """Codes that have a fact of *kind* matching *query* (identifier or label, any case)."""
         if not isinstance(query, str) or not query.strip():
             from .errors import InvalidCodeError

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 import datetime
 import re
-from typing import Literal, Optional
+from typing import Literal
 
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
@@ -75,18 +75,28 @@ class PackSource(Frozen):
     """A source that facts of the pack cite."""
 
     title: str = Field(min_length=1, max_length=300, description="Title of the work or page.")
-    url: Optional[str] = Field(default=None, pattern=r"^https?://\S+$", max_length=2000, description="Where it can be read.")
-    publisher: Optional[str] = Field(default=None, max_length=200, description="Who publishes it.")
-    accessed: Optional[datetime.date] = Field(default=None, description="When it was read (ISO date).")
+    url: str | None = Field(
+        default=None, pattern=r"^https?://\S+$", max_length=2000, description="Where it can be read."
+    )
+    publisher: str | None = Field(default=None, max_length=200, description="Who publishes it.")
+    accessed: datetime.date | None = Field(default=None, description="When it was read (ISO date).")
 
 
 class Qualifiers(Frozen):
     """When or how strongly a fact holds."""
 
-    condition: Optional[str] = Field(default=None, max_length=200, description="A condition under which the fact holds, e.g. 'deposits near a joint'.")
-    severity: Optional[str] = Field(default=None, max_length=100, description="The severity it is tied to, e.g. 'severe cases'.")
-    frequency: Optional[str] = Field(default=None, max_length=100, description="How often it holds, e.g. 'common', 'rare'.")
-    purpose: Optional[str] = Field(default=None, max_length=200, description="For a test or treatment: what it is for.")
+    condition: str | None = Field(
+        default=None,
+        max_length=200,
+        description="A condition under which the fact holds, e.g. 'deposits near a joint'.",
+    )
+    severity: str | None = Field(
+        default=None, max_length=100, description="The severity it is tied to, e.g. 'severe cases'."
+    )
+    frequency: str | None = Field(
+        default=None, max_length=100, description="How often it holds, e.g. 'common', 'rare'."
+    )
+    purpose: str | None = Field(default=None, max_length=200, description="For a test or treatment: what it is for.")
 
     def is_empty(self) -> bool:
         """Whether no qualifier is set."""
@@ -98,17 +108,24 @@ class FactEntry(Frozen):
 
     label: str = Field(min_length=1, max_length=200, description="A short factual label.")
     synonyms: tuple[str, ...] = Field(
-        default=(), max_length=20,
+        default=(),
+        max_length=20,
         description="Other names for it, such as the name of its term in the vocabulary of its identifier.",
     )
     identifiers: dict[str, str] = Field(
         default_factory=dict,
         description="Identifiers by scheme (ICD10CM, HPO, LOINC, SNOMEDCT, UMLS, MONDO, ORPHA, OMIM, MESH). Only verified ones.",
     )
-    group: Optional[str] = Field(default=None, max_length=100, description="A grouping label, e.g. 'connective tissue disorder'.")
+    group: str | None = Field(
+        default=None, max_length=100, description="A grouping label, e.g. 'connective tissue disorder'."
+    )
     qualifiers: Qualifiers = Field(default_factory=Qualifiers, description="When or how strongly the fact holds.")
-    sources: tuple[str, ...] = Field(default=(), description="Ids of the pack's sources; default: the disease's sources.")
-    remark: Optional[str] = Field(default=None, max_length=300, description="A short remark, e.g. on how an identifier was checked.")
+    sources: tuple[str, ...] = Field(
+        default=(), description="Ids of the pack's sources; default: the disease's sources."
+    )
+    remark: str | None = Field(
+        default=None, max_length=300, description="A short remark, e.g. on how an identifier was checked."
+    )
 
     _identifiers_valid = field_validator("identifiers")(_check_identifiers)
 
@@ -118,7 +135,9 @@ class DiseaseEntry(Frozen):
 
     code: str = Field(pattern=f"^{SCHEMES['ICD10CM']}$", description="The ICD-10-CM code, dotted (e.g. 'L94.2').")
     label: str = Field(min_length=1, max_length=200, description="The disease's name.")
-    identifiers: dict[str, str] = Field(default_factory=dict, description="The disease's identifiers in other vocabularies.")
+    identifiers: dict[str, str] = Field(
+        default_factory=dict, description="The disease's identifiers in other vocabularies."
+    )
     about: tuple[str, ...] = Field(default=(), description="Short factual labels describing the disease.")
     sources: tuple[str, ...] = Field(min_length=1, description="Ids of the pack's sources behind this entry's facts.")
     causes: tuple[FactEntry, ...] = Field(default=(), description="Causes and risk factors.")
@@ -184,9 +203,9 @@ class Source(Frozen):
     id: str = Field(description="The source's id within its pack.")
     pack: str = Field(description="The id of the pack that cites it.")
     title: str = Field(description="Title of the work or page.")
-    url: Optional[str] = Field(default=None, description="Where it can be read.")
-    publisher: Optional[str] = Field(default=None, description="Who publishes it.")
-    accessed: Optional[datetime.date] = Field(default=None, description="When it was read.")
+    url: str | None = Field(default=None, description="Where it can be read.")
+    publisher: str | None = Field(default=None, description="Who publishes it.")
+    accessed: datetime.date | None = Field(default=None, description="When it was read.")
 
 
 class Fact(Frozen):
@@ -195,14 +214,16 @@ class Fact(Frozen):
     kind: FactKind = Field(description="cause, symptom, test or treatment.")
     label: str = Field(description="A short factual label.")
     synonyms: tuple[str, ...] = Field(default=(), description="Other names for it (e.g. the HPO or LOINC term's name).")
-    code: Optional[str] = Field(default=None, description="For a cause that is itself a disease: its ICD-10-CM code in the loaded release.")
+    code: str | None = Field(
+        default=None, description="For a cause that is itself a disease: its ICD-10-CM code in the loaded release."
+    )
     identifiers: tuple[Identifier, ...] = Field(default=(), description="Verified identifiers (HPO, LOINC …).")
-    group: Optional[str] = Field(default=None, description="A grouping label.")
+    group: str | None = Field(default=None, description="A grouping label.")
     qualifiers: Qualifiers = Field(default_factory=Qualifiers, description="When or how strongly the fact holds.")
     sources: tuple[Source, ...] = Field(description="Where the fact comes from (several when packs agree).")
-    remark: Optional[str] = Field(default=None, description="A short remark.")
+    remark: str | None = Field(default=None, description="A short remark.")
 
-    def identifier(self, scheme: str) -> Optional[str]:
+    def identifier(self, scheme: str) -> str | None:
         """The identifier in *scheme*, or None.
 
         >>> kb.knowledge("L94.2").symptoms[0].identifier("HPO")
@@ -235,8 +256,10 @@ class KnowledgeProfile(Frozen):
     """
 
     code: str = Field(description="The ICD-10-CM code described.")
-    label: Optional[str] = Field(default=None, description="The disease's name as given by the packs.")
-    identifiers: tuple[Identifier, ...] = Field(default=(), description="The disease's identifiers in other vocabularies.")
+    label: str | None = Field(default=None, description="The disease's name as given by the packs.")
+    identifiers: tuple[Identifier, ...] = Field(
+        default=(), description="The disease's identifiers in other vocabularies."
+    )
     about: tuple[str, ...] = Field(default=(), description="Short factual labels describing the disease.")
     causes: tuple[Fact, ...] = Field(default=(), description="Causes and risk factors.")
     symptoms: tuple[Fact, ...] = Field(default=(), description="Symptoms and signs.")

@@ -9,7 +9,8 @@ from __future__ import annotations
 
 import datetime
 import threading
-from typing import Any, Iterable, Literal
+from collections.abc import Iterable
+from typing import Any, Literal
 
 from .compiled import from_classification, load_notes, read_sections
 from .files import Source, read_bytes

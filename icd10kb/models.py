@@ -8,14 +8,15 @@ description, which also ends up in the JSON Schema in ``docs/schema``.
 from __future__ import annotations
 
 import datetime
-from typing import Literal, Optional
+from typing import Any, Literal, TypeVar
 
-from pydantic import Field
+from pydantic import BaseModel, Field
 
 from .knowledge_models import Frozen, KnowledgeProfile
 
 __all__ = [
     "Concept",
+    "construct",
     "ConceptDetails",
     "Kind",
     "Note",
@@ -24,6 +25,26 @@ __all__ = [
     "SeventhCharacter",
     "SourceFile",
 ]
+
+M = TypeVar("M", bound=BaseModel)
+
+
+def construct(cls: type[M], **values: Any) -> M:
+    """Build a model from values that are already valid, without validating them again.
+
+    The knowledge base hands out a model for every lookup, from data that was
+    checked when the release was compiled; this skips pydantic's validation
+    and ``model_construct``'s bookkeeping, which together cost several times
+    the lookup itself. ``tests/test_models.py`` checks that the result equals
+    what validation gives.
+    """
+    model = cls.__new__(cls)
+    object.__setattr__(model, "__dict__", values)
+    object.__setattr__(model, "__pydantic_fields_set__", set(values))
+    object.__setattr__(model, "__pydantic_extra__", None)
+    object.__setattr__(model, "__pydantic_private__", None)
+    return model
+
 
 Kind = Literal["chapter", "block", "category", "subcategory", "code"]
 
@@ -46,7 +67,9 @@ class SeventhCharacter(Frozen):
     """The 7th character of a code and what it means there."""
 
     character: str = Field(description="The 7th character, e.g. 'A'.")
-    meaning: str = Field(description="What the character means for this code, e.g. 'initial encounter for closed fracture'.")
+    meaning: str = Field(
+        description="What the character means for this code, e.g. 'initial encounter for closed fracture'."
+    )
     defined_at: str = Field(description="The concept whose <sevenChrDef> gives this meaning.")
 
 
@@ -60,16 +83,24 @@ class Concept(Frozen):
     ('Calcinosis cutis', 'code', True, 'L94')
     """
 
-    code: str = Field(description="The concept's identifier: '12' for a chapter, 'L80-L99' for a block, 'L94.2' for a code.")
+    code: str = Field(
+        description="The concept's identifier: '12' for a chapter, 'L80-L99' for a block, 'L94.2' for a code."
+    )
     kind: Kind = Field(description="Where the concept stands in the hierarchy.")
-    title: str = Field(description="The official title (for a 7th-character code: its base code's title and the character's meaning).")
+    title: str = Field(
+        description="The official title (for a 7th-character code: its base code's title and the character's meaning)."
+    )
     billable: bool = Field(description="Whether the code is valid for a claim (a leaf of the hierarchy).")
     depth: int = Field(description="Number of ancestors: 0 for a chapter.")
-    parent: Optional[str] = Field(description="The parent concept's identifier; None for a chapter.")
+    parent: str | None = Field(description="The parent concept's identifier; None for a chapter.")
     chapter: str = Field(description="The chapter the concept belongs to.")
-    block: Optional[str] = Field(description="The innermost block that holds the concept (None for a chapter or a top-level block).")
-    category: Optional[str] = Field(description="The three-character category the concept belongs to (None above categories).")
-    seventh_character: Optional[SeventhCharacter] = Field(
+    block: str | None = Field(
+        description="The innermost block that holds the concept (None for a chapter or a top-level block)."
+    )
+    category: str | None = Field(
+        description="The three-character category the concept belongs to (None above categories)."
+    )
+    seventh_character: SeventhCharacter | None = Field(
         default=None, description="For a 7th-character code: the character and its meaning."
     )
 
@@ -95,14 +126,16 @@ class Release(Frozen):
     name: str = Field(description="Short name of the release, e.g. '2026-04-01'.")
     classification: str = Field(description="The classification: 'ICD-10-CM'.")
     version: str = Field(description="The version written in the tabular file, e.g. '2026'.")
-    effective: Optional[datetime.date] = Field(description="The date the release took effect.")
+    effective: datetime.date | None = Field(description="The date the release took effect.")
     title: str = Field(description="A human-readable description of the release.")
     source: str = Field(description="Who publishes the classification.")
     license: str = Field(description="The terms under which the data may be used.")
     files: tuple[SourceFile, ...] = Field(description="The official files the release was built from, with checksums.")
     concepts: int = Field(description="Number of concepts (chapters, blocks and codes, 7th-character codes included).")
     billable: int = Field(description="Number of billable codes.")
-    anomalies: tuple[str, ...] = Field(default=(), description="Oddities of the official files, kept as the files have them.")
+    anomalies: tuple[str, ...] = Field(
+        default=(), description="Oddities of the official files, kept as the files have them."
+    )
 
 
 class ConceptDetails(Frozen):

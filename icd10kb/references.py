@@ -28,8 +28,9 @@ carries the note, keyed by the note's kind.
 from __future__ import annotations
 
 import re
+from collections.abc import Iterator
 from dataclasses import dataclass
-from typing import TYPE_CHECKING, Iterator, Literal, Optional
+from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
@@ -135,7 +136,7 @@ class _Resolver:
                 if categories:
                     self.chapters[f"{store.ids[categories[0]]}-{store.ids[categories[-1]]}"] = store.ids[position]
 
-    def code(self, text: str) -> Optional[str]:
+    def code(self, text: str) -> str | None:
         text = text.rstrip(".")
         for candidate in (text, text.rstrip("X").rstrip(".")):
             try:
@@ -176,9 +177,7 @@ class _Resolver:
             if position.group(2):
                 places.add(_ORDINAL[position.group(2).lower()])
             wanted = _chars(position.group(3))
-            found = _top_matches(
-                self.kb, roots, lambda c: any(len(c) > p and c[p] in wanted for p in places)
-            )
+            found = _top_matches(self.kb, roots, lambda c: any(len(c) > p and c[p] in wanted for p in places))
         else:
             if position is not None:  # "final characters -23" or ".00 or .01"
                 qualifier = position.group(3)
@@ -190,8 +189,10 @@ class _Resolver:
     def suffixes(self, roots: list[str], qualifier: str) -> list[str]:
         endings = _suffixes(qualifier)
         exact = qualifier.strip().startswith(".")
+
         def test(code: str) -> bool:
             return len(code) > 3 and any((code[3:] == e) if exact else code[3:].endswith(e) for e in endings)
+
         return _top_matches(self.kb, roots, test)
 
 
@@ -213,7 +214,7 @@ def find_references(kb: KnowledgeBase, code: str, kind: str, text: str) -> Itera
     for group in _GROUP.findall(text):
         if not _TOKEN.search(group):
             continue
-        scope: Optional[str] = None
+        scope: str | None = None
         for item in _items(group):
             yield _read_item(resolver, code, kind, text, item, scope)
             qualified = _QUALIFIED.fullmatch(item)
@@ -225,10 +226,12 @@ def find_references(kb: KnowledgeBase, code: str, kind: str, text: str) -> Itera
                 scope = None
 
 
-def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str, scope: Optional[str]) -> Reference:
+def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str, scope: str | None) -> Reference:
     def ref(shape: Shape, targets: list[str], below: bool) -> Reference:
         unique = tuple(dict.fromkeys(t for t in targets if t))
-        return Reference.model_construct(at=code, kind=kind, text=text, reference=item, shape=shape, targets=unique, below=below)
+        return Reference.model_construct(
+            at=code, kind=kind, text=text, reference=item, shape=shape, targets=unique, below=below
+        )
 
     compact = re.sub(r"\s*-\s*", "-", item)
     if _SINGLE.fullmatch(compact):
@@ -244,7 +247,9 @@ def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str, 
         return ref(shape, targets, True)
     match = _QUALIFIED.fullmatch(item)
     if match:
-        return ref("qualified", resolver.qualified(re.sub(r"\s*-\s*", "-", match.group(1)).rstrip(".-"), match.group(2)), True)
+        return ref(
+            "qualified", resolver.qualified(re.sub(r"\s*-\s*", "-", match.group(1)).rstrip(".-"), match.group(2)), True
+        )
     if scope is not None and item.startswith("."):
         return ref("qualified", resolver.qualified(scope.rstrip(".-"), item), True)
     if scope is not None and item.lower().startswith("with "):

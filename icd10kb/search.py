@@ -26,7 +26,8 @@ import math
 import re
 import unicodedata
 from array import array
-from typing import TYPE_CHECKING, Iterable, Optional
+from collections.abc import Iterable
+from typing import TYPE_CHECKING
 
 from pydantic import Field
 
@@ -179,9 +180,9 @@ class SearchIndex:
         text: object,
         limit: int = 10,
         *,
-        chapter: Optional[str] = None,
-        block: Optional[str] = None,
-        billable: Optional[bool] = None,
+        chapter: str | None = None,
+        block: str | None = None,
+        billable: bool | None = None,
     ) -> tuple[SearchHit, ...]:
         """Rank the concepts for *text*; see :meth:`icd10kb.kb.KnowledgeBase.search`."""
         if not isinstance(text, str):
@@ -228,14 +229,16 @@ class SearchIndex:
             picked = [d for d in rest if keep(d)][:limit]
         return tuple(self._hit(d, scores[d], counts[d], wanted, corrections) for d in picked)
 
-    def _exact_code(self, text: str) -> Optional[int]:
+    def _exact_code(self, text: str) -> int | None:
         try:
             ref = self.kb._store.resolve(normalize(text))
         except ICD10KBError:
             return None
         return ref[0] if ref is not None else None
 
-    def _hit(self, doc: int, score: float, count: int, wanted: list[str], corrections: Iterable[tuple[str, str]]) -> SearchHit:
+    def _hit(
+        self, doc: int, score: float, count: int, wanted: list[str], corrections: Iterable[tuple[str, str]]
+    ) -> SearchHit:
         store = self.kb._store
         code = store.ids[doc]
         terms = set(wanted) | {v for _, v in corrections}

@@ -15,7 +15,8 @@ of its valid characters.
 from __future__ import annotations
 
 import json
-from typing import Any, Iterator
+from collections.abc import Iterator
+from typing import Any
 
 from .codes import dotless, dotted
 from .compiled import Sections
@@ -114,11 +115,29 @@ class Store:
             head = head[:-1]
         return None
 
+    def resolve_seventh(self, code: str) -> Ref | None:
+        """Fast path of :meth:`resolve` for a 7th-character code spelled canonically (``S72.001A``)."""
+        if code[3:4] != ".":
+            return None
+        base, char = code[:7], code[7]
+        while len(base) > 4:
+            position = self.index.get(base)
+            if position is not None:
+                entry = self.seventh.get(position)
+                return (position, char) if entry is not None and char in entry[0] else None
+            if base[-1] != "X":
+                return None
+            base = base[:-1]
+        return None
+
     def id_of(self, ref: Ref) -> str:
         position, char = ref
+        code = self.ids[position]
         if not char:
-            return self.ids[position]
-        return dotted(dotless(self.ids[position]).ljust(6, "X") + char)
+            return code
+        if len(code) == 7:
+            return code + char
+        return dotted(dotless(code).ljust(6, "X") + char)
 
     # --- structure ----------------------------------------------------------
 

@@ -75,7 +75,7 @@ def suggest(kb: KnowledgeBase, code: object, limit: int = 5) -> tuple[str, ...]:
     if "-" in canonical or canonical.isdigit() or limit <= 0:
         return ()
     flat = dotless(canonical)
-    candidates: set[str] = set()  # noqa: C405
+    candidates: set[str] = set()
     for edit in _edits(flat):
         if dotted(edit) in kb:
             candidates.add(dotted(edit))

@@ -240,9 +240,13 @@ class _Reader:
                 if other is not block and other.id == block.id:
                     self.problems.add(f"block {block.id} appears twice")
             overlapping = [
-                b for b in blocks
-                if b is not block and not b.encloses(block) and not block.encloses(b)
-                and b.start <= block.stop and block.start <= b.stop
+                b
+                for b in blocks
+                if b is not block
+                and not b.encloses(block)
+                and not block.encloses(b)
+                and b.start <= block.stop
+                and block.start <= b.stop
             ]
             for other in overlapping:
                 self.problems.add(f"blocks {block.id} and {other.id} overlap without one enclosing the other")

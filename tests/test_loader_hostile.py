@@ -12,17 +12,21 @@ The documents are built here, small, in the layout of the official files.
 from __future__ import annotations
 
 import gzip
+import importlib
 import io
-import os
 import zlib
+from collections.abc import Callable
 from pathlib import Path
-from typing import Any, Callable, Optional
+from typing import Any
 
 import pytest
 
 import icd10kb
-import icd10kb.releases
 from icd10kb.tabular import read_code_list
+
+# ``icd10kb.releases`` is the public function listing the releases, which hides the
+# submodule of the same name; the submodule is what holds ``data_bytes``.
+RELEASES_MODULE = importlib.import_module("icd10kb.releases")
 
 # --- a small, valid tabular file and its code list ---------------------------------------
 
@@ -83,7 +87,7 @@ VALID = """<?xml version="1.0" encoding="utf-8"?>
       <diag>
         <name>S06</name>
         <desc>Intracranial injury</desc>
-        <sevenChrNote><note>The appropriate 7th character is to be added to each code from category S06.</note></sevenChrNote>
+        <sevenChrNote><note>The appropriate 7th character is to be added to each code of S06.</note></sevenChrNote>
         <sevenChrDef>
           <extension char="A">initial encounter</extension>
           <extension char="D">subsequent encounter</extension>
@@ -119,7 +123,7 @@ EXPECTED_IDS = [
 ]
 
 
-def cms_code_file(titles: Optional[dict[str, str]] = None) -> str:
+def cms_code_file(titles: dict[str, str] | None = None) -> str:
     """The CMS code file layout: code padded to 8 columns, then the title."""
     titles = titles or {}
     return "".join(f"{code:<8}{titles.get(code, 'Some title')}\r\n" for code in CODES)
@@ -192,7 +196,7 @@ def refused(call: Callable[[], Any], name: str) -> icd10kb.DataFileError:
     return error
 
 
-def at(error: icd10kb.DataFileError, line: int, column: Optional[int] = None) -> None:
+def at(error: icd10kb.DataFileError, line: int, column: int | None = None) -> None:
     assert error.line == line, str(error)
     assert isinstance(error.column, int) and error.column >= 1, str(error)
     if column is not None:
@@ -204,7 +208,7 @@ def at(error: icd10kb.DataFileError, line: int, column: Optional[int] = None) ->
 
 
 def check_valid(kb: icd10kb.KnowledgeBase, *, with_list: bool) -> None:
-    expected = EXPECTED_IDS if with_list else EXPECTED_IDS + ["S06.1XXD"]
+    expected = EXPECTED_IDS if with_list else [*EXPECTED_IDS, "S06.1XXD"]
     assert sorted(kb) == sorted(expected)
     assert list(kb)[:8] == EXPECTED_IDS[:8]
     assert kb.release.version == "2099"
@@ -304,6 +308,12 @@ EXTERNAL_DTD = b"""<?xml version="1.0"?>
 <ICD10CM.tabular><version>1</version></ICD10CM.tabular>
 """
 
+
+def line_of(needle: str) -> int:
+    """The line of VALID on which *needle* first appears."""
+    return VALID[: VALID.index(needle)].count("\n") + 1
+
+
 _DEEP = 3000
 DEEP_NESTING = variant(
     "<diag><name>A01</name>",
@@ -311,20 +321,24 @@ DEEP_NESTING = variant(
 )
 
 #: label -> (document, where: (line, column) of a syntax error, column None if not pinned; or None)
-HOSTILE_XML: dict[str, tuple[bytes, Optional[tuple[int, Optional[int]]]]] = {
+HOSTILE_XML: dict[str, tuple[bytes, tuple[int, int | None] | None]] = {
     "billion-laughs": (BILLION_LAUGHS, (2, None)),
     "external-entity": (EXTERNAL_ENTITY, (2, None)),
     "parameter-entities": (PARAMETER_ENTITIES, (2, None)),
     "external-dtd": (EXTERNAL_DTD, (2, None)),
-    "doctype-without-entities": (b'<?xml version="1.0"?>\n<!DOCTYPE ICD10CM.tabular>\n' + VALID.split("?>", 1)[1].encode(), (2, None)),
-    "undefined-entity": (variant("<desc>Cholera</desc>", "<desc>&cholera;</desc>"), (20, None)),
+    "doctype-without-entities": (
+        b'<?xml version="1.0"?>\n<!DOCTYPE ICD10CM.tabular>\n' + VALID.split("?>", 1)[1].encode(), (2, None)
+    ),
+    "undefined-entity": (
+        variant("<desc>Cholera</desc>", "<desc>&cholera;</desc>"), (line_of("<desc>Cholera</desc>"), None)
+    ),
     "truncated": (VALID.encode()[:900], None),  # position checked separately
-    "mismatched-tags": (variant("</section>", "</sectoin>"), (31, None)),
+    "mismatched-tags": (variant("</section>", "</sectoin>"), (line_of("</section>"), None)),
     "junk-after-root": (VALID.encode() + b"<ICD10CM.tabular/>", (VALID.count("\n") + 1, 1)),
-    # "Cholera" of A00's title: "        <desc>Chol\xe9ra" -> the byte is at column 19.
-    "non-utf8-byte": (variant("<desc>Cholera</desc>", "<desc>Chol\xe9ra</desc>").replace("é".encode(), b"\xe9"), (19, 19)),
+    # A00's title, "        <desc>Chol\xe9ra</desc>": the byte is at column 8 + 6 + 4 + 1 = 19.
+    "non-utf8-byte": (variant("<desc>Cholera</desc>", "<desc>Chol\xe9ra</desc>").replace("é".encode(), b"\xe9", 1),
+                      (line_of("<desc>Cholera</desc>"), 19)),
     "utf16-declared-utf8": (VALID.encode("utf-16"), None),
-    "utf16le-without-bom": (VALID.split("?>", 1)[1].lstrip().encode("utf-16-le"), None),
     "unknown-encoding": (VALID.replace("utf-8", "x-no-such-encoding").encode(), None),
     "empty": (b"", None),
     "white-space-only": (b"  \r\n\t\n", None),
@@ -345,7 +359,9 @@ HOSTILE_XML: dict[str, tuple[bytes, Optional[tuple[int, Optional[int]]]]] = {
     "chapter-name-not-a-number": (variant("<name>1</name>", "<name>I</name>"), None),
     "chapter-name-superscript-digit": (variant("<name>1</name>", "<name>\u00b9</name>"), None),
     "section-id-not-a-range": (variant('<section id="A00-A09">', '<section id="../../etc/passwd">'), None),
-    "section-spans-nothing": (variant('<section id="B99">', '<section id="E00-E07"><desc>x</desc></section><section id="B99">'), None),
+    "section-spans-nothing": (
+        variant('<section id="B99">', '<section id="E00-E07"><desc>x</desc></section><section id="B99">'), None
+    ),
     "seventh-character-twice": (variant('char="D"', 'char="A"'), None),
     "seventh-character-twice-in-another-case": (variant('char="D"', 'char="a"'), None),
     "seventh-character-too-long": (variant('char="D"', 'char="DD"'), None),
@@ -390,16 +406,22 @@ def test_truncated_xml_reports_where_the_data_ends(make: Callable[..., tuple[Any
 
 def test_mismatched_tag_points_into_the_end_tag() -> None:
     document = variant("</section>", "</sectoin>")
-    line = document[: document.index(b"</sectoin>")].count(b"\n") + 1
-    assert line == 31
+    line = line_of("</section>")
     error = refused(lambda: icd10kb.load_tabular(io.BytesIO(document)), "<stream>")
     start = 5  # "    </sectoin>": "<" is at column 5, the name at column 7
     at(error, line)
     assert start <= error.column <= start + len("</sectoin>")
 
 
-def test_utf16_declared_as_utf16_loads_or_is_refused_cleanly() -> None:
-    document = VALID.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16")
+@pytest.mark.parametrize(
+    "document",
+    [VALID.replace('encoding="utf-8"', 'encoding="utf-16"').encode("utf-16"),
+     VALID.split("?>", 1)[1].lstrip().encode("utf-16-le")],
+    ids=["declared-utf16", "utf16le-without-bom-or-declaration"],
+)
+def test_utf16_that_says_so_loads_or_is_refused_cleanly(document: bytes) -> None:
+    # UTF-16 with a BOM and a matching declaration, or recognisable from its first
+    # bytes, is well-formed XML: it may load (then correctly) or be refused, nothing else.
     try:
         kb = icd10kb.load_tabular(io.BytesIO(document))
     except icd10kb.DataFileError as error:
@@ -589,13 +611,13 @@ def test_a_code_list_without_codes(listed: bytes, tmp_path: Path) -> None:
 
 
 def _corrupting(monkeypatch: pytest.MonkeyPatch, suffix: str, damage: Callable[[bytes], bytes]) -> None:
-    original = icd10kb.releases.data_bytes
+    original = RELEASES_MODULE.data_bytes
 
     def data_bytes(*parts: str) -> bytes:
         data = original(*parts)
         return damage(data) if parts and parts[-1].endswith(suffix) else data
 
-    monkeypatch.setattr(icd10kb.releases, "data_bytes", data_bytes)
+    monkeypatch.setattr(RELEASES_MODULE, "data_bytes", data_bytes)
 
 
 @pytest.mark.parametrize(
@@ -603,7 +625,9 @@ def _corrupting(monkeypatch: pytest.MonkeyPatch, suffix: str, damage: Callable[[
     [lambda b: _flipped(b), lambda b: b[: len(b) // 2], lambda b: b"", lambda b: b + b"\x00"],
     ids=["flipped", "truncated", "empty", "extra-byte"],
 )
-def test_a_damaged_shipped_hierarchy_is_refused(damage: Callable[[bytes], bytes], monkeypatch: pytest.MonkeyPatch) -> None:
+def test_a_damaged_shipped_hierarchy_is_refused(
+    damage: Callable[[bytes], bytes], monkeypatch: pytest.MonkeyPatch
+) -> None:
     _corrupting(monkeypatch, ".hierarchy.bin", damage)
     error = refused(lambda: icd10kb.load("2025-04-01"), "icd10cm-2025-04-01.hierarchy.bin")
     assert "checksum" in str(error)
@@ -621,5 +645,5 @@ def test_a_damaged_shipped_notes_file_is_refused(monkeypatch: pytest.MonkeyPatch
 
 
 def test_nothing_was_left_patched() -> None:
-    assert icd10kb.releases.data_bytes.__module__ == "icd10kb.releases"
-    assert os.path.basename(icd10kb.releases.__file__) == "releases.py"
+    assert RELEASES_MODULE.data_bytes.__qualname__ == "data_bytes"
+    assert RELEASES_MODULE.data_bytes.__module__ == "icd10kb.releases"

@@ -18,7 +18,6 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from pathlib import Path
 from types import ModuleType
-from typing import Optional
 
 import pytest
 
@@ -54,12 +53,12 @@ _TRAILING_RANGE = re.compile(r"\s*\([A-Z][0-9A-Z]{2}(?:-[A-Z][0-9A-Z]{2})?\)$")
 # --- an independent reader of the official files --------------------------------------
 
 
-def fold(text: Optional[str]) -> str:
+def fold(text: str | None) -> str:
     """White space folded to single spaces, ends stripped."""
     return " ".join((text or "").split())
 
 
-def element_text(element: Optional[ET.Element]) -> str:
+def element_text(element: ET.Element | None) -> str:
     return fold("".join(element.itertext())) if element is not None else ""
 
 
@@ -83,7 +82,7 @@ class Diag:
     parent: str
     children: list[str]
     #: The nearest <sevenChrDef> at or above this diag: character -> meaning.
-    rule: Optional[dict[str, str]]
+    rule: dict[str, str] | None
 
 
 @dataclass
@@ -171,7 +170,7 @@ def read_official(name: str) -> Official:
                 assert parent.tag == "diag"
     out = Official(version=fold(root.findtext("version")))
 
-    def walk(element: ET.Element, parent: str, rule: Optional[dict[str, str]]) -> str:
+    def walk(element: ET.Element, parent: str, rule: dict[str, str] | None) -> str:
         code = fold(element.findtext("name"))
         assert code not in out.diags, f"{code} twice in {xml_name}"
         definition = element.find("sevenChrDef")

@@ -34,7 +34,7 @@ import icd10kb
 KB = icd10kb.load()
 ALL_IDS: list[str] = sorted(KB)
 ID_SET = frozenset(ALL_IDS)
-CHAPTERS = tuple(c for c in ALL_IDS if KB.kind(c) == "chapter")
+CHAPTERS = tuple(c for c in KB if KB.kind(c) == "chapter")  # in the classification's order
 TABULAR = [c for c in ALL_IDS if KB.kind(c) not in ("chapter", "block")]
 
 COMMON: dict[str, Any] = {
@@ -458,8 +458,8 @@ def test_references_round_trip(i: int) -> None:
 # --- ranges ------------------------------------------------------------------------
 
 def _tabular_order() -> tuple[list[str], dict[str, int]]:
-    order = [c for ch in CHAPTERS for c in KB.descendants(ch) if KB.kind(c) not in ("block",)]
-    order = [c for c in order if not KB[c].seventh_character]
+    # the categories and codes of the tabular list, in the classification's order
+    order = [c for c in KB if KB.kind(c) not in ("chapter", "block") and not KB[c].seventh_character]
     return order, {c: i for i, c in enumerate(order)}
 
 
