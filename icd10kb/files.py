@@ -55,6 +55,8 @@ def _read_raw(source: object, name: str) -> bytes:
                 return _read_limited(handle, name)
         except OSError as exc:
             raise DataFileError(name, f"cannot be read: {exc.strerror or exc}") from None
+        except ValueError as exc:  # e.g. a NUL character in the path
+            raise DataFileError(name, f"cannot be opened: {exc}") from None
     read = getattr(source, "read", None)
     if read is None:
         raise DataFileError(name, f"expected a path or a binary file object, got {type(source).__name__}")
@@ -64,7 +66,8 @@ def _read_raw(source: object, name: str) -> bytes:
 def _read_limited(handle: BinaryIO, name: str) -> bytes:
     try:
         data = handle.read(MAX_FILE_BYTES + 1)
-    except OSError as exc:
+    except (OSError, EOFError, zlib.error, ValueError) as exc:
+        # ValueError: a closed file; EOFError and zlib.error: damaged data behind gzip.open()
         raise DataFileError(name, f"cannot be read: {exc}") from None
     if isinstance(data, str):
         raise DataFileError(name, "opened in text mode; open it in binary mode ('rb')")

@@ -55,6 +55,9 @@ NOTE_KINDS: dict[str, str] = {
 _RANGE_SUFFIX = re.compile(r"\s*\(([A-Z0-9]{3})(?:-([A-Z0-9]{3}))?\)\s*$")
 _SPACE = re.compile(r"\s+")
 _MAX_PROBLEMS = 20
+_MAX_LEVELS = 8
+_ITEM_CHAPTER = re.compile(r"\d{1,2}")
+_ITEM_BLOCK = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{3}")
 
 
 @dataclass
@@ -193,8 +196,8 @@ class _Reader:
 
     def chapter(self, element: ET.Element) -> None:
         name = _text(element.find("name"))
-        if not name.isdigit():
-            self.problems.add(f"chapter name {name!r} is not a number")
+        if not (name.isascii() and name.isdigit() and 1 <= int(name) <= 99):
+            self.problems.add(f"chapter name {name!r} is not a chapter number (1 to 99)")
             return
         index = self.add(str(int(name)), "chapter", _split_title(_text(element.find("desc"))), -1, element)
         blocks = [self.block(section) for section in element.findall("section")]
@@ -272,8 +275,12 @@ class _Reader:
                     self.problems.add(f"category {first!r} lies outside its block {block.id}")
                 self.diag(item, index, "", -1)
 
-    def diag(self, element: ET.Element, parent: int, parent_code: str, rule: int) -> None:
+    def diag(self, element: ET.Element, parent: int, parent_code: str, rule: int, level: int = 0) -> None:
         name = _text(element.find("name"))
+        if level > _MAX_LEVELS:
+            # A code has at most seven characters, so <diag> nests at most five deep.
+            self.problems.add(f"<diag> elements nest deeper than {_MAX_LEVELS} levels at {name[:20]!r}")
+            return
         try:
             code = normalize(name)
         except ICD10KBError as exc:
@@ -301,7 +308,7 @@ class _Reader:
         index = self.add(code, kind, _text(element.find("desc")), parent, element)
         children = element.findall("diag")
         for child in children:
-            self.diag(child, index, code, rule)
+            self.diag(child, index, code, rule, level + 1)
         node = self.nodes[index]
         if rule >= 0 and "sevenChrDef" in {c.tag for c in element}:
             node.notes["seventh_characters"] = [
@@ -314,7 +321,7 @@ class _Reader:
         characters: dict[str, str] = {}
         for extension in element.findall("extension"):
             char = extension.get("char", "")
-            if len(char) != 1 or not char.isalnum() or char in characters:
+            if len(char) != 1 or not (char.isascii() and char.isalnum()) or char.upper() in characters:
                 self.problems.add(f"7th-character definition under {code!r} has a bad character {char!r}")
                 continue
             characters[char.upper()] = _text(extension)
@@ -345,6 +352,8 @@ class _Reader:
 def _within(category: str, block: _Block) -> bool:
     # A letter in third place (C4A, M1A, Z3A) sorts among the digits in the
     # classification's own order, so only the first two characters are compared.
+    if len(category) < 3:
+        return False
     if category[2].isalpha():
         return block.first[:2] <= category[:2] <= block.last[:2]
     return block.first <= category <= block.last
@@ -399,7 +408,7 @@ def _code_list(data: bytes, name: str) -> frozenset[str]:
             continue
         if layout is None:
             layout = order if order.match(line) else plain
-        if layout is plain and (line.strip().isdigit() or "-" in line.split()[0]):
+        if layout is plain and (_ITEM_CHAPTER.fullmatch(line.strip()) or _ITEM_BLOCK.fullmatch(line.strip())):
             continue
         match = layout.match(line) if layout is order else layout.fullmatch(line.rstrip())
         if match is None or not match.group(1)[0].isalpha():
