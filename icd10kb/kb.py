@@ -78,6 +78,9 @@ class KnowledgeBase:
         knowledge_loader: Callable[[KnowledgeBase], KnowledgeIndex],
     ) -> None:
         self._store = store
+        self._index = store.index
+        self._seventh = store.seventh
+        self._padded: dict[str, int] | None = None
         self._notes_loader = notes_loader
         self._knowledge_loader = knowledge_loader
         self._lock = threading.RLock()
@@ -93,25 +96,46 @@ class KnowledgeBase:
     def _ref(self, code: object) -> Ref:
         """Resolve any accepted spelling to a reference, or raise the documented errors."""
         if type(code) is str:
-            store = self._store
-            position = store.index.get(code)
+            position = self._index.get(code)
             if position is not None:
                 return position, ""
-            if len(code) == 8 and code[3] == ".":  # the canonical spelling of a 7th-character code
-                base = store.index.get(code[:7])
+            if len(code) == 8:  # the canonical spelling of a 7th-character code
+                base = self._index.get(code[:7])
                 if base is not None:
-                    entry = store.seventh.get(base)
-                    if entry is not None and code[7] in entry[0]:
+                    entry = self._seventh.get(base)
+                    if entry is not None and code[7] in entry[0] and code[3] == ".":
                         return base, code[7]
                 else:
-                    seventh = store.resolve_seventh(code)
-                    if seventh is not None:
-                        return seventh
+                    base = (self._padded or self._build_padded()).get(code)
+                    if base is not None:
+                        return base, code[7]
         canonical = normalize(code)
         ref = self._store.resolve(canonical)
         if ref is None:
             raise CodeNotFoundError(canonical, self.suggest(canonical), self._store.header["release"]["name"])
         return ref
+
+    def _seventh_base(self, code: str) -> int | None:
+        """The base position of a canonically spelled 7th-character code, or None."""
+        base = self._index.get(code[:7])
+        if base is not None:
+            entry = self._seventh.get(base)
+            return base if entry is not None and code[7] in entry[0] and code[3] == "." else None
+        return (self._padded or self._build_padded()).get(code)
+
+    def _build_padded(self) -> dict[str, int]:
+        """Map the 7th-character codes whose base is shorter than six characters (E08.37X1) to it."""
+        with self._lock:
+            if self._padded is None:
+                store = self._store
+                padded: dict[str, int] = {}
+                for position, (chars, _) in store.seventh.items():
+                    stem = store.id_of((position, "X"))[:-1]
+                    if stem[:7] != store.ids[position]:
+                        for char in chars:
+                            padded[stem + char] = position
+                self._padded = padded
+        return self._padded
 
     def _id(self, ref: Ref) -> str:
         return self._store.id_of(ref)
@@ -160,15 +184,12 @@ class KnowledgeBase:
         return suggest(self, code, limit)
 
     def __contains__(self, code: object) -> bool:
-        if isinstance(code, str):
-            store = self._store
-            if code in store.index:
+        if type(code) is str:
+            if code in self._index:
                 return True
-            if len(code) == 8 and code[3] == ".":
-                base = store.index.get(code[:7])
-                if base is not None:
-                    entry = store.seventh.get(base)
-                    return entry is not None and code[7] in entry[0]
+            if len(code) == 8 and self._seventh_base(code) is not None:
+                return True
+        if isinstance(code, str):
             try:
                 return self._store.resolve(normalize(code)) is not None
             except InvalidCodeError:
@@ -269,12 +290,10 @@ class KnowledgeBase:
         'Fracture of unspecified part of neck of right femur, initial encounter for closed fracture'
         """
         store = self._store
-        if type(code) is str:
-            position = store.index.get(code)
-            if position is not None:
-                offsets = store.offsets
-                return store.titles[offsets[position] : offsets[position + 1]].decode("utf-8")
-        return store.title(self._ref(code))
+        position, char = self._ref(code)
+        offsets = store.offsets
+        title = store.titles[offsets[position] : offsets[position + 1]].decode("utf-8")
+        return f"{title}, {store.meaning((position, char))}" if char else title
 
     def kind(self, code: object) -> str:
         """``"chapter"``, ``"block"``, ``"category"``, ``"subcategory"`` or ``"code"``."""

@@ -219,8 +219,7 @@ class Store:
         return f"{self.base_title(position)}, {self.meaning(ref)}"
 
     def meaning(self, ref: Ref) -> str:
-        rule = self.rules[self.seventh[ref[0]][1]]
-        meaning: str = rule["characters"][ref[1]]
+        meaning: str = self.rules[self.seventh[ref[0]][1]]["characters"][ref[1]]
         return meaning
 
     def rule_owner(self, ref: Ref) -> str:
