@@ -57,7 +57,7 @@ def _covers(kb: KnowledgeBase, target: str, code: str) -> bool:
 
 def _notes_of(kb: KnowledgeBase, code: str, kind: str) -> list[Reference]:
     """The references of notes of *kind* that apply to *code* (its own and its ancestors')."""
-    out = []
+    out: list[Reference] = []
     for owner in (code, *kb.ancestors(code)):
         out.extend(kb.references(owner, kind=kind))
     return out

@@ -110,7 +110,7 @@ def _concept_category(data: dict[str, Any]) -> str:
     return "biolink:Disease"
 
 
-def kgx_records(graph: nx.MultiDiGraph) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+def kgx_records(graph: nx.MultiDiGraph[str]) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """The KGX node and edge records of *graph* (the whole graph, or a subgraph)."""
     nodes = []
     for node, data in graph.nodes(data=True):
@@ -175,7 +175,7 @@ def _tsv_value(value: Any) -> str:
     return str(value).replace("\t", " ").replace("\n", " ")
 
 
-def write_kgx(graph: nx.MultiDiGraph, prefix: str | os.PathLike[str], fmt: str = "jsonl") -> tuple[str, str]:
+def write_kgx(graph: nx.MultiDiGraph[str], prefix: str | os.PathLike[str], fmt: str = "jsonl") -> tuple[str, str]:
     """Write *graph* as KGX files ``<prefix>_nodes.<ext>`` and ``<prefix>_edges.<ext>``.
 
     Parameters
@@ -212,10 +212,11 @@ def write_kgx(graph: nx.MultiDiGraph, prefix: str | os.PathLike[str], fmt: str =
     return paths
 
 
-def node_link(graph: nx.MultiDiGraph) -> dict[str, Any]:
+def node_link(graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
     """*graph* as networkx node-link data, ready for ``json.dump``."""
     data: dict[str, Any] = nx.node_link_data(graph, edges="links")
-    return json.loads(json.dumps(data, default=_plain))
+    plain: dict[str, Any] = json.loads(json.dumps(data, default=_plain))
+    return plain
 
 
 def _plain(value: Any) -> Any:
@@ -224,9 +225,9 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
-def write_graphml(graph: nx.MultiDiGraph, path: str | os.PathLike[str]) -> None:
+def write_graphml(graph: nx.MultiDiGraph[str], path: str | os.PathLike[str]) -> None:
     """Write *graph* as GraphML (list and dict attributes become JSON text)."""
-    plain = nx.MultiDiGraph(name=graph.graph.get("name", ""))
+    plain: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=graph.graph.get("name", ""))
     for node, data in graph.nodes(data=True):
         plain.add_node(node, **{k: _graphml_value(v) for k, v in data.items()})
     for u, v, key, data in graph.edges(keys=True, data=True):
@@ -252,7 +253,7 @@ def _mermaid_label(text: str) -> str:
     return text.replace('"', "'").replace("[", "(").replace("]", ")")
 
 
-def mermaid(graph: nx.MultiDiGraph, direction: str = "TD") -> str:
+def mermaid(graph: nx.MultiDiGraph[str], direction: str = "TD") -> str:
     """*graph* as a Mermaid flowchart (for a subgraph: the whole release is too big to draw).
 
     Examples

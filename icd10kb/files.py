@@ -16,13 +16,21 @@ from typing import BinaryIO, Union
 
 from .errors import DataFileError
 
-__all__ = ["MAX_FILE_BYTES", "Source", "describe", "read_bytes", "sha256"]
+__all__ = ["MAX_FILE_BYTES", "NamedBytes", "Source", "describe", "read_bytes", "sha256"]
 
 #: The largest (decompressed) data file icd10kb reads: far above any official file.
 MAX_FILE_BYTES = 256 * 1024 * 1024
 
 Source = Union[str, "os.PathLike[str]", BinaryIO]
 _GZIP_MAGIC = b"\x1f\x8b"
+
+
+class NamedBytes(io.BytesIO):
+    """A binary file object over bytes already in memory, with a name for messages."""
+
+    def __init__(self, data: bytes, name: str) -> None:
+        super().__init__(data)
+        self.name = name
 
 
 def describe(source: object) -> str:
@@ -34,7 +42,7 @@ def describe(source: object) -> str:
     '<stream>'
     """
     if isinstance(source, (str, os.PathLike)):
-        return os.fspath(source)  # type: ignore[arg-type]
+        return os.fspath(source)
     name = getattr(source, "name", None)
     return name if isinstance(name, str) else "<stream>"
 

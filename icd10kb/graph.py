@@ -27,6 +27,7 @@ the note's kind (see :mod:`icd10kb.references`).
 from __future__ import annotations
 
 import re
+from itertools import pairwise
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -88,7 +89,7 @@ def _edge_attributes(fact: Fact) -> dict[str, Any]:
     }
 
 
-def _add_fact(graph: nx.MultiDiGraph, code: str, fact: Fact) -> None:
+def _add_fact(graph: nx.MultiDiGraph[str], code: str, fact: Fact) -> None:
     node = fact_node(fact)
     if node not in graph:
         graph.add_node(node, **_fact_attributes(fact))
@@ -109,11 +110,11 @@ def _concept_attributes(kb: KnowledgeBase, code: str) -> dict[str, Any]:
     }
 
 
-def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
+def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph[str]:
     """The whole knowledge graph of *kb*, frozen (read-only)."""
     from .references import note_edges
 
-    graph = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
     store = kb._store
     for ref in store:
         code = store.id_of(ref)
@@ -135,17 +136,22 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph:
             _add_fact(graph, code, fact)
     for edge in note_edges(kb):
         graph.add_edge(edge.source, edge.target, key=edge.kind, text=edge.text, reference=edge.reference)
-    return nx.freeze(graph)
+    frozen: nx.MultiDiGraph[str] = nx.freeze(graph)
+    return frozen
 
 
-def hierarchy_view(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:
+def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
     """A read-only view of *graph* with only concepts and ``parent_of`` edges."""
     nodes = graph.nodes
-    return nx.subgraph_view(
-        graph,
-        filter_node=lambda n: nodes[n].get("kind") in CONCEPT_KINDS,
-        filter_edge=lambda u, v, k: k == HIERARCHY,
-    )
+
+    def is_concept(node: str) -> bool:
+        return nodes[node].get("kind") in CONCEPT_KINDS
+
+    def is_hierarchy(u: str, v: str, key: str) -> bool:
+        return key == HIERARCHY
+
+    view: nx.MultiDiGraph[str] = nx.subgraph_view(graph, filter_node=is_concept, filter_edge=is_hierarchy)  # type: ignore[arg-type]
+    return view
 
 
 def neighbourhood(
@@ -156,7 +162,7 @@ def neighbourhood(
     children: bool = True,
     siblings: bool = False,
     knowledge: bool = True,
-) -> nx.MultiDiGraph:
+) -> nx.MultiDiGraph[str]:
     """A new graph of *code*'s neighbourhood, with the same nodes, keys and attributes.
 
     Parameters
@@ -183,11 +189,11 @@ def neighbourhood(
     >>> g.nodes["HP:0001482"]["label"]
     'hard, firm or bumpy skin nodules'
     """
-    graph = nx.MultiDiGraph(name=f"neighbourhood of {code}")
+    graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"neighbourhood of {code}")
     graph.add_node(code, **_concept_attributes(kb, code))
     if ancestors:
         path = kb.path(code)
-        for upper, lower in zip(path, path[1:]):
+        for upper, lower in pairwise(path):
             for node in (upper, lower):
                 if node not in graph:
                     graph.add_node(node, **_concept_attributes(kb, node))

@@ -51,6 +51,7 @@ def _models() -> tuple[Any, Any, Any]:
         _MODELS = (Concept, SeventhCharacter, construct)
     return _MODELS
 
+
 T = TypeVar("T")
 _MISSING: Any = object()
 
@@ -86,7 +87,7 @@ class KnowledgeBase:
         self._lock = threading.RLock()
         self._notes: dict[str, dict[str, list[str]]] | None = None
         self._knowledge: KnowledgeIndex | None = None
-        self._graph: nx.MultiDiGraph | None = None
+        self._graph: nx.MultiDiGraph[str] | None = None
         self._search: SearchIndex | None = None
         self._references: tuple[Reference, ...] | None = None
         self._release: Release | None = None
@@ -269,7 +270,7 @@ class KnowledgeBase:
         else:
             up = parents[position]
             parent = ids[up] if up >= 0 else None
-        return construct(
+        concept = construct(
             Concept,
             code=store.id_of(ref) if char else ids[position],
             kind=store.kind(ref),
@@ -282,6 +283,7 @@ class KnowledgeBase:
             category=ids[position][:3] if kind in "csd" else None,
             seventh_character=seventh,
         )
+        return concept  # type: ignore[no-any-return]
 
     def title(self, code: object) -> str:
         """The official title of *code*.
@@ -369,7 +371,7 @@ class KnowledgeBase:
         """
         ref = self._ref(code)
         ids = self._store.ids
-        return tuple(ids[p] for p in reversed(self._store.ancestors(ref))) + (self._id(ref),)
+        return (*(ids[p] for p in reversed(self._store.ancestors(ref))), self._id(ref))
 
     def descendants(self, code: object) -> tuple[str, ...]:
         """Everything below *code*, in pre-order (7th-character codes included).
@@ -614,7 +616,7 @@ class KnowledgeBase:
             )
         for owner in ids:
             for kind, texts in table.get(owner, {}).items():
-                notes.extend(Note.model_construct(kind=kind, text=text, at=owner) for text in texts)
+                notes.extend(Note.model_construct(kind=kind, text=text, at=owner) for text in texts)  # type: ignore[arg-type]
         return tuple(notes)
 
     def references(self, code: object | None = None, *, kind: str | None = None) -> tuple[Reference, ...]:
@@ -801,7 +803,7 @@ class KnowledgeBase:
     # --- views -----------------------------------------------------------------
 
     @property
-    def graph(self) -> nx.MultiDiGraph:
+    def graph(self) -> nx.MultiDiGraph[str]:
         """The whole knowledge graph as a read-only networkx ``MultiDiGraph``.
 
         Built on first use. See :mod:`icd10kb.graph` for its nodes and edges.
@@ -815,7 +817,7 @@ class KnowledgeBase:
         return self._graph
 
     @property
-    def hierarchy(self) -> nx.MultiDiGraph:
+    def hierarchy(self) -> nx.MultiDiGraph[str]:
         """A read-only view of :attr:`graph` with only the hierarchy's edges.
 
         ``networkx.descendants(kb.hierarchy, c)`` equals ``set(kb.descendants(c))``.
@@ -832,7 +834,7 @@ class KnowledgeBase:
         children: bool = True,
         siblings: bool = False,
         knowledge: bool = True,
-    ) -> nx.MultiDiGraph:
+    ) -> nx.MultiDiGraph[str]:
         """A code's neighbourhood as a new networkx graph, ready to draw or export.
 
         See :func:`icd10kb.graph.neighbourhood`.

@@ -19,8 +19,8 @@ from typing import TYPE_CHECKING, Any, Literal
 from pydantic import ValidationError
 
 from .errors import ICD10KBError, KnowledgePackError, KnowledgeWarning
+from .files import NamedBytes, describe, read_bytes
 from .files import Source as FileSource
-from .files import describe, read_bytes
 from .knowledge_models import (
     DiseaseEntry,
     Fact,
@@ -122,7 +122,7 @@ def read_pack(source: FileSource | KnowledgePack | dict[str, Any]) -> tuple[Know
     >>> read_pack({"format": "icd10kb-knowledge/1"})
     Traceback (most recent call last):
       ...
-    icd10kb.errors.KnowledgePackError: <pack>: invalid knowledge pack (4 problem(s)): id: Field required; title: Field required; sources: Field required; diseases: Field required
+    icd10kb.errors.KnowledgePackError: <pack>: invalid knowledge pack (4 problem(s)): id: Field required; ...
     """
     if isinstance(source, KnowledgePack):
         return source, f"<pack {source.id}>"
@@ -152,18 +152,9 @@ def builtin_packs() -> list[tuple[KnowledgePack, str]]:
 
     listed = _json.loads(data_bytes("knowledge", "index.json"))
     return [
-        read_pack(_Named(data_bytes("knowledge", entry), f"icd10kb/data/knowledge/{entry}"))
+        read_pack(NamedBytes(data_bytes("knowledge", entry), f"icd10kb/data/knowledge/{entry}"))
         for entry in listed["packs"]
     ]
-
-
-class _Named:
-    def __init__(self, data: bytes, name: str) -> None:
-        self._data, self.name = data, name
-
-    def read(self, size: int = -1) -> bytes:
-        data, self._data = self._data, b""
-        return data
 
 
 def fact_key(kind: str, entry: FactEntry) -> str:

@@ -114,7 +114,9 @@ class FactEntry(Frozen):
     )
     identifiers: dict[str, str] = Field(
         default_factory=dict,
-        description="Identifiers by scheme (ICD10CM, HPO, LOINC, SNOMEDCT, UMLS, MONDO, ORPHA, OMIM, MESH). Only verified ones.",
+        description=(
+            "Identifiers by scheme (ICD10CM, HPO, LOINC, SNOMEDCT, UMLS, MONDO, ORPHA, OMIM, MESH). Only verified ones."
+        ),
     )
     group: str | None = Field(
         default=None, max_length=100, description="A grouping label, e.g. 'connective tissue disorder'."
@@ -146,7 +148,9 @@ class DiseaseEntry(Frozen):
     treatments: tuple[FactEntry, ...] = Field(default=(), description="Treatments.")
     not_covered: dict[Literal["causes", "symptoms", "tests", "treatments"], str] = Field(
         default_factory=dict,
-        description="Kinds of knowledge the sources do not give, with the reason: an explicit 'unknown', not an omission.",
+        description=(
+            "Kinds of knowledge the sources do not give, with the reason: an explicit 'unknown', not an omission."
+        ),
     )
 
     _identifiers_valid = field_validator("identifiers")(_check_identifiers)

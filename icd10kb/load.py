@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from .compiled import from_classification, load_notes, read_sections
-from .files import Source, read_bytes
+from .files import NamedBytes, Source, read_bytes
 from .kb import KnowledgeBase
 from .releases import DEFAULT_RELEASE, read_hierarchy, read_notes, release_entry
 from .store import Store
@@ -172,19 +172,8 @@ def load_tabular(
     }
     hierarchy, notes = from_classification(data, release)
     store = Store(read_sections(hierarchy, data.files[0][0]))
-    notes_loader = lambda: load_notes(read_bytes(_Bytes(notes))[0], "notes")  # noqa: E731
+    notes_loader = lambda: load_notes(read_bytes(NamedBytes(notes, "<compiled notes>"))[0], "<compiled notes>")  # noqa: E731
     kb = KnowledgeBase(store, notes_loader, _knowledge_loader(knowledge, builtin_knowledge, on_missing))
     if knowledge:
         kb.knowledge_index  # noqa: B018
     return kb
-
-
-class _Bytes:
-    name = "<compiled notes>"
-
-    def __init__(self, data: bytes) -> None:
-        self._data = data
-
-    def read(self, size: int = -1) -> bytes:
-        data, self._data = self._data, b""
-        return data

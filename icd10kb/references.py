@@ -28,7 +28,7 @@ carries the note, keyed by the note's kind.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator
+from collections.abc import Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -227,7 +227,7 @@ def find_references(kb: KnowledgeBase, code: str, kind: str, text: str) -> Itera
 
 
 def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str, scope: str | None) -> Reference:
-    def ref(shape: Shape, targets: list[str], below: bool) -> Reference:
+    def ref(shape: Shape, targets: Sequence[str | None], below: bool) -> Reference:
         unique = tuple(dict.fromkeys(t for t in targets if t))
         return Reference.model_construct(
             at=code, kind=kind, text=text, reference=item, shape=shape, targets=unique, below=below
@@ -254,8 +254,9 @@ def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str, 
         return ref("qualified", resolver.qualified(scope.rstrip(".-"), item), True)
     if scope is not None and item.lower().startswith("with "):
         return ref("qualified", resolver.qualified(scope.rstrip(".-"), item[5:]), True)
-    targets = [resolver.code(token.rstrip("-")) for token in _TOKEN.findall(item)]
-    return ref("mention", [t for t in targets if t], any(t.endswith("-") for t in _TOKEN.findall(item)))
+    tokens = _TOKEN.findall(item)
+    named = [resolver.code(token.rstrip("-")) for token in tokens]
+    return ref("mention", [t for t in named if t], any(t.endswith("-") for t in tokens))
 
 
 _RESOLVERS: dict[int, _Resolver] = {}

@@ -15,7 +15,7 @@ from typing import Any
 
 from .compiled import Sections, load_notes, read_sections
 from .errors import DataFileError, UnknownReleaseError
-from .files import read_bytes, sha256
+from .files import NamedBytes, read_bytes, sha256
 
 __all__ = ["DEFAULT_RELEASE", "MANIFEST", "available", "data_bytes", "read_hierarchy", "read_notes", "release_entry"]
 
@@ -80,7 +80,7 @@ def read_hierarchy(name: str) -> Sections:
 def read_notes(name: str) -> dict[str, dict[str, list[str]]]:
     """Read and check the compiled notes of a shipped release."""
     raw, filename = _read_checked(name, "notes")
-    data, _, _ = read_bytes(_Bytes(raw, filename))
+    data, _, _ = read_bytes(NamedBytes(raw, filename))
     return load_notes(data, filename)
 
 
@@ -94,15 +94,3 @@ def _read_checked(name: str, part: str) -> tuple[bytes, str]:
     if sha256(raw) != entry[part]["sha256"]:
         raise DataFileError(filename, "checksum mismatch: the shipped data file is damaged; reinstall icd10kb")
     return raw, filename
-
-
-class _Bytes:
-    """A minimal binary file object over bytes already in memory, with a name."""
-
-    def __init__(self, data: bytes, name: str) -> None:
-        self._data = data
-        self.name = name
-
-    def read(self, size: int = -1) -> bytes:
-        data, self._data = self._data, b""
-        return data

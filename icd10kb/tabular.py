@@ -396,8 +396,8 @@ def _code_list(data: bytes, name: str) -> frozenset[str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        line = data[: exc.start].count(b"\n") + 1
-        raise DataFileError(name, f"not UTF-8 text: byte {data[exc.start]:#x}", line) from None
+        where = data[: exc.start].count(b"\n") + 1
+        raise DataFileError(name, f"not UTF-8 text: byte {data[exc.start]:#x}", where) from None
     codes: set[str] = set()
     order = re.compile(r"\d{5} ([A-Z0-9]{3,7}) *[01] ")
     plain = re.compile(r"([A-Z0-9]{3,7})(?:\s.*)?")

@@ -21,7 +21,8 @@ import random
 import re
 import threading
 import warnings
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 import networkx as nx
 import pytest
@@ -837,7 +838,7 @@ def test_first_use_from_eight_threads_gives_identical_answers() -> None:
             answers = {i: tasks[i]() for i in order}
             identity = (id(fresh.references()), id(fresh.knowledge_index), id(fresh.graph))
             results[n] = (answers, identity)
-        except BaseException as exc:  # noqa: BLE001 - reported below
+        except BaseException as exc:
             errors.append(exc)
 
     with warnings.catch_warnings():
