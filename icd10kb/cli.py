@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import argparse
 import json
+import os
 import sys
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
@@ -361,14 +362,16 @@ def main(argv: Sequence[str] | None = None) -> int:
     _, handler = COMMANDS[args.command]
     try:
         return handler(args)
+    except BrokenPipeError:  # output piped into a program that stopped reading (head, less)
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+        return 0
     except (ICD10KBError, OSError) as exc:
         print(f"icd10kb: error: {exc}", file=sys.stderr)
         return 1
     except _UsageError as exc:
         parser.error(str(exc))
         return 2  # pragma: no cover - parser.error exits
-    except BrokenPipeError:  # pragma: no cover - e.g. piped into head
-        return 0
 
 
 if __name__ == "__main__":  # pragma: no cover

@@ -558,17 +558,17 @@ class KnowledgeBase:
             raise InvalidCodeError(spec, "both ends of a range must be codes of the same length")
         if last[0] < first[0]:
             raise InvalidCodeError(spec, "the range runs backwards")
+        codes = [
+            store.ids[position]
+            for position in range(first[0], last[0] + 1)
+            if store.kinds[position] not in "CB" and len(dotless(store.ids[position])) == size
+        ]
+        if not descendants:
+            return tuple(codes)
         out: list[str] = []
-        for position in range(first[0], store.ends[last[0]]):
-            if store.kinds[position] in "CB":
-                continue
-            flat = dotless(store.ids[position])
-            if len(flat) == size:
-                out.append(store.ids[position])
-            elif descendants and len(flat) > size:
-                out.append(store.ids[position])
-            if descendants and position in store.seventh:
-                out.extend(store.id_of(r) for r in store.children((position, "")))
+        for code in codes:
+            out.append(code)
+            out.extend(self.descendants(code))
         return tuple(out)
 
     # --- notes -------------------------------------------------------------------
