@@ -103,7 +103,7 @@ def rst_tables(text: str) -> str:
             if not current.strip():
                 continue
             cells = []
-            for number, (start, end) in enumerate(spans):
+            for number, (start, _end) in enumerate(spans):
                 stop = spans[number + 1][0] if number + 1 < len(spans) else len(current)
                 cells.append(current[start:stop].strip())
             if rows and not cells[0]:  # a continuation line of the row above
@@ -125,11 +125,13 @@ def markdown_docstring(text: str, resolve: Any = None) -> str:
 
 try:
     import griffe
+
+    HAVE_GRIFFE = True
 except ImportError:  # pragma: no cover - only the docs build needs griffe
-    griffe = None
+    HAVE_GRIFFE = False
 
 
-if griffe is not None:
+if HAVE_GRIFFE:
 
     def _resolver(obj: Any) -> Any:
         """A function that finds the full identifier of a role's target, seen from *obj*."""

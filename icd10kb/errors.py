@@ -17,6 +17,8 @@ Every exception that a public function raises on purpose derives from
 
 from __future__ import annotations
 
+from typing import Any, Callable
+
 __all__ = [
     "CodeNotFoundError",
     "DataFileError",
@@ -71,14 +73,34 @@ class CodeNotFoundError(ICD10KBError, KeyError):
     code:
         The normalised code that was looked up.
     suggestions:
-        The nearest valid codes, best first (may be empty).
+        The nearest valid codes, best first (may be empty). They are worked
+        out when first read (or when the message is shown), so that code that
+        only tests validity never pays for them.
     """
 
-    def __init__(self, code: str, suggestions: tuple[str, ...] = (), release: str = "") -> None:
+    def __init__(
+        self,
+        code: str,
+        suggestions: tuple[str, ...] | None = None,
+        release: str = "",
+        *,
+        suggest: Callable[[], tuple[str, ...]] | None = None,
+    ) -> None:
         self.code = code
-        self.suggestions = suggestions
         self.release = release
+        self._suggestions = suggestions
+        self._suggest = suggest
         super().__init__(code)
+
+    @property
+    def suggestions(self) -> tuple[str, ...]:
+        if self._suggestions is None:
+            self._suggestions = tuple(self._suggest()) if self._suggest is not None else ()
+            self._suggest = None
+        return self._suggestions
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.code, self.suggestions, self.release))
 
     def __str__(self) -> str:
         where = f" in ICD-10-CM {self.release}" if self.release else ""

@@ -53,7 +53,6 @@ def _models() -> tuple[Any, Any, Any]:
 
 
 T = TypeVar("T")
-_MISSING: Any = object()
 
 
 class KnowledgeBase:
@@ -113,7 +112,9 @@ class KnowledgeBase:
         canonical = normalize(code)
         ref = self._store.resolve(canonical)
         if ref is None:
-            raise CodeNotFoundError(canonical, self.suggest(canonical), self._store.header["release"]["name"])
+            raise CodeNotFoundError(
+                canonical, release=self._store.header["release"]["name"], suggest=lambda: self.suggest(canonical)
+            )
         return ref
 
     def _seventh_base(self, code: str) -> int | None:

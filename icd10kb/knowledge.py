@@ -140,7 +140,13 @@ def read_pack(source: FileSource | KnowledgePack | dict[str, Any]) -> tuple[Know
     try:
         return KnowledgePack.model_validate(raw), name
     except ValidationError as exc:
-        problems = [(_location(e["loc"]), e["msg"]) for e in exc.errors(include_url=False)]
+        errors = exc.errors(include_url=False)
+        # A list whose items failed is also "too short" once they are dropped; say only what is wrong inside.
+        inner = {tuple(e["loc"][:-1]) for e in errors if len(e["loc"]) > 1 and isinstance(e["loc"][-1], int)}
+        inner |= {tuple(e["loc"][:i]) for e in errors for i in range(1, len(e["loc"])) if isinstance(e["loc"][i], int)}
+        problems = [
+            (_location(e["loc"]), e["msg"]) for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in inner)
+        ]
         raise KnowledgePackError(name, problems) from None
 
 

@@ -62,7 +62,8 @@ class Store:
             self.kinds: str = sections.text("kinds")
             self.billable: bytes = sections.parts["billable"]
             self.depths: bytes = sections.parts["depths"]
-            chars = sections.text("seventh_chars").split("\n")
+            chars_text = sections.text("seventh_chars")
+            chars = chars_text.split("\n") if chars_text else []
             nodes = sections.ints("seventh_nodes")
             rules = sections.ints("seventh_rules")
             self._rules_text = sections.text("rules")

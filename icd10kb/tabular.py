@@ -170,8 +170,20 @@ class _Block:
     def id(self) -> str:
         return block_id(self.first, self.last)
 
+    @property
+    def holds_codes(self) -> bool:
+        return self.element.find("diag") is not None
+
     def encloses(self, other: _Block) -> bool:
-        return self.start <= other.start and other.stop <= self.stop
+        if not (self.start <= other.start and other.stop <= self.stop):
+            return False
+        if (self.start, self.stop) != (other.start, other.stop):
+            return True
+        # Same categories spanned (C00-C96 holding only C00 beside C00-C14): the
+        # block that holds the codes is the inner one, else the narrower range.
+        if self.holds_codes != other.holds_codes:
+            return other.holds_codes
+        return self.id != other.id and self.first <= other.first and other.last <= self.last
 
 
 class _Reader:
@@ -254,7 +266,7 @@ class _Reader:
             for other in overlapping:
                 self.problems.add(f"blocks {block.id} and {other.id} overlap without one enclosing the other")
             if enclosing:
-                block.parent = min(enclosing, key=lambda b: b.stop - b.start)
+                block.parent = min(enclosing, key=lambda b: (b.stop - b.start, sum(b.encloses(o) for o in enclosing)))
                 block.parent.blocks.append(block)
             else:
                 roots.append(block)

@@ -63,7 +63,7 @@ _STRICT_CODE = re.compile(r"[A-Za-z][0-9A-Za-z]{2}(?:\.?[0-9A-Za-z]{1,4})?")
 _LOOSE = re.compile(
     r"[0-9]+"
     r"|[A-Za-z][0-9A-Za-z]{2}[ \t]*-[ \t]*[A-Za-z][0-9A-Za-z]{2}"
-    r"|[A-Za-z][0-9A-Za-z]{2}(?:\.|\.?[0-9A-Za-z]{1,4})"
+    r"|[A-Za-z][0-9A-Za-z]{2}(?:\.|\.?[0-9A-Za-z]{1,4})?"
 )
 #: Longest input the package promises to look at (icd10kb.codes.MAX_INPUT_LENGTH).
 MAX_INPUT = 32
@@ -316,9 +316,20 @@ def test_descendants_are_the_preorder_of_children(x: str) -> None:
     assert len(set(descendants)) == len(descendants)
     assert x not in descendants
     assert all(KB.is_ancestor(x, d) for d in descendants)
-    assert set(descendants) == nx.descendants(KB.hierarchy, x)
     leaves = tuple(c for c in (x,) + descendants if not KB.children(c))
     assert KB.billable_codes(x) == leaves
+
+
+@settings(max_examples=15, **COMMON)  # a walk of the filtered networkx view costs ~0.1 s
+@given(x=ids)
+@example(x="L94")
+@example(x="S72.001")
+def test_hierarchy_view_reaches_the_descendants(x: str) -> None:
+    descendants = KB.descendants(x)
+    if len(descendants) > 3000:
+        return
+    assert set(descendants) == nx.descendants(KB.hierarchy, x)
+    assert set(KB.hierarchy.successors(x)) == set(KB.children(x))
 
 
 @settings(max_examples=400, **COMMON)
@@ -567,6 +578,43 @@ def test_methods_taking_a_code_raise_only_documented_errors(name: str, kwargs: d
         assert KB.get(value) is None
         if isinstance(value, str) and strictly_well_formed(value):
             assert isinstance(result, icd10kb.CodeNotFoundError)
+
+
+HOSTILE: list[object] = HUGE + [
+    None, 0, 12, -1, 10**100, 1.5, float("nan"), True, b"L94.2", bytearray(b"L94.2"), memoryview(b"L94.2"),
+    ["L94.2"], ("L94.2",), {"L94.2": 1}, {"L94.2"}, object(), KB["L94.2"], StrSubclass("L94.2"),
+    "", " ", "\x00", "\ud800", "L94.2\ud800", "\ufeffL94.2", "Ｌ94.2", "١٢", "K94.2", "L94.7", "S06.1X7D",
+    "Z99-A00", "A00-A01", "99", "0", "100", "-", "--", "L94-", "1-2", "L94.2-L94.3-L94.4", "S72.001A-S72.001D",
+]
+
+
+@pytest.mark.parametrize("value", HOSTILE, ids=[f"{i}:{repr(v)[:20]}" for i, v in enumerate(HOSTILE)])
+def test_every_entry_point_on_hostile_values(value: object) -> None:
+    """Each hostile value, megabyte strings included, through every entry point (not left to sampling)."""
+    for name, kwargs in ONE_CODE_METHODS:
+        if name == "references" and value is None:
+            continue
+        call(getattr(KB, name), value, **kwargs)
+    for other in ("L94.2", "S72.001A"):
+        for method in (KB.is_ancestor, KB.is_descendant, KB.distance, KB.common_ancestor):
+            call(method, value, other)
+    assert KB.get(value) is None or KB.is_valid(value)
+    assert isinstance(KB.is_valid(value), bool) and isinstance(value in KB, bool)
+    assert isinstance(KB.suggest(value), tuple)
+    for spec_call in (lambda: KB.expand_range(value), lambda: KB.expand_range(value, descendants=True)):
+        try:
+            assert_codes(spec_call())
+        except icd10kb.ICD10KBError as exc:
+            check_error(exc, value, classify=False)
+    for name in ("codes_with_symptom", "codes_with_cause", "codes_with_test"):
+        try:
+            assert_codes(getattr(KB, name)(value))
+        except icd10kb.InvalidCodeError as exc:
+            assert len(str(exc)) < 400 and len(repr(exc)) < 400
+    try:
+        icd10kb.normalize(value)
+    except icd10kb.InvalidCodeError as exc:
+        assert len(str(exc)) < 400 and len(repr(exc)) < 400
 
 
 @settings(max_examples=400, **COMMON)
