@@ -5,6 +5,8 @@ public API; everything else may change between versions. The model classes
 and knowledge helpers are imported on first use, so that ``import icd10kb``
 stays fast.
 
+Examples
+--------
 >>> import icd10kb
 >>> kb = icd10kb.load()
 >>> kb["L94.2"].title

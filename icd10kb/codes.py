@@ -41,6 +41,8 @@ _ALLOWED = re.compile(r"[0-9A-Za-z.\- ]*")
 def dotted(code: str) -> str:
     """Insert the dot after the third character of a dotless code.
 
+    Examples
+    --------
     >>> dotted("L942")
     'L94.2'
     >>> dotted("L94")
@@ -52,6 +54,8 @@ def dotted(code: str) -> str:
 def dotless(code: str) -> str:
     """Remove the dot of a code.
 
+    Examples
+    --------
     >>> dotless("S72.001A")
     'S72001A'
     """
@@ -61,6 +65,8 @@ def dotless(code: str) -> str:
 def block_id(first: str, last: str) -> str:
     """The identifier of the block that runs from category *first* to *last*.
 
+    Examples
+    --------
     >>> block_id("L80", "L99")
     'L80-L99'
     >>> block_id("B99", "B99")
@@ -72,6 +78,8 @@ def block_id(first: str, last: str) -> str:
 def is_chapter_id(value: str) -> bool:
     """Whether *value* (already normalised) names a chapter.
 
+    Examples
+    --------
     >>> is_chapter_id("12"), is_chapter_id("L94")
     (True, False)
     """
@@ -81,6 +89,8 @@ def is_chapter_id(value: str) -> bool:
 def is_block_id(value: str) -> bool:
     """Whether *value* (already normalised) names a block.
 
+    Examples
+    --------
     >>> is_block_id("M30-M36"), is_block_id("M30")
     (True, False)
     """

@@ -17,7 +17,8 @@ Every exception that a public function raises on purpose derives from
 
 from __future__ import annotations
 
-from typing import Any, Callable
+from collections.abc import Callable
+from typing import Any
 
 __all__ = [
     "CodeNotFoundError",
@@ -35,6 +36,8 @@ _MAX_SHOWN = 60
 def shorten(value: object, limit: int = _MAX_SHOWN) -> str:
     """Return ``repr(value)``, cut to *limit* characters for long inputs.
 
+    Examples
+    --------
     >>> shorten("L94.2")
     "'L94.2'"
     >>> shorten("x" * 1000)[:12]

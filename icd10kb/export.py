@@ -88,6 +88,8 @@ _CONCEPTS = frozenset({"chapter", "block", "category", "subcategory", "code"})
 def curie(node: str, data: dict[str, Any]) -> str:
     """The CURIE of a graph node.
 
+    Examples
+    --------
     >>> curie("L94.2", {"kind": "code"}), curie("12", {"kind": "chapter"}), curie("HP:0001482", {"kind": "symptom"})
     ('ICD10CM:L94.2', 'icd10kb:chapter-12', 'HP:0001482')
     """

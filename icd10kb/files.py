@@ -36,6 +36,8 @@ class NamedBytes(io.BytesIO):
 def describe(source: object) -> str:
     """A name for *source* to put in messages.
 
+    Examples
+    --------
     >>> describe("data/x.xml")
     'data/x.xml'
     >>> import io; describe(io.BytesIO(b""))
@@ -50,6 +52,8 @@ def describe(source: object) -> str:
 def sha256(data: bytes) -> str:
     """Hex SHA-256 of *data*.
 
+    Examples
+    --------
     >>> sha256(b"")[:12]
     'e3b0c44298fc'
     """

@@ -57,6 +57,8 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 def fact_node(fact: Fact) -> str:
     """The node a fact stands for: its ICD-10-CM concept, its HPO or LOINC term, or a labelled node.
 
+    Examples
+    --------
     >>> [fact_node(f) for f in kb.knowledge("L94.2").symptoms][:2]
     ['HP:0001482', 'HP:0012531']
     >>> fact_node(kb.knowledge("L94.2").causes[0])

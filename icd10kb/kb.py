@@ -203,6 +203,8 @@ class KnowledgeBase:
 
         Never raises: anything that is not a valid code gives False.
 
+        Examples
+        --------
         >>> kb.is_valid("L94.2", billable=True), kb.is_valid("L94", billable=True), kb.is_valid(42)
         (True, False, False)
         """
@@ -238,6 +240,8 @@ class KnowledgeBase:
 
         Like ``dict.get`` it never raises: malformed input gives *default* too.
 
+        Examples
+        --------
         >>> kb.get("L94.2").title
         'Calcinosis cutis'
         >>> kb.get("L94.7") is None
@@ -289,6 +293,8 @@ class KnowledgeBase:
     def title(self, code: object) -> str:
         """The official title of *code*.
 
+        Examples
+        --------
         >>> kb.title("S72.001A")
         'Fracture of unspecified part of neck of right femur, initial encounter for closed fracture'
         """
@@ -305,6 +311,8 @@ class KnowledgeBase:
     def is_billable(self, code: object) -> bool:
         """Whether *code* is valid on a claim: a leaf of the hierarchy.
 
+        Examples
+        --------
         >>> kb.is_billable("S72.001A"), kb.is_billable("S72.001")
         (True, False)
         """
@@ -315,6 +323,8 @@ class KnowledgeBase:
     def parent(self, code: object) -> str | None:
         """The parent of *code*; None for a chapter.
 
+        Examples
+        --------
         >>> kb.parent("C00"), kb.parent("C00-C14"), kb.parent("2")
         ('C00-C14', 'C00-C75', None)
         """
@@ -328,6 +338,8 @@ class KnowledgeBase:
     def children(self, code: object) -> tuple[str, ...]:
         """The children of *code*, in the classification's order.
 
+        Examples
+        --------
         >>> kb.children("L94")[:3]
         ('L94.0', 'L94.1', 'L94.2')
         >>> kb.children("T36.0X1")
@@ -351,6 +363,8 @@ class KnowledgeBase:
     def ancestors(self, code: object) -> tuple[str, ...]:
         """The ancestors of *code*, nearest first, ending at its chapter.
 
+        Examples
+        --------
         >>> kb.ancestors("C00")
         ('C00-C14', 'C00-C75', 'C00-C96', '2')
         """
@@ -367,6 +381,8 @@ class KnowledgeBase:
     def path(self, code: object) -> tuple[str, ...]:
         """The chapter, the blocks and codes down to *code*, then *code* itself.
 
+        Examples
+        --------
         >>> kb.path("S72.001A")[-3:]
         ('S72.00', 'S72.001', 'S72.001A')
         """
@@ -377,6 +393,8 @@ class KnowledgeBase:
     def descendants(self, code: object) -> tuple[str, ...]:
         """Everything below *code*, in pre-order (7th-character codes included).
 
+        Examples
+        --------
         >>> kb.descendants("L94.2")
         ()
         >>> len(kb.descendants("L94"))
@@ -401,6 +419,8 @@ class KnowledgeBase:
     def siblings(self, code: object) -> tuple[str, ...]:
         """The other children of *code*'s parent (other chapters, for a chapter).
 
+        Examples
+        --------
         >>> kb.siblings("L94.2")[:2]
         ('L94.0', 'L94.1')
         """
@@ -415,6 +435,8 @@ class KnowledgeBase:
     def depth(self, code: object) -> int:
         """The number of ancestors of *code*: 0 for a chapter.
 
+        Examples
+        --------
         >>> kb.depth("12"), kb.depth("L94.2")
         (0, 3)
         """
@@ -423,6 +445,8 @@ class KnowledgeBase:
     def is_ancestor(self, ancestor: object, code: object) -> bool:
         """Whether *ancestor* is a proper ancestor of *code*.
 
+        Examples
+        --------
         >>> kb.is_ancestor("L80-L99", "L94.2"), kb.is_ancestor("L94.2", "L94")
         (True, False)
         """
@@ -443,6 +467,8 @@ class KnowledgeBase:
 
         None when they lie in different chapters.
 
+        Examples
+        --------
         >>> kb.common_ancestor("L94.2", "L94.3")
         'L94'
         >>> kb.common_ancestor("L94.2", "L94")
@@ -466,6 +492,8 @@ class KnowledgeBase:
     def distance(self, a: object, b: object) -> int | None:
         """The number of parent-child steps between two concepts; None across chapters.
 
+        Examples
+        --------
         >>> kb.distance("L94.2", "L94.3"), kb.distance("L94.2", "L94.2")
         (2, 0)
         """
@@ -480,6 +508,8 @@ class KnowledgeBase:
     def billable_codes(self, code: object) -> tuple[str, ...]:
         """The billable codes at or below *code*.
 
+        Examples
+        --------
         >>> kb.billable_codes("L94")[:2]
         ('L94.0', 'L94.1')
         >>> kb.billable_codes("L94.2")
@@ -494,6 +524,8 @@ class KnowledgeBase:
     def chapter(self, code: object) -> str:
         """The chapter of *code*.
 
+        Examples
+        --------
         >>> kb.chapter("L94.2")
         '12'
         """
@@ -504,6 +536,8 @@ class KnowledgeBase:
     def block(self, code: object) -> str | None:
         """The innermost block that holds *code*, or None above blocks.
 
+        Examples
+        --------
         >>> kb.block("C00"), kb.block("C00-C14")
         ('C00-C14', 'C00-C75')
         """
@@ -512,6 +546,8 @@ class KnowledgeBase:
     def category(self, code: object) -> str | None:
         """The three-character category of *code*, or None above categories.
 
+        Examples
+        --------
         >>> kb.category("S72.001A")
         'S72'
         """
@@ -695,6 +731,8 @@ class KnowledgeBase:
     def codes_with_symptom(self, symptom: str) -> tuple[str, ...]:
         """Codes that present with a symptom, given by HPO id or label (any case).
 
+        Examples
+        --------
         >>> kb.codes_with_symptom("HP:0001482"), kb.codes_with_symptom("Skin ulceration")
         (('L94.2',), ('L94.2',))
         """
@@ -706,6 +744,8 @@ class KnowledgeBase:
         With *subsumed*, a code matches causes anywhere below it too, so a
         block such as ``"M30-M36"`` finds diseases caused by M34.
 
+        Examples
+        --------
         >>> kb.codes_with_cause("M34"), kb.codes_with_cause("M30-M36")
         (('L94.2',), ('L94.2',))
         """
@@ -714,6 +754,8 @@ class KnowledgeBase:
     def codes_with_test(self, test: str) -> tuple[str, ...]:
         """Codes diagnosed with a test, given by LOINC code or label.
 
+        Examples
+        --------
         >>> kb.codes_with_test("LOINC:17861-6")
         ('L94.2',)
         """
@@ -725,6 +767,8 @@ class KnowledgeBase:
         Symptoms are HPO ids or labels (any case); each candidate explains
         its matches. See :mod:`icd10kb.differential`.
 
+        Examples
+        --------
         >>> [c.code for c in kb.differential(["subcutaneous nodule", "HP:0200042"])]
         ['L94.2']
         """
@@ -758,6 +802,8 @@ class KnowledgeBase:
         codes, missing 7th characters, Excludes1 pairs and unmet "code first"
         notes, each finding quoting its note.
 
+        Examples
+        --------
         >>> [(f.kind, f.codes) for f in kb.check(["L94.2", "M34.0", "S72.001"])]
         [('missing_seventh_character', ('S72.001',)), ('excludes1', ('L94.2', 'M34.0'))]
         """
@@ -771,6 +817,8 @@ class KnowledgeBase:
     def release(self) -> Release:
         """Which release this is: classification, version, date, source and checksums.
 
+        Examples
+        --------
         >>> kb.release.name, kb.release.classification
         ('2026-04-01', 'ICD-10-CM')
         """
@@ -796,6 +844,8 @@ class KnowledgeBase:
     def rejected_seventh_characters(self) -> tuple[str, ...]:
         """Codes the 7th-character rules would make but the release's code list does not hold.
 
+        Examples
+        --------
         >>> "S06.1X7D" in kb.rejected_seventh_characters
         True
         """

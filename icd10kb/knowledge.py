@@ -145,7 +145,9 @@ def read_pack(source: FileSource | KnowledgePack | dict[str, Any]) -> tuple[Know
         inner = {tuple(e["loc"][:-1]) for e in errors if len(e["loc"]) > 1 and isinstance(e["loc"][-1], int)}
         inner |= {tuple(e["loc"][:i]) for e in errors for i in range(1, len(e["loc"])) if isinstance(e["loc"][i], int)}
         problems = [
-            (_location(e["loc"]), e["msg"]) for e in errors if not (e["type"] == "too_short" and tuple(e["loc"]) in inner)
+            (_location(e["loc"]), e["msg"])
+            for e in errors
+            if not (e["type"] == "too_short" and tuple(e["loc"]) in inner)
         ]
         raise KnowledgePackError(name, problems) from None
 

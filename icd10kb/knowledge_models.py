@@ -230,6 +230,8 @@ class Fact(Frozen):
     def identifier(self, scheme: str) -> str | None:
         """The identifier in *scheme*, or None.
 
+        Examples
+        --------
         >>> kb.knowledge("L94.2").symptoms[0].identifier("HPO")
         'HP:0001482'
         """

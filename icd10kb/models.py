@@ -142,7 +142,9 @@ class ConceptDetails(Frozen):
     """Everything known about one concept: what ``icd10kb show --json`` prints."""
 
     concept: Concept = Field(description="The concept itself.")
-    path: tuple[Concept, ...] = Field(description="The concept's ancestors, chapter first (the concept itself is not repeated).")
+    path: tuple[Concept, ...] = Field(
+        description="The concept's ancestors, chapter first (the concept itself is not repeated)."
+    )
     children: tuple[Concept, ...] = Field(description="The concept's children.")
     notes: tuple[Note, ...] = Field(description="The concept's own notes, then those it inherits from its ancestors.")
     knowledge: KnowledgeProfile = Field(description="Clinical knowledge attached to the concept.")

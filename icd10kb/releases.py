@@ -56,6 +56,8 @@ def _manifest() -> dict[str, Any]:
 def available() -> tuple[str, ...]:
     """Names of the releases shipped with the package, newest first.
 
+    Examples
+    --------
     >>> available()[0]
     '2026-04-01'
     """

@@ -74,6 +74,8 @@ class SearchHit(Frozen):
 def stem(word: str) -> str:
     """Trim the common English endings of a folded word.
 
+    Examples
+    --------
     >>> [stem(w) for w in ("deposits", "deposited", "calcinosis", "arteries", "bleeding")]
     ['deposit', 'deposit', 'calcinosis', 'artery', 'bleed']
     """
@@ -100,6 +102,8 @@ def _fold(text: str) -> str:
 def words(text: str) -> list[str]:
     """The searchable words of *text*: folded, trimmed, without stop words.
 
+    Examples
+    --------
     >>> words("Calcium deposits in the Skin")
     ['calcium', 'deposit', 'skin']
     """

@@ -27,6 +27,8 @@ _ALPHABET = string.ascii_uppercase + string.digits
 def edit_distance(a: str, b: str) -> int:
     """Optimal string alignment distance (edits, counting swaps of neighbours as one).
 
+    Examples
+    --------
     >>> edit_distance("L492", "L942"), edit_distance("L942X", "L942")
     (1, 1)
     """

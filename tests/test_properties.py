@@ -554,6 +554,7 @@ ONE_CODE_METHODS: list[tuple[str, dict[str, Any]]] = [
     ("details", {}),
     ("subgraph", {}),
     ("subgraph", {"siblings": True, "knowledge": False}),
+    ("shared_symptoms", {}),
 ]
 
 
@@ -712,6 +713,44 @@ def test_knowledge_queries_on_anything(name: str, query: object) -> None:
         return
     assert isinstance(query, str) and query.strip()
     assert_codes(result)
+
+
+def _documented_only(run: Callable[[], Any]) -> Any:
+    """Run *run*; an error must be an ICD10KBError with a short message."""
+    try:
+        return run()
+    except icd10kb.ICD10KBError as exc:
+        assert len(str(exc)) < 400 and len(repr(exc)) < 400
+        return exc
+
+
+@settings(max_examples=150, **COMMON)
+@given(
+    codes=st.one_of(junk, st.lists(junk, max_size=6), st.lists(st.sampled_from(ALL_IDS), max_size=6).map(tuple)),
+    symptoms=st.one_of(junk, st.lists(st.one_of(texts, st.sampled_from(["HP:0001482", "subcutaneous nodule"])), max_size=4)),
+    text=st.one_of(junk, st.sampled_from(["calcinosis", "fracture femur", "L94.2", "s72001a"])),
+    where=st.one_of(st.none(), junk),
+    limit=st.one_of(st.integers(-2, 20), st.none(), st.just(True), st.floats()),
+)
+def test_newer_entry_points_on_anything(codes: object, symptoms: object, text: object, where: object, limit: object) -> None:
+    """check, differential, search: nothing but documented errors, whatever they are given."""
+    findings = _documented_only(lambda: KB.check(codes))
+    if not isinstance(findings, BaseException):
+        assert isinstance(findings, tuple)
+        walk_immutable(findings)
+    for candidates in (_documented_only(lambda: KB.differential(symptoms)), _documented_only(lambda: KB.differential(symptoms, limit))):
+        if not isinstance(candidates, BaseException):
+            assert isinstance(candidates, tuple)
+            assert all(c.code in ID_SET for c in candidates)
+    for hits in (
+        _documented_only(lambda: KB.search(text)),
+        _documented_only(lambda: KB.search(text, limit)),
+        _documented_only(lambda: KB.search(text, chapter=where)),
+        _documented_only(lambda: KB.search(text, block=where, billable=True)),
+    ):
+        if not isinstance(hits, BaseException):
+            assert isinstance(hits, tuple)
+            assert all(h.code in ID_SET for h in hits)
 
 
 @settings(max_examples=200, **COMMON)
