@@ -34,7 +34,7 @@ MAX_INPUT_LENGTH = 32
 
 _CODE = re.compile(r"[A-Z][0-9A-Z]{2}(?:[0-9A-Z]{1,4})?")
 _CATEGORY = r"[A-Z][0-9A-Z]{2}"
-_BLOCK = re.compile(rf"({_CATEGORY})-({_CATEGORY})")
+_BLOCK = re.compile(rf"({_CATEGORY}) *- *({_CATEGORY})")
 _ALLOWED = re.compile(r"[0-9A-Za-z.\- ]*")
 
 
@@ -150,7 +150,7 @@ def normalize(value: object) -> str:
             return str(number)
         raise InvalidCodeError(value, "chapter numbers run from 1")
     if "-" in text:
-        match = _BLOCK.fullmatch(text.replace(" ", ""))
+        match = _BLOCK.fullmatch(text)
         if match is None:
             raise InvalidCodeError(value, "a block is written as a range of two categories, like 'M30-M36'")
         first, last = match.groups()

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from .errors import InvalidCodeError
+from .errors import InvalidCodeError, check_limit
 from .knowledge_models import Fact, Frozen
 from .search import words
 
@@ -92,6 +92,7 @@ def differential(kb: KnowledgeBase, symptoms: object, limit: int = 10) -> tuple[
     ('L94.2', [('hard, firm or bumpy skin nodules', 'identifier'), ('skin ulceration', 'label')], ('fever',))
     """
     given = _check(symptoms)
+    check_limit(limit)
     table = _symptoms(kb)
     total = max(len(table), 1)
     having: dict[str, int] = {}

@@ -28,6 +28,7 @@ __all__ = [
     "KnowledgePackError",
     "KnowledgeWarning",
     "UnknownReleaseError",
+    "check_limit",
 ]
 
 _MAX_SHOWN = 60
@@ -47,6 +48,19 @@ def shorten(value: object, limit: int = _MAX_SHOWN) -> str:
     if len(text) <= limit:
         return text
     return f"{text[: limit - 1]}… ({len(text)} characters)"
+
+
+def check_limit(limit: object) -> int:
+    """Return *limit* if it is a whole number of 0 or more, else raise :class:`InvalidCodeError`.
+
+    Examples
+    --------
+    >>> check_limit(3)
+    3
+    """
+    if type(limit) is not int or limit < 0:
+        raise InvalidCodeError(limit, "a limit is a whole number, 0 or more")
+    return limit
 
 
 class ICD10KBError(Exception):

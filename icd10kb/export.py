@@ -32,6 +32,7 @@ import csv
 import json
 import os
 import re
+from collections.abc import Mapping
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -160,7 +161,7 @@ def kgx_records(graph: nx.MultiDiGraph[str]) -> tuple[list[dict[str, Any]], list
                 "primary_knowledge_source": primary,
                 "aggregator_knowledge_source": ["infores:icd10kb"],
                 "source_url": url,
-                "qualifiers": json.dumps(data.get("qualifiers") or {}, sort_keys=True) if fact else "",
+                "qualifiers": json.dumps(dict(data.get("qualifiers") or {}), sort_keys=True) if fact else "",
                 "note": data.get("text", ""),
             }
         )
@@ -224,6 +225,8 @@ def node_link(graph: nx.MultiDiGraph[str]) -> dict[str, Any]:
 def _plain(value: Any) -> Any:
     if isinstance(value, (tuple, set, frozenset)):
         return list(value)
+    if isinstance(value, Mapping):
+        return dict(value)
     return str(value)
 
 

@@ -1,6 +1,7 @@
 """networkx views of a knowledge base.
 
 The graph is a ``networkx.MultiDiGraph`` whose edge key is the relation.
+``kb.graph`` is read-only: frozen, with read-only attribute mappings.
 **Edges point from the general to the specific**, and from a cause to what
 it causes:
 
@@ -28,6 +29,7 @@ from __future__ import annotations
 
 import re
 from itertools import pairwise
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
@@ -138,8 +140,27 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph[str]:
             _add_fact(graph, code, fact)
     for edge in note_edges(kb):
         graph.add_edge(edge.source, edge.target, key=edge.kind, text=edge.text, reference=edge.reference)
+    _read_only_attributes(graph)
     frozen: nx.MultiDiGraph[str] = nx.freeze(graph)
     return frozen
+
+
+def _read_only_attributes(graph: nx.MultiDiGraph[str]) -> None:
+    """Make every node and edge attribute mapping of *graph* read-only.
+
+    ``networkx.freeze`` stops nodes and edges being added or removed, but not
+    their attributes being changed; the shared graph is read by every thread,
+    so its attribute mappings become ``MappingProxyType`` views as well.
+    """
+    nodes = graph._node
+    for node, data in nodes.items():
+        nodes[node] = MappingProxyType(data)  # type: ignore[assignment]
+    for neighbours in graph._adj.values():
+        for keys in neighbours.values():  # the same key dicts serve _succ and _pred
+            for key, data in keys.items():
+                if isinstance(data.get("qualifiers"), dict):
+                    data["qualifiers"] = MappingProxyType(data["qualifiers"])
+                keys[key] = MappingProxyType(data)  # type: ignore[assignment]
 
 
 def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:

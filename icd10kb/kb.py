@@ -79,8 +79,7 @@ class KnowledgeBase:
     ) -> None:
         self._store = store
         self._index = store.index
-        self._seventh = store.seventh
-        self._padded: dict[str, int] | None = None
+        self._codes7: dict[str, int] | None = None
         self._notes_loader = notes_loader
         self._knowledge_loader = knowledge_loader
         self._lock = threading.RLock()
@@ -100,15 +99,9 @@ class KnowledgeBase:
             if position is not None:
                 return position, ""
             if len(code) == 8:  # the canonical spelling of a 7th-character code
-                base = self._index.get(code[:7])
+                base = (self._codes7 or self._build_codes7()).get(code)
                 if base is not None:
-                    entry = self._seventh.get(base)
-                    if entry is not None and code[7] in entry[0] and code[3] == ".":
-                        return base, code[7]
-                else:
-                    base = (self._padded or self._build_padded()).get(code)
-                    if base is not None:
-                        return base, code[7]
+                    return base, code[7]
         canonical = normalize(code)
         ref = self._store.resolve(canonical)
         if ref is None:
@@ -117,27 +110,22 @@ class KnowledgeBase:
             )
         return ref
 
-    def _seventh_base(self, code: str) -> int | None:
-        """The base position of a canonically spelled 7th-character code, or None."""
-        base = self._index.get(code[:7])
-        if base is not None:
-            entry = self._seventh.get(base)
-            return base if entry is not None and code[7] in entry[0] and code[3] == "." else None
-        return (self._padded or self._build_padded()).get(code)
+    def _build_codes7(self) -> dict[str, int]:
+        """Map every 7th-character code to its base code's position.
 
-    def _build_padded(self) -> dict[str, int]:
-        """Map the 7th-character codes whose base is shorter than six characters (E08.37X1) to it."""
+        Built on the first lookup of a 7th-character code (about 50,000 entries),
+        so that those lookups cost one dictionary access like any other.
+        """
         with self._lock:
-            if self._padded is None:
+            if self._codes7 is None:
                 store = self._store
-                padded: dict[str, int] = {}
+                codes: dict[str, int] = {}
                 for position, (chars, _) in store.seventh.items():
                     stem = store.id_of((position, "X"))[:-1]
-                    if stem[:7] != store.ids[position]:
-                        for char in chars:
-                            padded[stem + char] = position
-                self._padded = padded
-        return self._padded
+                    for char in chars:
+                        codes[stem + char] = position
+                self._codes7 = codes
+        return self._codes7
 
     def _id(self, ref: Ref) -> str:
         return self._store.id_of(ref)
@@ -189,7 +177,7 @@ class KnowledgeBase:
         if type(code) is str:
             if code in self._index:
                 return True
-            if len(code) == 8 and self._seventh_base(code) is not None:
+            if len(code) == 8 and code in (self._codes7 or self._build_codes7()):
                 return True
         if isinstance(code, str):
             try:
@@ -298,8 +286,8 @@ class KnowledgeBase:
         >>> kb.title("S72.001A")
         'Fracture of unspecified part of neck of right femur, initial encounter for closed fracture'
         """
-        store = self._store
         position, char = self._ref(code)
+        store = self._store
         offsets = store.offsets
         title = store.titles[offsets[position] : offsets[position + 1]].decode("utf-8")
         return f"{title}, {store.meaning((position, char))}" if char else title
@@ -351,7 +339,8 @@ class KnowledgeBase:
             return ()
         entry = store.seventh.get(position)
         if entry is not None:
-            return tuple(store.id_of((position, c)) for c in entry[0])
+            stem = store.id_of((position, "X"))[:-1]
+            return tuple(stem + c for c in entry[0])
         ids, ends = store.ids, store.ends
         out = []
         child, end = position + 1, ends[position]
@@ -560,7 +549,9 @@ class KnowledgeBase:
         ----------
         spec:
             Two codes of the same length joined by ``-``; the order is the
-            classification's own, so ``"C43-C44"`` holds ``C4A``.
+            classification's own, so ``"C43-C44"`` holds ``C4A``. When the
+            range is a block's own (``"J40-J4A"``), the block's categories are
+            returned, all of them: J45 and J47 stand after J4A in the file.
         descendants:
             Also return everything below the codes of the range.
 
@@ -585,6 +576,12 @@ class KnowledgeBase:
         """
         if not isinstance(spec, str) or spec.count("-") != 1:
             raise InvalidCodeError(spec, "a range is two codes joined by '-', like 'M30-M36'")
+        block = self._store.resolve(normalize(spec)) if "." not in spec else None
+        if block is not None:  # a block's own range: its categories (J40-J4A holds J45, after J4A)
+            categories = [c for c in self.descendants(self._id(block)) if self.kind(c) == "category"]
+            if not descendants:
+                return tuple(categories)
+            return tuple(c for c in self.descendants(self._id(block)) if self.kind(c) != "block")
         first_text, last_text = spec.split("-")
         first, last = self._ref(first_text), self._ref(last_text)
         if first[1] or last[1]:

@@ -210,7 +210,7 @@ class KnowledgeIndex:
         if on_missing not in ("error", "warn"):
             raise ValueError(f"on_missing must be 'error' or 'warn', not {on_missing!r}")
         self.packs: tuple[str, ...] = ()
-        self.problems: list[tuple[str, str]] = []
+        self.problems: tuple[tuple[str, str], ...] = ()
         self._diseases: dict[str, _Disease] = {}
         for pack, name in packs:
             self._add(kb, pack, name, on_missing)
@@ -264,7 +264,7 @@ class KnowledgeIndex:
         if problems and on_missing == "error":
             raise KnowledgePackError(name, problems)
         for where, message in problems:
-            self.problems.append((name, f"{where}: {message}"))
+            self.problems += ((name, f"{where}: {message}"),)
             warnings.warn(f"{name}: {where}: {message}", KnowledgeWarning, stacklevel=4)
         self.packs += (pack.id,)
         for i, code, disease in resolved:

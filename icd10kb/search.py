@@ -32,7 +32,7 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from .codes import normalize
-from .errors import ICD10KBError, InvalidCodeError
+from .errors import ICD10KBError, InvalidCodeError, check_limit
 from .knowledge_models import Frozen
 
 if TYPE_CHECKING:
@@ -191,8 +191,7 @@ class SearchIndex:
         """Rank the concepts for *text*; see :meth:`icd10kb.kb.KnowledgeBase.search`."""
         if not isinstance(text, str):
             raise InvalidCodeError(text, f"a search is a string, not {type(text).__name__}")
-        if not isinstance(limit, int) or isinstance(limit, bool) or limit < 0:
-            raise InvalidCodeError(limit, "the limit is a whole number, 0 or more")
+        check_limit(limit)
         if len(text) > MAX_QUERY:
             raise InvalidCodeError(text, f"a search is at most {MAX_QUERY} characters")
         kb, store = self.kb, self.kb._store

@@ -33,6 +33,7 @@ class Store:
     """Arrays of one release in pre-order, plus the identifier index."""
 
     __slots__ = (
+        "_meanings",
         "_rules",
         "_rules_text",
         "billable",
@@ -85,6 +86,7 @@ class Store:
             raise DataFileError(name, "compiled release repeats an identifier")
         self.seventh_total = sum(len(c) for c in chars)
         self._rules: list[dict[str, Any]] | None = None
+        self._meanings: list[dict[str, str]] | None = None
 
     @property
     def rules(self) -> list[dict[str, Any]]:
@@ -92,6 +94,10 @@ class Store:
         if self._rules is None:
             self._rules = json.loads(self._rules_text)
         return self._rules
+
+    def _load_meanings(self) -> list[dict[str, str]]:
+        self._meanings = [rule["characters"] for rule in self.rules]
+        return self._meanings
 
     # --- identifiers ------------------------------------------------------
 
@@ -220,8 +226,7 @@ class Store:
         return f"{self.base_title(position)}, {self.meaning(ref)}"
 
     def meaning(self, ref: Ref) -> str:
-        meaning: str = self.rules[self.seventh[ref[0]][1]]["characters"][ref[1]]
-        return meaning
+        return (self._meanings or self._load_meanings())[self.seventh[ref[0]][1]][ref[1]]
 
     def rule_owner(self, ref: Ref) -> str:
         owner: str = self.rules[self.seventh[ref[0]][1]]["owner"]

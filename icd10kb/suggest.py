@@ -74,7 +74,7 @@ def suggest(kb: KnowledgeBase, code: object, limit: int = 5) -> tuple[str, ...]:
         canonical = normalize(code)
     except ICD10KBError:
         return ()
-    if "-" in canonical or canonical.isdigit() or limit <= 0:
+    if type(limit) is not int or "-" in canonical or canonical.isdigit() or limit <= 0:
         return ()
     flat = dotless(canonical)
     candidates: set[str] = set()
