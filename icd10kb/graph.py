@@ -152,15 +152,16 @@ def _read_only_attributes(graph: nx.MultiDiGraph[str]) -> None:
     their attributes being changed; the shared graph is read by every thread,
     so its attribute mappings become ``MappingProxyType`` views as well.
     """
-    nodes = graph._node
+    nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
     for node, data in nodes.items():
-        nodes[node] = MappingProxyType(data)  # type: ignore[assignment]
-    for neighbours in graph._adj.values():
+        nodes[node] = MappingProxyType(data)
+    adjacency: dict[str, dict[str, dict[str, Any]]] = graph._adj  # type: ignore[attr-defined]
+    for neighbours in adjacency.values():
         for keys in neighbours.values():  # the same key dicts serve _succ and _pred
             for key, data in keys.items():
                 if isinstance(data.get("qualifiers"), dict):
                     data["qualifiers"] = MappingProxyType(data["qualifiers"])
-                keys[key] = MappingProxyType(data)  # type: ignore[assignment]
+                keys[key] = MappingProxyType(data)
 
 
 def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
