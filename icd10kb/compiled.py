@@ -9,8 +9,8 @@ files that load in milliseconds:
     ``ICD10KB-HIERARCHY``, then one line of JSON (the format version, the
     release description and a table of sections with their byte lengths),
     then the sections back to back: ``ids`` (newline-joined UTF-8),
-    ``titles`` (concatenated UTF-8) with ``title_offsets`` (int32 byte
-    offsets, so that a title is decoded only when asked for), ``parents`` and ``ends`` (int32 positions), ``kinds``,
+    ``titles`` (concatenated UTF-8) with ``title_offsets`` (int32 character
+    offsets into the decoded text), ``parents`` and ``ends`` (int32 positions), ``kinds``,
     ``billable`` and ``depths`` (one byte per concept), the leaves that take
     a 7th character (``seventh_nodes``, ``seventh_rules`` as int32,
     ``seventh_chars`` newline-joined) and the 7th-character ``rules`` (JSON).
@@ -44,7 +44,7 @@ if TYPE_CHECKING:
 __all__ = ["FORMAT", "KINDS", "MAGIC", "Sections", "dump_notes", "from_classification", "load_notes", "read_sections"]
 
 #: Version of the compiled layout.
-FORMAT = 2
+FORMAT = 3
 MAGIC = b"ICD10KB-HIERARCHY\n"
 
 #: One letter per kind of concept, as stored.
@@ -93,7 +93,7 @@ def from_classification(data: Classification, release: dict[str, Any]) -> tuple[
         depths[index] = depths[node.parent] + 1 if node.parent >= 0 else 0
     offsets = [0]
     for node in nodes:
-        offsets.append(offsets[-1] + len(node.title.encode("utf-8")))
+        offsets.append(offsets[-1] + len(node.title))
     seventh = [(i, n.seventh, n.rule) for i, n in enumerate(nodes) if n.seventh]
     rules = [{"owner": r.owner, "characters": r.characters, "notes": r.notes} for r in data.rules]
     sections: list[tuple[str, bytes]] = [

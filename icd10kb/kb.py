@@ -79,7 +79,7 @@ class KnowledgeBase:
     ) -> None:
         self._store = store
         self._index = store.index
-        self._codes7: dict[str, int] | None = None
+        self._lookup: dict[str, int | tuple[int, str]] | None = None
         self._notes_loader = notes_loader
         self._knowledge_loader = knowledge_loader
         self._lock = threading.RLock()
@@ -95,13 +95,13 @@ class KnowledgeBase:
     def _ref(self, code: object) -> Ref:
         """Resolve any accepted spelling to a reference, or raise the documented errors."""
         if type(code) is str:
-            position = self._index.get(code)
-            if position is not None:
-                return position, ""
-            if len(code) == 8:  # the canonical spelling of a 7th-character code
-                base = (self._codes7 or self._build_codes7()).get(code)
-                if base is not None:
-                    return base, code[7]
+            entry = (self._lookup or self._index).get(code)
+            if entry is None and len(code) == 8 and self._lookup is None:  # a 7th-character code
+                entry = self._build_lookup().get(code)
+            if isinstance(entry, int):
+                return entry, ""
+            if entry is not None:
+                return entry[0], code[7]
         canonical = normalize(code)
         ref = self._store.resolve(canonical)
         if ref is None:
@@ -110,22 +110,25 @@ class KnowledgeBase:
             )
         return ref
 
-    def _build_codes7(self) -> dict[str, int]:
-        """Map every 7th-character code to its base code's position.
+    def _build_lookup(self) -> dict[str, int | tuple[int, str]]:
+        """Every canonical identifier: a position, or for a 7th-character code (base position, meaning).
 
-        Built on the first lookup of a 7th-character code (about 50,000 entries),
-        so that those lookups cost one dictionary access like any other.
+        Built on the first lookup of a 7th-character code (the release's
+        identifiers and its 51,000 7th-character codes), so that every lookup
+        after it costs one dictionary access. Until then the index of the
+        tabular list serves.
         """
         with self._lock:
-            if self._codes7 is None:
+            if self._lookup is None:
                 store = self._store
-                codes: dict[str, int] = {}
-                for position, (chars, _) in store.seventh.items():
+                meanings = store._meanings or store._load_meanings()
+                lookup: dict[str, int | tuple[int, str]] = dict(store.index)
+                for position, (chars, rule) in store.seventh.items():
                     stem = store.id_of((position, "X"))[:-1]
                     for char in chars:
-                        codes[stem + char] = position
-                self._codes7 = codes
-        return self._codes7
+                        lookup[stem + char] = (position, meanings[rule][char])
+                self._lookup = lookup
+        return self._lookup
 
     def _id(self, ref: Ref) -> str:
         return self._store.id_of(ref)
@@ -175,9 +178,9 @@ class KnowledgeBase:
 
     def __contains__(self, code: object) -> bool:
         if type(code) is str:
-            if code in self._index:
+            if code in (self._lookup or self._index):
                 return True
-            if len(code) == 8 and code in (self._codes7 or self._build_codes7()):
+            if len(code) == 8 and self._lookup is None and code in self._build_lookup():
                 return True
         if isinstance(code, str):
             try:
@@ -286,11 +289,23 @@ class KnowledgeBase:
         >>> kb.title("S72.001A")
         'Fracture of unspecified part of neck of right femur, initial encounter for closed fracture'
         """
-        position, char = self._ref(code)
         store = self._store
         offsets = store.offsets
-        title = store.titles[offsets[position] : offsets[position + 1]].decode("utf-8")
-        return f"{title}, {store.meaning((position, char))}" if char else title
+        if type(code) is str:  # fast paths for canonical identifiers
+            entry = (self._lookup or self._index).get(code)
+            if entry is None and len(code) == 8 and self._lookup is None:
+                entry = self._build_lookup().get(code)
+            if isinstance(entry, int):
+                return store.titles[offsets[entry] : offsets[entry + 1]]
+            if entry is not None:
+                base, meaning = entry
+                return f"{store.titles[offsets[base] : offsets[base + 1]]}, {meaning}"
+        position, char = self._ref(code)
+        title = store.titles[offsets[position] : offsets[position + 1]]
+        if not char:
+            return title
+        meanings = store._meanings or store._load_meanings()
+        return f"{title}, {meanings[store.seventh[position][1]][char]}"
 
     def kind(self, code: object) -> str:
         """``"chapter"``, ``"block"``, ``"category"``, ``"subcategory"`` or ``"code"``."""

@@ -56,7 +56,7 @@ class Store:
         try:
             self.header: dict[str, Any] = sections.header
             self.ids: list[str] = sections.text("ids").split("\n")
-            self.titles: bytes = sections.parts["titles"]
+            self.titles: str = sections.text("titles")
             self.offsets = sections.ints("title_offsets")
             self.parents = sections.ints("parents")
             self.ends = sections.ints("ends")
@@ -217,13 +217,12 @@ class Store:
         return bool(ref[1]) or self.billable[ref[0]] == 1
 
     def base_title(self, position: int) -> str:
-        return self.titles[self.offsets[position] : self.offsets[position + 1]].decode("utf-8")
+        return self.titles[self.offsets[position] : self.offsets[position + 1]]
 
     def title(self, ref: Ref) -> str:
         position, char = ref
-        if not char:
-            return self.titles[self.offsets[position] : self.offsets[position + 1]].decode("utf-8")
-        return f"{self.base_title(position)}, {self.meaning(ref)}"
+        title = self.titles[self.offsets[position] : self.offsets[position + 1]]
+        return f"{title}, {self.meaning(ref)}" if char else title
 
     def meaning(self, ref: Ref) -> str:
         return (self._meanings or self._load_meanings())[self.seventh[ref[0]][1]][ref[1]]
