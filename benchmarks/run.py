@@ -155,6 +155,8 @@ def plausible(op: str, arg: Any, got: Any, expected: bool | None, valid: Callabl
     """Cheap check of one workload result (codes are category level or below)."""
     if op == "lookup":
         return got is not None
+    if op == "title":
+        return isinstance(got, str) and bool(got)
     if op == "validate":
         return got is True
     if op == "parent":
