@@ -12,7 +12,9 @@ their order, and returns typed findings:
 - ``excludes1``: two codes that an Excludes1 note says never go together;
 - ``code_first``: a manifestation code whose "code first" note names
   conditions none of which is in the encounter, or one that is listed
-  after it (the etiology is sequenced first).
+  after it (the etiology is sequenced first). Notes that ask for the other
+  code only under a condition ("if applicable", "for adverse effects",
+  "any associated …") are checked for order only.
 
 Each finding names the codes and quotes the note it rests on. A note
 carried by an ancestor applies to every code below it, and a note's target
@@ -21,6 +23,7 @@ covers everything below the target.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
@@ -168,6 +171,11 @@ def _excludes1(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
     return list(found.values())
 
 
+#: Words that make a "code first" note conditional: it asks for the other code
+#: only when that condition is present ("if applicable", "for adverse effects").
+_CONDITIONAL = re.compile(r"\b(if applicable|if known|if present|if any|for adverse effects?|any associated)\b", re.I)
+
+
 def _code_first(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
     # The "code first" notes at one concept are alternatives ("such as: a; b;
     # c"): the rule holds when any of the conditions they name is present.
@@ -180,29 +188,29 @@ def _code_first(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
             targets = [t for r in refs for t in r.targets]
             if not targets:
                 continue
-            text = "; ".join(dict.fromkeys(r.text for r in refs))
+            text = "; ".join(n.text for n in kb.notes(at) if n.kind == "code_first")
             present = [
                 i for i, other in enumerate(codes) if other != code and any(_covers(kb, t, other) for t in targets)
             ]
-            if not present:
+            if not present and not _CONDITIONAL.search(text):
                 findings.append(
                     Finding(
                         kind="code_first",
                         severity="warning",
                         codes=(code,),
-                        message=f"{code} is coded after its underlying condition, and none of the conditions "
-                        f"its 'code first' note names is in the encounter",
+                        message=f"the 'code first' note at {at} asks for {code}'s underlying condition to be "
+                        f"coded first, and none of the conditions it names is in the encounter",
                         note=text,
                         note_at=at,
                     )
                 )
-            elif all(i > index for i in present):
+            elif present and all(i > index for i in present):
                 findings.append(
                     Finding(
                         kind="code_first",
                         severity="warning",
                         codes=(code, codes[present[0]]),
-                        message=f"{codes[present[0]]} is to be listed before {code}",
+                        message=f"{codes[present[0]]} is to be listed before {code} (code first note at {at})",
                         note=text,
                         note_at=at,
                     )

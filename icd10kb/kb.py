@@ -88,6 +88,7 @@ class KnowledgeBase:
         self._graph: nx.MultiDiGraph[str] | None = None
         self._search: SearchIndex | None = None
         self._references: tuple[Reference, ...] | None = None
+        self._reference_resolver: Any = None
         self._release: Release | None = None
 
     # --- identifiers -----------------------------------------------------------

@@ -51,9 +51,9 @@ _TOKEN = re.compile(r"(?<![0-9A-Za-z])[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?-?(?
 _SINGLE = re.compile(rf"({_CODE})")
 _BELOW = re.compile(rf"({_CODE}?)\.?-")
 _RANGE = re.compile(rf"({_CODE})-?\s*-\s*({_CODE})(\.?-)?")
-_QUALIFIED = re.compile(rf"({_CODE}(?:\s*-\s*{_CODE})?)\.?-?\s+with\s+(.+)", re.IGNORECASE)
+_QUALIFIED = re.compile(rf"({_CODE}(?:-{_CODE})?)\.?-?\s*with\s+(.+)", re.IGNORECASE)
 _POSITION = re.compile(
-    r"(?:(fifth|5th|sixth|six|6th|seventh|7th)(?:\s+or\s+(fifth|5th|sixth|six|6th))?|final)\s+characters?\s+(.+)",
+    r"(?:(fifth|5th|sixth|six|6th|seventh|7th)(?:\s+or\s+(fifth|5th|sixth|six|6th))?|final)[\s-]+characters?\s+(.+)",
     re.IGNORECASE,
 )
 _ORDINAL = {"fifth": 4, "5th": 4, "sixth": 5, "six": 5, "6th": 5, "seventh": 6, "7th": 6}
@@ -165,6 +165,7 @@ class _Resolver:
         return "range", self.categories(first, last)
 
     def qualified(self, scope: str, qualifier: str) -> list[str]:
+        scope = scope.rstrip(".-")
         if "-" in scope:
             first, last = (s.strip() for s in scope.split("-", 1))
             roots = self.categories(first, last)
@@ -191,7 +192,9 @@ class _Resolver:
         exact = qualifier.strip().startswith(".")
 
         def test(code: str) -> bool:
-            return len(code) > 3 and any((code[3:] == e) if exact else code[3:].endswith(e) for e in endings)
+            # ".151": the part after the dot is exactly that; "-23": it ends so, after something
+            tail = code[3:]
+            return any((tail == e) if exact else (tail.endswith(e) and len(tail) > len(e)) for e in endings)
 
         return _top_matches(self.kb, roots, test)
 
@@ -209,31 +212,70 @@ def _items(group: str) -> list[str]:
 
 
 def find_references(kb: KnowledgeBase, code: str, kind: str, text: str) -> Iterator[Reference]:
-    """The references in one note *text* of kind *kind* carried by *code*."""
+    """The references in one note *text* of kind *kind* carried by *code*.
+
+    Within one parenthesised group, a qualifier applies to the bare
+    categories listed just before it too: in ``(F10, F13, F19 with .26, .96)``
+    the endings ``.26`` and ``.96`` qualify F10, F13 and F19 alike.
+    """
     resolver = _resolver(kb)
     for group in _GROUP.findall(text):
         if not _TOKEN.search(group):
             continue
-        scope: str | None = None
+        found: list[Reference] = []
+        bare: list[int] = []  # positions in *found* of bare categories a qualifier may still reach
+        scopes: list[str] = []
         for item in _items(group):
-            yield _read_item(resolver, code, kind, text, item, scope)
-            qualified = _QUALIFIED.fullmatch(item)
+            compact = _compact(item)
+            qualified = _QUALIFIED.fullmatch(compact)
             if qualified is not None:
-                scope = qualified.group(1)
-            elif _TOKEN.match(item):
-                scope = re.sub(r"\s*-\s*", "-", item)
-            elif not item.startswith((".", "with ")):
-                scope = None
+                scope, qualifier = qualified.group(1), qualified.group(2)
+                for index in bare:
+                    earlier = found[index]
+                    found[index] = _make(earlier, "qualified", resolver.qualified(earlier.reference, qualifier), True)
+                scopes = [found[i].reference for i in bare] + [scope]
+                bare = []
+                found.append(
+                    _reference(code, kind, text, item, "qualified", resolver.qualified(scope, qualifier), True)
+                )
+            elif scopes and (item.startswith(".") or item.lower().startswith("with ")):
+                qualifier = item[5:] if item.lower().startswith("with ") else item
+                targets = [t for s in scopes for t in resolver.qualified(s, qualifier)]
+                found.append(_reference(code, kind, text, item, "qualified", targets, True))
+            else:
+                reference = _read_item(resolver, code, kind, text, item)
+                found.append(reference)
+                if reference.shape == "code" and len(dotless(compact)) == 3:
+                    bare.append(len(found) - 1)
+                    scopes = [compact]
+                else:
+                    bare = []
+                    scopes = [compact.rstrip(".-")] if _TOKEN.match(compact) else []
+        yield from found
 
 
-def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str, scope: str | None) -> Reference:
+def _compact(item: str) -> str:
+    return re.sub(r"\s*-+\s*", "-", item)
+
+
+def _reference(
+    code: str, kind: str, text: str, item: str, shape: Shape, targets: Sequence[str | None], below: bool
+) -> Reference:
+    unique = tuple(dict.fromkeys(t for t in targets if t))
+    return Reference.model_construct(
+        at=code, kind=kind, text=text, reference=item, shape=shape, targets=unique, below=below
+    )
+
+
+def _make(earlier: Reference, shape: Shape, targets: Sequence[str | None], below: bool) -> Reference:
+    return _reference(earlier.at, earlier.kind, earlier.text, earlier.reference, shape, targets, below)
+
+
+def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str) -> Reference:
     def ref(shape: Shape, targets: Sequence[str | None], below: bool) -> Reference:
-        unique = tuple(dict.fromkeys(t for t in targets if t))
-        return Reference.model_construct(
-            at=code, kind=kind, text=text, reference=item, shape=shape, targets=unique, below=below
-        )
+        return _reference(code, kind, text, item, shape, targets, below)
 
-    compact = re.sub(r"\s*-\s*", "-", item)
+    compact = _compact(item)
     if _SINGLE.fullmatch(compact):
         target = resolver.code(compact)
         return ref("code", [target] if target else [], False)
@@ -245,27 +287,16 @@ def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str, 
     if match:
         shape, targets = resolver.range(match.group(1).rstrip("."), match.group(2).rstrip("."))
         return ref(shape, targets, True)
-    match = _QUALIFIED.fullmatch(item)
-    if match:
-        return ref(
-            "qualified", resolver.qualified(re.sub(r"\s*-\s*", "-", match.group(1)).rstrip(".-"), match.group(2)), True
-        )
-    if scope is not None and item.startswith("."):
-        return ref("qualified", resolver.qualified(scope.rstrip(".-"), item), True)
-    if scope is not None and item.lower().startswith("with "):
-        return ref("qualified", resolver.qualified(scope.rstrip(".-"), item[5:]), True)
     tokens = _TOKEN.findall(item)
     named = [resolver.code(token.rstrip("-")) for token in tokens]
     return ref("mention", [t for t in named if t], any(t.endswith("-") for t in tokens))
 
 
-_RESOLVERS: dict[int, _Resolver] = {}
-
-
 def _resolver(kb: KnowledgeBase) -> _Resolver:
-    resolver = _RESOLVERS.get(id(kb))
-    if resolver is None or resolver.kb is not kb:
-        resolver = _RESOLVERS[id(kb)] = _Resolver(kb)
+    resolver: _Resolver | None = getattr(kb, "_reference_resolver", None)
+    if resolver is None:
+        resolver = _Resolver(kb)
+        kb._reference_resolver = resolver
     return resolver
 
 

@@ -58,3 +58,22 @@ def test_code_first(kb: icd10kb.KnowledgeBase) -> None:
 def test_codes_must_be_a_list(kb: icd10kb.KnowledgeBase, bad: object) -> None:
     with pytest.raises(icd10kb.InvalidCodeError):
         kb.check(bad)
+
+
+def test_qualified_excludes1_is_read_exactly(kb: icd10kb.KnowledgeBase) -> None:
+    # Regression (review): J17 excludes "A37 with fifth-character 1" (pertussis with pneumonia) only.
+    assert "excludes1" not in kinds(kb.check(["A37.10", "J17"]))
+    assert "excludes1" in kinds(kb.check(["A37.11", "J17"]))
+    assert kb.check(["I69.231", "F80.81"]) == ()  # monoplegia is not a fluency disorder
+    assert "excludes1" in kinds(kb.check(["I69.323", "F80.81"]))
+
+
+@pytest.mark.parametrize("code", ["T36.0X1A", "E66.9", "B20", "S32.001A", "N18.30"])
+def test_conditional_code_first_notes_do_not_warn(kb: icd10kb.KnowledgeBase, code: str) -> None:
+    # Regression (review): "if applicable", "for adverse effects", "any associated" notes are conditions.
+    assert kb.check([code]) == ()
+
+
+def test_code_first_quotes_the_whole_note(kb: icd10kb.KnowledgeBase) -> None:
+    (finding,) = kb.check(["F02.80"])
+    assert finding.note_at == "F02" and finding.note.startswith("the underlying physiological condition")

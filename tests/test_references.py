@@ -76,3 +76,20 @@ def test_resolution_rate_and_nothing_dropped(kb: icd10kb.KnowledgeBase) -> None:
 def test_references_by_kind(kb: icd10kb.KnowledgeBase) -> None:
     assert {r.kind for r in kb.references("G63", kind="code_first")} == {"code_first"}
     assert kb.references("L94", kind="excludes2") == ()
+
+
+def test_qualifiers_reach_every_listed_category(kb: icd10kb.KnowledgeBase) -> None:
+    # Regression (review): "(F10, F13, F19 with .26, .96)" qualified only F19.
+    found = {r.reference: r.targets for r in kb.references("F44.0")}
+    assert found["F10"] == ("F10.26",) and found["F13"] == ("F13.26",)
+    assert found[".96"] == ("F10.96", "F13.96", "F19.96")
+
+
+def test_hyphenated_and_final_character_qualifiers(kb: icd10kb.KnowledgeBase) -> None:
+    # Regression (review): "fifth-character" was read as an ending, and "-23" matched I69.23 itself.
+    pertussis = refs(kb, "J17", "A37 with fifth-character 1")
+    assert pertussis.targets == ("A37.01", "A37.11", "A37.81", "A37.91")
+    fluency = refs(kb, "F80.81", "I69. with final characters -23")
+    assert fluency.targets == ("I69.023", "I69.123", "I69.223", "I69.323", "I69.823", "I69.923")
+    fractures = refs(kb, "S31", "S32.1--S32.9 with 7th character B")
+    assert fractures.shape == "qualified" and all(t.endswith("B") and len(t) == 8 for t in fractures.targets)
