@@ -96,7 +96,7 @@ def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
     ()
     """
     if isinstance(codes, (str, bytes)) or not isinstance(codes, (list, tuple)):
-        raise InvalidCodeError(codes, "the codes of an encounter are given as a list")
+        raise InvalidCodeError(codes, "the codes of an encounter are given as a list", "list of codes")
     findings: list[Finding] = []
     valid: list[str] = []
     for raw in codes:

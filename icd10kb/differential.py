@@ -73,11 +73,11 @@ def _symptoms(kb: KnowledgeBase) -> dict[str, tuple[Fact, ...]]:
 
 def _check(values: object) -> list[str]:
     if isinstance(values, str) or not isinstance(values, (list, tuple)):
-        raise InvalidCodeError(values, "symptoms are given as a list of labels or HPO ids")
+        raise InvalidCodeError(values, "symptoms are given as a list of labels or HPO ids", "list of symptoms")
     out = []
     for value in values:
         if not isinstance(value, str) or not value.strip() or len(value) > 300:
-            raise InvalidCodeError(value, "a symptom is a non-empty label or HPO id of at most 300 characters")
+            raise InvalidCodeError(value, "a non-empty label or HPO id of at most 300 characters", "symptom")
         out.append(value)
     return out
 

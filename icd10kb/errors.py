@@ -3,8 +3,11 @@
 Every exception that a public function raises on purpose derives from
 :class:`ICD10KBError`, so ``except icd10kb.ICD10KBError`` catches them all.
 
-- :class:`InvalidCodeError` (also a :class:`ValueError`): the input is not a
-  code at all (wrong type, empty, garbage, far too long).
+- :class:`InvalidArgumentError` (also a :class:`ValueError`): an argument
+  that is not of the form a function takes; :class:`InvalidCodeError`, its
+  subclass, for input that is not a code at all (wrong type, empty, garbage,
+  far too long) and for the code-like arguments of queries (ranges, limits,
+  search text, symptom lists).
 - :class:`CodeNotFoundError` (also a :class:`KeyError`): the input is a well
   formed code that the loaded release does not contain; it carries the
   nearest valid codes as suggestions.
@@ -24,6 +27,7 @@ __all__ = [
     "CodeNotFoundError",
     "DataFileError",
     "ICD10KBError",
+    "InvalidArgumentError",
     "InvalidCodeError",
     "KnowledgePackError",
     "KnowledgeWarning",
@@ -59,7 +63,7 @@ def check_limit(limit: object) -> int:
     3
     """
     if type(limit) is not int or limit < 0:
-        raise InvalidCodeError(limit, "a limit is a whole number, 0 or more")
+        raise InvalidCodeError(limit, "a limit is a whole number, 0 or more", "limit")
     return limit
 
 
@@ -67,8 +71,25 @@ class ICD10KBError(Exception):
     """Base class of every error raised by icd10kb."""
 
 
-class InvalidCodeError(ICD10KBError, ValueError):
-    """The input is not a syntactically valid ICD-10-CM identifier.
+class InvalidArgumentError(ICD10KBError, ValueError):
+    """An argument that is not of the form a function takes (a limit, a list, an option).
+
+    Attributes
+    ----------
+    value:
+        The argument as given.
+    reason:
+        What is wrong with it.
+    """
+
+    def __init__(self, value: object, reason: str, what: str = "argument") -> None:
+        self.value = value
+        self.reason = reason
+        super().__init__(f"{shorten(value)} is not a valid {what}: {reason}")
+
+
+class InvalidCodeError(InvalidArgumentError):
+    """The input is not a syntactically valid ICD-10-CM identifier (or code-like argument).
 
     Attributes
     ----------
@@ -76,10 +97,8 @@ class InvalidCodeError(ICD10KBError, ValueError):
         The input as given.
     """
 
-    def __init__(self, value: object, reason: str) -> None:
-        self.value = value
-        self.reason = reason
-        super().__init__(f"{shorten(value)} is not a valid ICD-10-CM code: {reason}")
+    def __init__(self, value: object, reason: str, what: str = "ICD-10-CM code") -> None:
+        super().__init__(value, reason, what)
 
 
 class CodeNotFoundError(ICD10KBError, KeyError):
@@ -177,6 +196,9 @@ class KnowledgePackError(DataFileError):
         self, path: str, problems: list[tuple[str, str]], line: int | None = None, column: int | None = None
     ) -> None:
         self.problems = tuple(problems)
+        if len(problems) == 1 and not problems[0][0]:  # unreadable, unparsable: one plain message
+            super().__init__(path, problems[0][1], line, column)
+            return
         listed = "; ".join(f"{loc or '<top>'}: {msg}" for loc, msg in problems[:20])
         if len(problems) > 20:
             listed += f"; … and {len(problems) - 20} more"

@@ -591,7 +591,7 @@ class KnowledgeBase:
         ('C43', 'C4A', 'C44')
         """
         if not isinstance(spec, str) or spec.count("-") != 1:
-            raise InvalidCodeError(spec, "a range is two codes joined by '-', like 'M30-M36'")
+            raise InvalidCodeError(spec, "a range is two codes joined by '-', like 'M30-M36'", "range")
         block = self._store.resolve(normalize(spec)) if "." not in spec else None
         if block is not None:  # a block's own range: its categories (J40-J4A holds J45, after J4A)
             categories = [c for c in self.descendants(self._id(block)) if self.kind(c) == "category"]
@@ -601,13 +601,13 @@ class KnowledgeBase:
         first_text, last_text = spec.split("-")
         first, last = self._ref(first_text), self._ref(last_text)
         if first[1] or last[1]:
-            raise InvalidCodeError(spec, "7th-character codes cannot bound a range")
+            raise InvalidCodeError(spec, "7th-character codes cannot bound a range", "range")
         store = self._store
         size = len(dotless(store.ids[first[0]]))
         if len(dotless(store.ids[last[0]])) != size or store.kinds[first[0]] in "CB" or store.kinds[last[0]] in "CB":
-            raise InvalidCodeError(spec, "both ends of a range must be codes of the same length")
+            raise InvalidCodeError(spec, "both ends of a range must be codes of the same length", "range")
         if last[0] < first[0]:
-            raise InvalidCodeError(spec, "the range runs backwards")
+            raise InvalidCodeError(spec, "the range runs backwards", "range")
         codes = [
             store.ids[position]
             for position in range(first[0], last[0] + 1)

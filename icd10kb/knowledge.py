@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from .errors import ICD10KBError, KnowledgePackError, KnowledgeWarning
+from .errors import DataFileError, ICD10KBError, KnowledgePackError, KnowledgeWarning
 from .files import NamedBytes, describe, read_bytes
 from .files import Source as FileSource
 from .knowledge_models import (
@@ -83,11 +83,46 @@ def _parse(data: bytes, name: str) -> Any:
             name, [("", f"not UTF-8 text: byte {data[exc.start]:#x} at offset {exc.start}")], line
         ) from None
     try:
-        return json.loads(text)
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+    except _DuplicateKey as exc:
+        raise KnowledgePackError(name, [("", f"the key {exc.key!r} appears twice in one object")]) from None
     except json.JSONDecodeError as exc:
         raise KnowledgePackError(name, [("", f"malformed JSON: {exc.msg}")], exc.lineno, exc.colno) from None
     except RecursionError:
         raise KnowledgePackError(name, [("", "nested too deeply")]) from None
+
+
+class _DuplicateKey(ValueError):
+    def __init__(self, key: str) -> None:
+        super().__init__(key)
+        self.key = key
+
+
+def _no_duplicate_keys(pairs: list[tuple[str, Any]]) -> dict[str, Any]:
+    out: dict[str, Any] = {}
+    for key, value in pairs:
+        if key in out:
+            raise _DuplicateKey(key)
+        out[key] = value
+    return out
+
+
+def _problems(errors: list[Any]) -> list[tuple[str, str]]:
+    """pydantic's errors as (place, message), most precise first-hand."""
+    # A list whose items failed is also "too short" once they are dropped; say only what is wrong inside.
+    inner = {tuple(e["loc"][:i]) for e in errors for i in range(1, len(e["loc"])) if isinstance(e["loc"][i], int)}
+    problems: list[tuple[str, str]] = []
+    for error in errors:
+        if error["type"] == "too_short" and tuple(error["loc"]) in inner:
+            continue
+        message = error["msg"].removeprefix("Value error, ")
+        if not error["loc"] and ": " in message:  # the pack-wide checks name their own places
+            for part in message.split("; "):
+                where, _, what = part.partition(": ")
+                problems.append((where, what))
+        else:
+            problems.append((_location(error["loc"]), message))
+    return problems
 
 
 def read_pack(source: FileSource | KnowledgePack | dict[str, Any]) -> tuple[KnowledgePack, str]:
@@ -132,23 +167,15 @@ def read_pack(source: FileSource | KnowledgePack | dict[str, Any]) -> tuple[Know
         name = describe(source)
         try:
             data, name, _ = read_bytes(source)
-        except ICD10KBError as exc:
-            raise KnowledgePackError(name, [("", str(exc))]) from None
+        except DataFileError as exc:
+            raise KnowledgePackError(name, [("", exc.message)]) from None
         raw = _parse(data, name)
     if not isinstance(raw, dict):
         raise KnowledgePackError(name, [("", f"the top level must be an object, not {type(raw).__name__}")])
     try:
         return KnowledgePack.model_validate(raw), name
     except ValidationError as exc:
-        errors = exc.errors(include_url=False)
-        # A list whose items failed is also "too short" once they are dropped; say only what is wrong inside.
-        inner = {tuple(e["loc"][:-1]) for e in errors if len(e["loc"]) > 1 and isinstance(e["loc"][-1], int)}
-        inner |= {tuple(e["loc"][:i]) for e in errors for i in range(1, len(e["loc"])) if isinstance(e["loc"][i], int)}
-        problems = [
-            (_location(e["loc"]), e["msg"])
-            for e in errors
-            if not (e["type"] == "too_short" and tuple(e["loc"]) in inner)
-        ]
+        problems = _problems(exc.errors(include_url=False))
         raise KnowledgePackError(name, problems) from None
 
 
@@ -257,7 +284,8 @@ class KnowledgeIndex:
                         problems.append(
                             (
                                 f"diseases[{i}].{plural}[{j}].identifiers.ICD10CM",
-                                f"{target!r} is not a code of ICD-10-CM {kb.release.name}; left unlinked",
+                                f"{target!r} is not a code of ICD-10-CM {kb.release.name}"
+                                + ("; left unlinked" if on_missing == "warn" else ""),
                             )
                         )
                     links[(i, plural, j)] = link
@@ -380,7 +408,7 @@ class KnowledgeIndex:
         if not isinstance(query, str) or not query.strip():
             from .errors import InvalidCodeError
 
-            raise InvalidCodeError(query, f"a {kind} is given as a non-empty label or identifier")
+            raise InvalidCodeError(query, "a non-empty label or identifier", kind)
         key = _fold(query)
         found = set(self._reverse.get((kind, key), ()))
         if kind == "cause" and subsumed and kb is not None:

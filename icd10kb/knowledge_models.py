@@ -58,14 +58,34 @@ class Frozen(BaseModel):
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
+def _icd_code(value: object) -> object:
+    """Normalise an ICD-10-CM code written in a pack (any case, with or without the dot)."""
+    if not isinstance(value, str):
+        return value
+    from .codes import normalize
+    from .errors import InvalidCodeError
+
+    try:
+        code = normalize(value)
+    except InvalidCodeError as exc:
+        raise ValueError(f"{value!r} is not an ICD-10-CM code: {exc.reason}") from None
+    if "-" in code or code.isdigit():
+        raise ValueError(f"{value!r} is a block or chapter, not an ICD-10-CM code")
+    return code
+
+
 def _check_identifiers(value: dict[str, str]) -> dict[str, str]:
+    checked = {}
     for scheme, identifier in value.items():
         shape = _SHAPES.get(scheme)
         if shape is None:
             raise ValueError(f"unknown identifier scheme {scheme!r}; known: {', '.join(SCHEMES)}")
+        if scheme == "ICD10CM":
+            identifier = _icd_code(identifier)  # type: ignore[assignment]
         if not isinstance(identifier, str) or not shape.fullmatch(identifier):
             raise ValueError(f"{scheme} identifier {identifier!r} does not have the form {SCHEMES[scheme]}")
-    return value
+        checked[scheme] = identifier
+    return checked
 
 
 # --- the pack file format -------------------------------------------------
@@ -154,6 +174,7 @@ class DiseaseEntry(Frozen):
     )
 
     _identifiers_valid = field_validator("identifiers")(_check_identifiers)
+    _code_normal = field_validator("code", mode="before")(_icd_code)
 
     @model_validator(mode="after")
     def _gaps_are_empty(self) -> DiseaseEntry:
@@ -181,6 +202,13 @@ class KnowledgePack(Frozen):
                 for j, fact in enumerate(getattr(disease, kind)):
                     cited += [(f"diseases[{i}].{kind}[{j}].sources", s) for s in fact.sources]
             problems += [f"{where}: unknown source {s!r}" for where, s in cited if s not in self.sources]
+        seen: dict[str, int] = {}
+        for i, disease in enumerate(self.diseases):
+            if disease.code in seen:
+                problems.append(
+                    f"diseases[{i}].code: {disease.code} is described twice (also at diseases[{seen[disease.code]}])"
+                )
+            seen.setdefault(disease.code, i)
         if problems:
             raise ValueError("; ".join(problems))
         return self

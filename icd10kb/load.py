@@ -8,11 +8,13 @@ else builds a new knowledge base and leaves the shared one untouched.
 from __future__ import annotations
 
 import datetime
+import os
 import threading
 from collections.abc import Iterable
 from typing import Any, Literal
 
 from .compiled import from_classification, load_notes, read_sections
+from .errors import InvalidArgumentError
 from .files import NamedBytes, Source, read_bytes
 from .kb import KnowledgeBase
 from .releases import DEFAULT_RELEASE, read_hierarchy, read_notes, release_entry
@@ -55,6 +57,29 @@ def _merge(kb: KnowledgeBase, shipped: list[Any], user: list[Any], on_missing: O
     with warnings.catch_warnings():
         warnings.simplefilter("ignore", KnowledgeWarning)
         return KnowledgeIndex(kb, shipped + user, "warn")
+
+
+def _packs(knowledge: object) -> tuple[Any, ...]:
+    """The packs argument as a tuple: one pack (path, file, dict) or an iterable of them."""
+    if isinstance(knowledge, (str, bytes, os.PathLike, dict)) or hasattr(knowledge, "read"):
+        return (knowledge,)
+    from .knowledge_models import KnowledgePack
+
+    if isinstance(knowledge, KnowledgePack):
+        return (knowledge,)
+    try:
+        return tuple(knowledge)  # type: ignore[arg-type]
+    except TypeError:
+        raise InvalidArgumentError(
+            knowledge, "give a knowledge pack (path, file, dict) or a list of them", "knowledge argument"
+        ) from None
+
+
+def _options(builtin_knowledge: object, on_missing: object) -> None:
+    if not isinstance(builtin_knowledge, bool):
+        raise InvalidArgumentError(builtin_knowledge, "True or False", "builtin_knowledge")
+    if on_missing not in ("error", "warn"):
+        raise InvalidArgumentError(on_missing, "'error' or 'warn'", "on_missing")
 
 
 def load(
@@ -105,6 +130,8 @@ def load(
     '2025-04-01'
     """
     global _default
+    knowledge = _packs(knowledge)
+    _options(builtin_knowledge, on_missing)
     if release is None and not knowledge and builtin_knowledge and on_missing == "error":
         if _default is None:
             with _default_lock:
@@ -159,6 +186,17 @@ def load_tabular(
     """
     from .tabular import read_tabular
 
+    knowledge = _packs(knowledge)
+    _options(builtin_knowledge, on_missing)
+    if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 100):
+        raise InvalidArgumentError(name, "a release name is a non-empty string of at most 100 characters", "name")
+    if effective is not None:
+        try:
+            effective = (
+                datetime.date.fromisoformat(str(effective)) if not isinstance(effective, datetime.date) else effective
+            )
+        except ValueError:
+            raise InvalidArgumentError(effective, "a date is given as datetime.date or 'YYYY-MM-DD'", "date") from None
     data = read_tabular(tabular, code_list)
     release = {
         "name": name or data.version or "unnamed",

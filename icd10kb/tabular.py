@@ -311,8 +311,6 @@ class _Reader:
                 self.problems.add(message)
         elif not parent_code and len(flat) != 3:
             self.problems.add(f"code {code!r} stands directly in a block but is not a category")
-        if self.codes is not None and flat not in self.codes:
-            self.problems.add(f"code {code!r} is not in the code list")
         definition = element.find("sevenChrDef")
         if definition is not None:
             rule = self.rule(code, definition)
@@ -342,6 +340,10 @@ class _Reader:
         return len(self.rules) - 1
 
     def leaf(self, node: Node, flat: str, rule: int) -> None:
+        # Only billable codes are checked against the code list: the CMS code
+        # file lists nothing else, and headers add nothing to validity.
+        if rule < 0 and self.codes is not None and flat not in self.codes:
+            self.problems.add(f"code {node.id!r} is not in the code list")
         if rule < 0:
             node.billable = True
             if len(flat) > 3:

@@ -223,3 +223,37 @@ def test_no_warning_for_the_default_knowledge_base() -> None:
     with warnings.catch_warnings():
         warnings.simplefilter("error")
         icd10kb.load("2025-04-01").knowledge("L94.2")
+
+
+def test_pack_problems_are_placed_and_codes_normalised() -> None:
+    # Regressions (review): unknown sources were placed at <top>; duplicates slipped through.
+    pack = minimal(symptoms=[{"label": "x", "sources": ["nope"]}])
+    with pytest.raises(icd10kb.KnowledgePackError) as caught:
+        read_pack(pack)
+    assert caught.value.problems == (("diseases[0].symptoms[0].sources", "unknown source 'nope'"),)
+    twice = minimal()
+    twice["diseases"].append(dict(twice["diseases"][0]))
+    with pytest.raises(icd10kb.KnowledgePackError, match="described twice"):
+        read_pack(twice)
+    with pytest.raises(icd10kb.KnowledgePackError, match="appears twice"):
+        read_pack(io.BytesIO(b'{"id": "a", "id": "b"}'))
+    lower = minimal(causes=[{"label": "systemic sclerosis", "identifiers": {"ICD10CM": "m34"}}])
+    lower["diseases"][0]["code"] = "l943"
+    pack_, _ = read_pack(lower)
+    assert pack_.diseases[0].code == "L94.3" and pack_.diseases[0].causes[0].identifiers["ICD10CM"] == "M34"
+
+
+@pytest.mark.parametrize(
+    "kwargs",
+    [{"knowledge": 5}, {"on_missing": "ignore"}, {"builtin_knowledge": "yes"}],
+)
+def test_load_arguments_are_checked(kwargs: dict[str, Any]) -> None:
+    with pytest.raises(icd10kb.InvalidArgumentError):
+        icd10kb.load(**kwargs)
+
+
+def test_one_pack_may_be_given_without_a_list(tmp_path: Path) -> None:
+    path = tmp_path / "one.json"
+    path.write_text(json.dumps(minimal(symptoms=[{"label": "skin ulceration"}])))
+    assert icd10kb.load(knowledge=path).codes_with_symptom("skin ulceration") == ("L94.2", "L94.3")
+    assert icd10kb.load(knowledge=str(path)).codes_with_symptom("skin ulceration") == ("L94.2", "L94.3")

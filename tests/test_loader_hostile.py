@@ -647,3 +647,16 @@ def test_a_damaged_shipped_notes_file_is_refused(monkeypatch: pytest.MonkeyPatch
 def test_nothing_was_left_patched() -> None:
     assert RELEASES_MODULE.data_bytes.__qualname__ == "data_bytes"
     assert RELEASES_MODULE.data_bytes.__module__ == "icd10kb.releases"
+
+
+def test_cms_code_file_of_billable_codes_only(tmp_path: Path) -> None:
+    # Regression (review): a list of billable codes only failed on every header.
+    kb = icd10kb.load()
+    lines = [f"{c.replace('.', ''):<8}{kb.title(c)}" for c in kb if kb.is_billable(c)]
+    path = tmp_path / "icd10cm-codes.txt"
+    path.write_text("\n".join(lines) + "\n")
+    official = Path(__file__).resolve().parent.parent / "data" / "official"
+    loaded = icd10kb.load_tabular(official / "icd10cm-tabular-2026-04-01.xml.gz", path, name="cms", effective="2026-04-01")
+    assert len(loaded) == len(kb) and str(loaded.release.effective) == "2026-04-01"
+    with pytest.raises(icd10kb.InvalidArgumentError):
+        icd10kb.load_tabular(official / "icd10cm-tabular-2026-04-01.xml.gz", effective="not a date")
