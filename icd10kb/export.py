@@ -5,7 +5,7 @@ Each relation of the graph maps to a Biolink Model predicate:
 =======================  ============================  =====================================
 relation (edge key)      Biolink predicate             direction
 =======================  ============================  =====================================
-``parent_of``            ``biolink:superclass_of``     general → specific
+``parent_of``            ``biolink:subclass_of``       specific → general (turned round)
 ``causes``               ``biolink:contributes_to``    cause → disease
 ``has_symptom``          ``biolink:has_phenotype``     disease → symptom
 ``diagnosed_by``         ``biolink:is_diagnosed_by``   disease → test
@@ -53,7 +53,7 @@ __all__ = [
 ]
 
 BIOLINK_PREDICATES = {
-    "parent_of": "biolink:superclass_of",
+    "parent_of": "biolink:subclass_of",
     "causes": "biolink:contributes_to",
     "has_symptom": "biolink:has_phenotype",
     "diagnosed_by": "biolink:is_diagnosed_by",
@@ -80,7 +80,7 @@ EDGE_COLUMNS = (
     "primary_knowledge_source",
     "aggregator_knowledge_source",
     "source_url",
-    "qualifiers",
+    "icd10kb_qualifiers",
     "note",
 )
 _CONCEPTS = frozenset({"chapter", "block", "category", "subcategory", "code"})
@@ -139,6 +139,8 @@ def kgx_records(graph: nx.MultiDiGraph[str]) -> tuple[list[dict[str, Any]], list
         )
     edges = []
     for number, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
+        if key == "parent_of":  # Biolink's canonical direction: the child is a subclass of its parent
+            u, v = v, u
         fact = key in BIOLINK_PREDICATES and key != "parent_of"
         if key == "parent_of":
             primary, agent, url = "infores:icd10kb-nchs", "manual_agent", ""
@@ -161,7 +163,7 @@ def kgx_records(graph: nx.MultiDiGraph[str]) -> tuple[list[dict[str, Any]], list
                 "primary_knowledge_source": primary,
                 "aggregator_knowledge_source": ["infores:icd10kb"],
                 "source_url": url,
-                "qualifiers": json.dumps(dict(data.get("qualifiers") or {}), sort_keys=True) if fact else "",
+                "icd10kb_qualifiers": json.dumps(dict(data.get("qualifiers") or {}), sort_keys=True) if fact else "",
                 "note": data.get("text", ""),
             }
         )

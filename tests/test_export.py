@@ -33,11 +33,13 @@ def test_kgx_tsv_and_jsonl_read_back(kb: icd10kb.KnowledgeBase, tmp_path: Path) 
     assert ("ICD10CM:M34", "biolink:contributes_to", "ICD10CM:L94.2") in triples
     assert ("ICD10CM:L94.2", "biolink:has_phenotype", "HP:0001482") in triples
     assert ("ICD10CM:L94.2", "biolink:is_diagnosed_by", "LOINC:17861-6") in triples
-    assert ("ICD10CM:L94", "biolink:superclass_of", "ICD10CM:L94.2") in triples
+    assert ("ICD10CM:L94.2", "biolink:subclass_of", "ICD10CM:L94") in triples  # Biolink's canonical direction
     fact_edges = [e for e in edges if e["predicate"] == "biolink:has_phenotype"]
     assert all(e["source_url"] == "https://disease.expert/items/calcinosis-cutis" for e in fact_edges)
     joint = next(e for e in fact_edges if e["object"] == "HP:0001376")
-    assert json.loads(joint["qualifiers"]) == {"condition": "deposits lie near a joint"}
+    assert json.loads(joint["icd10kb_qualifiers"]) == {"condition": "deposits lie near a joint"}
+    categories = {n["id"]: n["category"] for n in nodes}
+    assert categories["ICD10CM:L94.2"] == "biolink:Disease"
 
     nodes_jl, edges_jl = write_kgx(graph, tmp_path / "l94", "jsonl")
     node_records = [json.loads(line) for line in Path(nodes_jl).read_text().splitlines()]
@@ -45,6 +47,17 @@ def test_kgx_tsv_and_jsonl_read_back(kb: icd10kb.KnowledgeBase, tmp_path: Path) 
     assert {r["id"] for r in node_records} == ids
     assert len(edge_records) == len(edges)
     assert all(REQUIRED_EDGE <= set(r) and isinstance(r["category"], list) for r in edge_records)
+
+
+def test_node_categories_follow_the_chapter(kb: icd10kb.KnowledgeBase) -> None:
+    from icd10kb.export import kgx_records
+
+    graph = kb.graph.subgraph(["W54.0", "R07.9", "Z00.00", "L94.2", "20", "L94.2"])
+    nodes, _ = kgx_records(graph)
+    categories = {n["id"]: n["category"][0] for n in nodes}
+    assert categories["ICD10CM:W54.0"] == "biolink:NamedThing"  # an external cause, not a disease
+    assert categories["ICD10CM:R07.9"] == "biolink:PhenotypicFeature"
+    assert categories["ICD10CM:L94.2"] == "biolink:Disease"
 
 
 def test_every_relation_has_a_biolink_predicate(kb: icd10kb.KnowledgeBase) -> None:
