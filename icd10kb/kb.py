@@ -650,11 +650,13 @@ class KnowledgeBase:
         """
         from .models import Note
 
+        from .models import NOTE_ORDER
+
         ref = self._ref(code)
         table = self._notes_table()
         ids = [self._id(ref)] if not ref[1] else []
-        if inherited or ref[1]:
-            ids += [self._store.ids[p] for p in self._store.ancestors(ref)] if inherited else []
+        if inherited:
+            ids += [self._store.ids[p] for p in self._store.ancestors(ref)]
         notes: list[Note] = []
         if ref[1]:
             notes.append(
@@ -665,8 +667,11 @@ class KnowledgeBase:
                 )
             )
         for owner in ids:
-            for kind, texts in table.get(owner, {}).items():
-                notes.extend(Note.model_construct(kind=kind, text=text, at=owner) for text in texts)  # type: ignore[arg-type]
+            own = table.get(owner, {})
+            for kind in sorted(own, key=NOTE_ORDER.get):  # type: ignore[arg-type]
+                if ref[1] and kind == "seventh_characters":
+                    continue  # a 7th-character code has its own character above, not the whole table
+                notes.extend(Note.model_construct(kind=kind, text=text, at=owner) for text in own[kind])  # type: ignore[arg-type]
         return tuple(notes)
 
     def references(self, code: object | None = None, *, kind: str | None = None) -> tuple[Reference, ...]:

@@ -8,13 +8,14 @@ description, which also ends up in the JSON Schema in ``docs/schema``.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal, TypeVar
+from typing import Any, Literal, TypeVar, get_args
 
 from pydantic import BaseModel, Field
 
 from .knowledge_models import Frozen, KnowledgeProfile
 
 __all__ = [
+    "NOTE_ORDER",
     "Concept",
     "construct",
     "ConceptDetails",
@@ -61,6 +62,9 @@ NoteKind = Literal[
     "seventh_characters",
     "table",
 ]
+
+#: The order notes are shown in: that of :data:`NoteKind`.
+NOTE_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(get_args(NoteKind))}
 
 
 class SeventhCharacter(Frozen):
