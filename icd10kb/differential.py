@@ -2,8 +2,9 @@
 
 Both work on the symptoms of the codes that have knowledge. A symptom
 given by the user matches a disease's symptom when it names the same HPO
-term (``"HP:0001482"``), the same label or synonym in any case, or one made
-of the same words after folding (``"skin ulcerations"`` matches ``"skin
+term (``"HP:0001482"``), the same label or synonym in any case, or when all
+its words (folded, endings trimmed) stand in the label or a synonym
+(``"skin nodules"`` matches ``"hard, firm or bumpy skin nodules"``) (``"skin ulcerations"`` matches ``"skin
 ulceration"``).
 
 The differential scores each disease with knowledge by the symptoms it
@@ -61,7 +62,7 @@ def _match(given: str, fact: Fact) -> str | None:
     if any(folded == name.casefold() for name in names):
         return "label"
     wanted = set(words(given))
-    if wanted and any(wanted == set(words(name)) for name in names):
+    if wanted and any(wanted <= set(words(name)) for name in names):
         return "words"
     return None
 
@@ -91,7 +92,7 @@ def differential(kb: KnowledgeBase, symptoms: object, limit: int = 10) -> tuple[
     >>> best.code, [(m.symptom, m.by) for m in best.matches], best.unexplained
     ('L94.2', [('hard, firm or bumpy skin nodules', 'identifier'), ('skin ulceration', 'label')], ('fever',))
     """
-    given = _check(symptoms)
+    given = list(dict.fromkeys(_check(symptoms)))  # the same symptom twice counts once
     check_limit(limit)
     table = _symptoms(kb)
     total = max(len(table), 1)

@@ -152,6 +152,7 @@ def _read_only_attributes(graph: nx.MultiDiGraph[str]) -> None:
     their attributes being changed; the shared graph is read by every thread,
     so its attribute mappings become ``MappingProxyType`` views as well.
     """
+    graph.graph = MappingProxyType(graph.graph)  # type: ignore[assignment]
     nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
     for node, data in nodes.items():
         nodes[node] = MappingProxyType(data)

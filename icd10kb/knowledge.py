@@ -92,6 +92,18 @@ def _parse(data: bytes, name: str) -> Any:
         raise KnowledgePackError(name, [("", "nested too deeply")]) from None
 
 
+def _scopes(kb: KnowledgeBase, query: str) -> tuple[str, ...]:
+    """The concepts a cause query stands for: a code, block or chapter, or the codes of a range."""
+    try:
+        return (kb.normalize(query),)
+    except ICD10KBError:
+        pass
+    try:
+        return kb.expand_range(query.strip())  # "M32-M34": not a block, but a range of categories
+    except ICD10KBError:
+        return ()
+
+
 class _DuplicateKey(ValueError):
     def __init__(self, key: str) -> None:
         super().__init__(key)
@@ -412,12 +424,8 @@ class KnowledgeIndex:
         key = _fold(query)
         found = set(self._reverse.get((kind, key), ()))
         if kind == "cause" and subsumed and kb is not None:
-            try:
-                ref = kb.normalize(query)
-            except ICD10KBError:
-                ref = None
-            if ref is not None:
+            for scope in _scopes(kb, query):
                 for cause, codes in self._cause_codes.items():
-                    if cause == ref or kb.is_ancestor(ref, cause):
+                    if cause == scope or kb.is_ancestor(scope, cause):
                         found |= codes
         return tuple(sorted(found, key=lambda c: self._kb_order[c]))

@@ -257,3 +257,12 @@ def test_one_pack_may_be_given_without_a_list(tmp_path: Path) -> None:
     path.write_text(json.dumps(minimal(symptoms=[{"label": "skin ulceration"}])))
     assert icd10kb.load(knowledge=path).codes_with_symptom("skin ulceration") == ("L94.2", "L94.3")
     assert icd10kb.load(knowledge=str(path)).codes_with_symptom("skin ulceration") == ("L94.2", "L94.3")
+
+
+def test_cause_ranges_and_partial_symptoms(kb: icd10kb.KnowledgeBase) -> None:
+    # Regressions (review): a range that is not a block gave (); "skin nodules" matched nothing;
+    # a symptom given twice counted twice.
+    assert kb.codes_with_cause("M32-M34") == ("L94.2",)
+    assert kb.codes_with_cause("M35-M36") == ()
+    (best,) = kb.differential(["skin nodules", "skin nodules"])
+    assert best.code == "L94.2" and best.score == 1.0 and len(best.matches) == 1 and best.matches[0].by == "words"
