@@ -22,6 +22,18 @@ if TYPE_CHECKING:
 __all__ = ["edit_distance", "suggest"]
 
 _ALPHABET = string.ascii_uppercase + string.digits
+#: Characters easily typed or read for one another.
+_LOOKALIKE = {"O": "0", "0": "O", "I": "1", "1": "I", "Z": "2", "2": "Z", "S": "5", "5": "S", "B": "8", "8": "B"}
+
+
+def _lookalikes(flat: str) -> set[str]:
+    """*flat* with look-alike characters swapped (O for 0, I for 1 …), after the first character."""
+    variants = {flat}
+    for i in range(1, len(flat)):  # at most 2**6 variants: codes are short
+        if flat[i] in _LOOKALIKE:
+            variants |= {v[:i] + _LOOKALIKE[flat[i]] + v[i + 1 :] for v in variants}
+    variants.discard(flat)
+    return variants
 
 
 def edit_distance(a: str, b: str) -> int:
@@ -69,6 +81,8 @@ def suggest(kb: KnowledgeBase, code: object, limit: int = 5) -> tuple[str, ...]:
     True
     >>> suggest(kb, "L942x")[:1]
     ('L94.2',)
+    >>> suggest(kb, "I1O")[:1]
+    ('I10',)
     """
     try:
         canonical = normalize(code)
@@ -103,7 +117,9 @@ def suggest(kb: KnowledgeBase, code: object, limit: int = 5) -> tuple[str, ...]:
         gap = abs(ord(flat[shared]) - ord(other[shared])) if shared < min(len(flat), len(other)) else 99
         return edit_distance(flat, other), -shared, abs(len(flat) - len(other)), gap, candidate
 
-    ranked = sorted(candidates, key=rank)
+    # A code that differs only by look-alike characters (I1O for I10) is the likeliest meaning.
+    alike = sorted(c for c in map(dotted, _lookalikes(flat)) if c in kb)
+    ranked = alike + sorted(candidates - set(alike), key=rank)
     best = ranked[:limit]
     # Two neighbours swapped is the commonest slip of the keyboard (L49.2 for
     # L94.2) but shares a short prefix; keep the best such code in the list.

@@ -54,7 +54,10 @@ def test_empty_and_bad_queries(kb: icd10kb.KnowledgeBase) -> None:
         kb.search("skin", chapter="99")
 
 
-@pytest.mark.parametrize(("typed", "meant"), [("L942x", "L94.2"), ("L49.2", "L94.2"), ("L94.7", "L94.6"), ("S06.1X7D", "S06.1X7A")])
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [("L942x", "L94.2"), ("L49.2", "L94.2"), ("L94.7", "L94.6"), ("S06.1X7D", "S06.1X7A"), ("I1O", "I10"), ("S72.OO1A", "S72.001A")],
+)
 def test_suggestions(kb: icd10kb.KnowledgeBase, typed: str, meant: str) -> None:
     assert meant in kb.suggest(typed)
     assert all(s in kb for s in kb.suggest(typed))
