@@ -79,7 +79,7 @@ def test_schemas_are_sorted_indented_and_end_with_a_newline() -> None:
 
 
 def test_the_knowledge_pack_schema_accepts_the_shipped_pack_and_refuses_a_bad_one() -> None:
-    jsonschema = pytest.importorskip("jsonschema")  # not a test dependency: skipped where it is missing
+    import jsonschema  # in the test extra
     schema = json.loads((DOCS / "schema" / "knowledge-pack.schema.json").read_text(encoding="utf-8"))
     jsonschema.Draft202012Validator.check_schema(schema)
     validator = jsonschema.Draft202012Validator(schema)
@@ -137,7 +137,7 @@ def _options(command: str) -> list[str]:
     parser = get_parser()
     subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     sub = cast("dict[str, argparse.ArgumentParser]", subparsers.choices)[command]
-    common = {"-h", "--help", "--release", "--tabular", "--code-list", "--json"}
+    common = {"-h", "--help", "--release", "--tabular", "--code-list", "--knowledge", "--json"}
     out = []
     for action in sub._actions:
         if action.option_strings:
@@ -156,7 +156,7 @@ def test_every_option_is_documented_under_its_command(command: str) -> None:
 
 def test_common_options_are_documented() -> None:
     text = (DOCS / "cli.md").read_text(encoding="utf-8")
-    for option in ("--release", "--tabular", "--code-list", "--json", "--help"):
+    for option in ("--release", "--tabular", "--code-list", "--knowledge", "--json", "--help"):
         assert f"`{option}" in text, option
 
 
