@@ -8,11 +8,13 @@ output; errors go to standard error with status 1 (2 for bad usage).
 from __future__ import annotations
 
 import argparse
+import contextlib
 import json
 import os
 import sys
-from collections.abc import Callable, Sequence
-from typing import TYPE_CHECKING, Any
+import warnings
+from collections.abc import Callable, Iterator, Sequence
+from typing import TYPE_CHECKING, Any, TextIO
 
 from .errors import ICD10KBError
 
@@ -40,9 +42,21 @@ _NOTE_NAMES = {
 def _kb(args: argparse.Namespace) -> KnowledgeBase:
     from .load import load, load_tabular
 
-    if getattr(args, "tabular", None):
-        return load_tabular(args.tabular, args.code_list)
-    return load(args.release)
+    knowledge = args.knowledge or ()
+    if args.tabular is not None:
+        return load_tabular(args.tabular, args.code_list, knowledge=knowledge)
+    return load(args.release, knowledge=knowledge)
+
+
+def _count(text: str) -> int:
+    """An argparse type: a whole number, 0 or more."""
+    try:
+        value = int(text)
+    except ValueError:
+        value = -1
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, not {text!r}")
+    return value
 
 
 def _emit_json(value: Any) -> None:
@@ -205,6 +219,8 @@ def cmd_search(args: argparse.Namespace) -> int:
         _emit_json(list(hits))
         return 0
     if not hits:
+        if not args.limit:  # --limit 0 asks for nothing, and gets it
+            return 0
         print("no match", file=sys.stderr)
         return 1
     width = max(len(h.code) for h in hits)
@@ -219,11 +235,20 @@ def cmd_search(args: argparse.Namespace) -> int:
     return 0
 
 
+#: What separates the codes read from standard input, besides white space.
+_SEPARATORS = str.maketrans(",;", "  ")
+
+
 def cmd_check(args: argparse.Namespace) -> int:
-    kb = _kb(args)
     codes = list(args.codes)
     if not codes or codes == ["-"]:
-        codes = [c for line in sys.stdin for c in line.replace(",", " ").split()]
+        try:
+            codes = sys.stdin.read().translate(_SEPARATORS).split()
+        except UnicodeDecodeError as exc:
+            raise _Failure(f"standard input is not {exc.encoding} text: {exc.reason} at byte {exc.start}") from exc
+    if not codes:
+        raise _UsageError("no codes to check: give them as arguments or on standard input")
+    kb = _kb(args)
     findings = kb.check(codes)
     if args.json:
         _emit_json(list(findings))
@@ -231,7 +256,8 @@ def cmd_check(args: argparse.Namespace) -> int:
         print(f"{len(codes)} code(s): no findings")
     else:
         for finding in findings:
-            print(f"{finding.severity}: {finding.kind}: {finding.message}")
+            concerned = ", ".join(repr(code) for code in finding.codes)
+            print(f"{finding.severity}: {finding.kind}: {concerned}: {finding.message}")
             if finding.note:
                 print(f"    note at {finding.note_at}: {finding.note}")
             if finding.suggestions:
@@ -259,13 +285,15 @@ def cmd_export(args: argparse.Namespace) -> int:
     if args.format in ("kgx-jsonl", "kgx-tsv"):
         if not args.output:
             raise _UsageError("KGX writes two files: give --output PREFIX")
-        paths = export.write_kgx(graph, args.output, args.format.split("-")[1])
+        with _writing(args.output):
+            paths = export.write_kgx(graph, args.output, args.format.split("-")[1])
         print("\n".join(paths))
         return 0
     if args.format == "graphml":
         if not args.output:
             raise _UsageError("GraphML is written to a file: give --output FILE")
-        export.write_graphml(graph, args.output)
+        with _writing(args.output):
+            export.write_graphml(graph, args.output)
         print(args.output)
         return 0
     text = (
@@ -274,7 +302,7 @@ def cmd_export(args: argparse.Namespace) -> int:
         else json.dumps(export.node_link(graph), ensure_ascii=False, indent=1) + "\n"
     )
     if args.output:
-        with open(args.output, "w", encoding="utf-8") as handle:
+        with _writing(args.output), open(args.output, "w", encoding="utf-8") as handle:
             handle.write(text)
         print(args.output)
     else:
@@ -282,8 +310,38 @@ def cmd_export(args: argparse.Namespace) -> int:
     return 0
 
 
+@contextlib.contextmanager
+def _writing(default: str) -> Iterator[None]:
+    """Turn a failure to write a file into a message that names the file."""
+    try:
+        yield
+    except OSError as exc:
+        path = exc.filename if exc.filename is not None else default
+        raise _Failure(f"cannot write {os.fsdecode(path)}: {exc.strerror or exc}") from exc
+
+
+class _NoJson(argparse.Action):
+    """``export --json``: refused with a pointer to ``--format``."""
+
+    def __init__(self, option_strings: Sequence[str], dest: str, **kwargs: Any) -> None:
+        super().__init__(option_strings, dest, nargs=0, **kwargs)
+
+    def __call__(
+        self,
+        parser: argparse.ArgumentParser,
+        namespace: argparse.Namespace,
+        values: str | Sequence[Any] | None,
+        option_string: str | None = None,
+    ) -> None:
+        parser.error("export has no --json: choose the output with --format (node-link JSON is the default)")
+
+
 class _UsageError(Exception):
-    pass
+    """The command line is wrong in a way argparse cannot see (exit status 2)."""
+
+
+class _Failure(Exception):
+    """The command cannot do its work, for a reason told in words (exit status 1)."""
 
 
 # --- the parser ------------------------------------------------------------------------
@@ -310,27 +368,44 @@ def get_parser() -> argparse.ArgumentParser:
     common.add_argument("--release", default=None, help="shipped release to use (default: the newest)")
     common.add_argument("--tabular", metavar="XML", help="load this official tabular XML instead of a shipped release")
     common.add_argument("--code-list", metavar="FILE", help="with --tabular: the release's code list")
-    common.add_argument("--json", action="store_true", help="print JSON for programs instead of text")
+    common.add_argument(
+        "--knowledge",
+        metavar="PACK",
+        action="append",
+        help="add this knowledge pack (a JSON or YAML file); may be repeated",
+    )
+    as_json = argparse.ArgumentParser(add_help=False)
+    as_json.add_argument("--json", action="store_true", help="print JSON for programs instead of text")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
     for name, (help_text, _) in COMMANDS.items():
         sub = commands.add_parser(
-            name, parents=[common], help=help_text, description=help_text[0].upper() + help_text[1:] + "."
+            name,
+            # export chooses its format with --format, so it has no --json
+            parents=[common] if name == "export" else [common, as_json],
+            help=help_text,
+            description=help_text[0].upper() + help_text[1:] + ".",
         )
+        sub.set_defaults(command_parser=sub)
+        if name == "export":
+            sub.add_argument("--json", action=_NoJson, help=argparse.SUPPRESS)
         if name in ("show", "path", "tree"):
             sub.add_argument("code", help="a code, block (L80-L99) or chapter number")
         if name == "show":
-            sub.add_argument("--max-children", type=int, default=30, help="children to list at most (default 30)")
+            sub.add_argument("--max-children", type=_count, default=30, help="children to list at most (default 30)")
         if name == "tree":
-            sub.add_argument("--depth", type=int, default=2, help="levels to draw below the code (default 2)")
+            sub.add_argument("--depth", type=_count, default=2, help="levels to draw below the code (default 2)")
         if name == "search":
             sub.add_argument("words", nargs="+", help="the words to look for")
-            sub.add_argument("--limit", type=int, default=10, help="hits to show at most (default 10)")
+            sub.add_argument("--limit", type=_count, default=10, help="hits to show at most (default 10)")
             sub.add_argument("--chapter", help="only within this chapter (e.g. 12)")
             sub.add_argument("--block", help="only within this block (e.g. L80-L99)")
             sub.add_argument("--billable", action="store_true", help="only billable codes")
         if name == "check":
             sub.add_argument(
-                "codes", nargs="*", help="the codes, principal first; none or '-' reads them from standard input"
+                "codes",
+                nargs="*",
+                help="the codes, principal first; none or '-' reads them from standard input"
+                " (separated by spaces, commas, semicolons or new lines)",
             )
         if name == "export":
             sub.add_argument("code", nargs="?", help="export this code's neighbourhood (default: the whole graph)")
@@ -342,7 +417,7 @@ def get_parser() -> argparse.ArgumentParser:
             )
             sub.add_argument("--output", "-o", help="file to write (KGX: the prefix of the two files)")
             sub.add_argument("--siblings", action="store_true", help="include the code's siblings")
-            sub.add_argument("--depth", type=int, default=0, help="include descendants down to this many levels")
+            sub.add_argument("--depth", type=_count, default=0, help="include descendants down to this many levels")
     return parser
 
 
@@ -355,23 +430,39 @@ def _version() -> str:
         return "icd10kb (not installed)"
 
 
+def _show_warning(
+    message: Warning | str,
+    category: type[Warning],
+    filename: str,
+    lineno: int,
+    file: TextIO | None = None,
+    line: str | None = None,
+) -> None:
+    """Print a warning as a message for the user, without Python's source line."""
+    print(f"icd10kb: warning: {message}", file=sys.stderr)
+
+
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status."""
     parser = get_parser()
     args = parser.parse_args(argv)
+    command_parser: argparse.ArgumentParser = args.command_parser
+    if args.code_list is not None and args.tabular is None:
+        command_parser.error("--code-list goes with --tabular (a shipped release has its own code list)")
     _, handler = COMMANDS[args.command]
     try:
-        return handler(args)
+        with warnings.catch_warnings():
+            warnings.showwarning = _show_warning
+            return handler(args)
     except BrokenPipeError:  # output piped into a program that stopped reading (head, less)
         devnull = os.open(os.devnull, os.O_WRONLY)
         os.dup2(devnull, sys.stdout.fileno())
         return 0
-    except (ICD10KBError, OSError) as exc:
+    except (ICD10KBError, OSError, _Failure) as exc:
         print(f"icd10kb: error: {exc}", file=sys.stderr)
         return 1
     except _UsageError as exc:
-        parser.error(str(exc))
-        return 2  # pragma: no cover - parser.error exits
+        command_parser.error(str(exc))
 
 
 if __name__ == "__main__":  # pragma: no cover
