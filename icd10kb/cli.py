@@ -449,6 +449,8 @@ def main(argv: Sequence[str] | None = None) -> int:
     command_parser: argparse.ArgumentParser = args.command_parser
     if args.code_list is not None and args.tabular is None:
         command_parser.error("--code-list goes with --tabular (a shipped release has its own code list)")
+    if args.release is not None and args.tabular is not None:
+        command_parser.error("--release and --tabular exclude each other: the tabular file is the release")
     _, handler = COMMANDS[args.command]
     try:
         with warnings.catch_warnings():

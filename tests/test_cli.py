@@ -307,3 +307,9 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
     assert caught.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith("usage: icd10kb " + command) and COMMANDS[command][0][:20].lower() in out.lower()
+
+
+def test_release_and_tabular_exclude_each_other(capsys: pytest.CaptureFixture[str]) -> None:
+    with pytest.raises(SystemExit) as caught:
+        main(["show", "L94.2", "--release", "2025-04-01", "--tabular", "x.xml"])
+    assert caught.value.code == 2 and "exclude each other" in capsys.readouterr().err
