@@ -351,7 +351,7 @@ COMMANDS: dict[str, tuple[str, Callable[[argparse.Namespace], int]]] = {
     "show": ("show a code: title, place in the hierarchy, notes and clinical knowledge", cmd_show),
     "path": ("print the path from the chapter down to a code", cmd_path),
     "tree": ("draw the subtree below a code as text", cmd_tree),
-    "search": ("find codes from words (titles, inclusion terms, knowledge)", cmd_search),
+    "search": ("find codes from words (titles, inclusion terms and includes notes, knowledge)", cmd_search),
     "check": ("check the codes of one encounter against the coding rules", cmd_check),
     "export": ("export the graph or a code's neighbourhood (node-link JSON, GraphML, Mermaid, KGX)", cmd_export),
 }

@@ -923,7 +923,7 @@ class KnowledgeBase:
         block: str | None = None,
         billable: bool | None = None,
     ) -> tuple[SearchHit, ...]:
-        """Find codes from words: titles, inclusion terms and knowledge labels.
+        """Find codes from words: titles, inclusion terms, includes notes and knowledge labels.
 
         Tolerates case, word order, plural and other endings and small typos;
         a code typed as the query comes first. See :mod:`icd10kb.search`.

@@ -1,22 +1,45 @@
 """Finding codes from words.
 
 ``kb.search(text)`` ranks the concepts of the release by how well their
-words match: official titles, inclusion terms, and the labels of attached
-knowledge (a disease's own description, its symptoms and its causes). It
-tolerates case, word order, plural and other simple endings, and small
-typos; a code typed as a query comes first. Each hit says what matched.
+words match: official titles, the ``includes`` notes and inclusion terms
+listed under codes, and the labels of attached knowledge (a disease's own
+description, its symptoms and its causes). It tolerates case, word order,
+plural and other simple endings, and small typos; a code typed as a query
+comes first. Each hit says what matched.
 
-How it works: every text is cut into words, folded to lower case without
-accents and trimmed of common endings (``deposits`` and ``deposited`` both
-become ``deposit``). An inverted index maps each word to the concepts whose
-texts hold it, with the weight of the field (title 3, inclusion term 2,
-knowledge 1). A query word that is not in the vocabulary is replaced by the
-vocabulary words at most two edits away, found through an index of
-one-character deletions. Concepts are ranked first by how many of the
-query's words they match, then by the sum of field weight × inverse
-document frequency, shorter titles first on ties. 7th-character codes are
-reached through their base code (the hit's ``seventh_characters`` says how
-many there are). The index is built on first use.
+Words. Every text is cut into words, folded to lower case without accents,
+stripped of stop words (*of*, *the*, *other*, *NOS* …) and trimmed of common
+endings: ``deposits`` and ``deposited`` become ``deposit``; ``fracture``,
+``fractured`` and ``fractures`` become ``fractur``; ``lower`` is read as
+``low``; ``non-diabetic`` stays one word. A query word that is not in the
+vocabulary is replaced by the vocabulary words at most two edits away, found
+through an index of one-character deletions; a word of the vocabulary is
+never corrected.
+
+Score. An inverted index maps each word to the concepts whose texts hold it,
+with the weight of the best field that holds it: title 3, note (``includes``
+note or inclusion term) 2, knowledge 1. A concept's score is the sum, over
+the query's words, of that weight × the word's inverse document frequency
+(half of it for a corrected word), plus a *name bonus* for the best of the
+concept's names that the query holds whole: the name's weight × the summed
+inverse document frequency of its words. The names of a concept are its
+title, its notes and its knowledge label (not its symptoms or causes), each
+cut down to its essential words: without the optional words in parentheses,
+"unspecified", a trailing ", unspecified …" or ", site not specified", and
+"not elsewhere classified". A term in square brackets is a name of its own
+(``[AIDS]`` names B20); a text that says "other" names a residual class and
+gives no name. Names weigh as their field, except a category's notes, which
+weigh 3 like titles: they list the common names of a disease (I10 includes
+"high blood pressure"). The score is then divided by 1 + 0.05 × the number
+of essential words of the title, so that shorter titles come first.
+
+Ranking: first the number of the query's words the concept holds, then the
+score, then, on ties, the broader concept (a category before its codes, so
+``J18`` before ``J18.9``), then the classification's order.
+
+7th-character codes are reached through their base code (the hit's
+``seventh_characters`` says how many there are). The index is built on first
+use.
 """
 
 from __future__ import annotations
@@ -40,18 +63,28 @@ if TYPE_CHECKING:
 
 __all__ = ["Match", "SearchHit", "SearchIndex", "stem", "words"]
 
-#: Field weights.
-TITLE, INCLUSION, KNOWLEDGE = 3, 2, 1
-_FIELD_NAMES = {TITLE: "title", INCLUSION: "inclusion term", KNOWLEDGE: "knowledge"}
+#: Field weights (a category's notes weigh ``NOTE + CATEGORY_NOTE``).
+TITLE, NOTE, KNOWLEDGE = 3, 2, 1
+CATEGORY_NOTE = 1
+#: The weight of a word read as another (a typo).
+CORRECTED = 0.5
+_EXACT = 1e6  # the score that a code typed as the query gains
+_COUNT = 1e7  # more than any score
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an and as at by for from in into is of on or the to with without due other nos".split())
+_OPTIONAL = re.compile(r"\([^()]*\)|,\s*(?:site )?(?:unspecified|not specified)\b[^,]*|\bnot elsewhere classified\b")
+_NON = re.compile(r"\bnon-(?=[a-z])")
+_OTHER = re.compile(r"\bother\b", re.IGNORECASE)
+_ALIAS = re.compile(r"\[([^\[\]]*)\]")
+#: Comparatives that name the same place or degree as their adjective ("lower back", "low back pain").
+_COMPARATIVES = {"lower": "low", "higher": "high", "older": "old", "smaller": "small", "larger": "large"}
 MAX_QUERY = 500
 
 
 class Match(Frozen):
     """One text of a hit that holds query words."""
 
-    field: str = Field(description="Where the text stands: title, inclusion term, or knowledge.")
+    field: str = Field(description="Where the text stands: title, inclusion term, includes, or knowledge.")
     text: str = Field(description="The text itself.")
     words: tuple[str, ...] = Field(description="The query's words (as folded and trimmed) that it holds.")
 
@@ -74,29 +107,62 @@ class SearchHit(Frozen):
 def stem(word: str) -> str:
     """Trim the common English endings of a folded word.
 
+    A final *e* goes too, in words of more than four letters, so that
+    *fracture*, *fractured* and *fractures* share a stem.
+
     Examples
     --------
     >>> [stem(w) for w in ("deposits", "deposited", "calcinosis", "arteries", "bleeding")]
     ['deposit', 'deposit', 'calcinosis', 'artery', 'bleed']
+    >>> [stem(w) for w in ("fracture", "fractured", "fractures", "fracturing")]
+    ['fractur', 'fractur', 'fractur', 'fractur']
     """
+    word = _COMPARATIVES.get(word, word)
     if len(word) <= 3 or word.isdigit():
         return word
     if word.endswith("ies") and len(word) > 4:
         return word[:-3] + "y"
     if word.endswith("sses"):
-        return word[:-2]
-    if word.endswith("ing") and len(word) > 5:
-        return word[:-3]
-    if word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
-        return word[:-2]
-    if word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        return word[:-1]
+        word = word[:-2]
+    elif word.endswith("ing") and len(word) > 5:
+        word = word[:-3]
+    elif word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
+        word = word[:-2]
+    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
+        word = word[:-1]
+    if word.endswith("e") and len(word) > 4:
+        word = word[:-1]
     return word
 
 
+_STEMS: dict[str, str] = {}
+#: Words that a name can do without: they narrow nothing.
+_FILLER = frozenset({stem("unspecified"), "nec"})
+
+
 def _fold(text: str) -> str:
+    if text.isascii():
+        return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
     return "".join(c for c in decomposed if not unicodedata.combining(c))
+
+
+def _words(folded: str, letters: bool = False) -> list[str]:
+    """The stems of the words of a folded text, without stop words (but with single *letters* if asked)."""
+    if "non-" in folded:  # "non-diabetic" is one word, and not "diabetic"
+        folded = _NON.sub("non", folded)
+    stems = _STEMS
+    out = []
+    for w in _WORD.findall(folded):
+        if w in _STOP and not (letters and len(w) == 1):
+            continue
+        s = stems.get(w)
+        if s is None:
+            s = stem(w)
+            if len(stems) < 200_000:  # queries may bring any word: keep the cache bounded
+                stems[w] = s
+        out.append(s)
+    return out
 
 
 def words(text: str) -> list[str]:
@@ -107,7 +173,31 @@ def words(text: str) -> list[str]:
     >>> words("Calcium deposits in the Skin")
     ['calcium', 'deposit', 'skin']
     """
-    return [stem(w) for w in _WORD.findall(_fold(text)) if w not in _STOP]
+    return _words(_fold(text))
+
+
+def _essentials(text: str) -> list[frozenset[str]]:
+    """The essential words of *text*, then those of each term in square brackets.
+
+    Examples
+    --------
+    >>> [sorted(n) for n in _essentials("Essential (primary) hypertension")]
+    [['essential', 'hypertension']]
+    >>> [sorted(n) for n in _essentials("Pneumonia, unspecified organism")]
+    [['pneumonia']]
+    >>> [sorted(n) for n in _essentials("acquired immune deficiency syndrome [AIDS]")]
+    [['acquir', 'deficiency', 'immun', 'syndrom'], ['aid']]
+    """
+    folded = _OPTIONAL.sub(" ", _fold(text))
+    parts = [_ALIAS.sub(" ", folded), *_ALIAS.findall(folded)]
+    return [frozenset(w for w in _words(part, letters=True) if w not in _FILLER) for part in parts]
+
+
+def _names(essentials: list[frozenset[str]], text: str) -> list[frozenset[str]]:
+    """The names that a text gives: its essential words, unless it is a residual class ("Other …")."""
+    if _OTHER.search(text):
+        return []
+    return [name for name in essentials if name]
 
 
 def _deletions(word: str) -> set[str]:
@@ -123,35 +213,64 @@ class SearchIndex:
         notes = kb._notes_table()
         knowledge = kb.knowledge_index
         postings: dict[str, dict[int, int]] = {}
+        named: list[tuple[frozenset[str], int, int]] = []
         self.lengths = array("H")
 
-        def add(doc: int, text: str, weight: int) -> None:
-            for word in words(text):
+        def add(doc: int, text: str, weight: int, names: int | None) -> list[frozenset[str]]:
+            """Index the words of *text*; file the names it gives with weight *names* (None: it names nothing)."""
+            for word in _words(_fold(text)):
                 bucket = postings.setdefault(word, {})
                 if bucket.get(doc, 0) < weight:
                     bucket[doc] = weight
+            if names is None:
+                return []
+            found = _essentials(text)
+            named.extend((name, doc, names) for name in _names(found, text))
+            return found
 
         for position in range(store.size):
-            title = store.base_title(position)
-            add(position, title, TITLE)
-            self.lengths.append(min(len(words(title)), 65535))
-            for term in notes.get(store.ids[position], {}).get("inclusion_terms", ()):
-                add(position, term, INCLUSION)
+            title = add(position, store.base_title(position), TITLE, TITLE)
+            self.lengths.append(min(len(title[0]), 65535))
+            note = NOTE + (CATEGORY_NOTE if store.kinds[position] == "c" else 0)
+            for text in self._notes(store.ids[position], notes):
+                add(position, text, NOTE, note)
+        self.known = frozenset(knowledge.codes)
         for code in knowledge.codes:
             ref = store.resolve(code)
             if ref is None or ref[1]:
                 continue
-            for text in self._knowledge_texts(code):
-                add(ref[0], text, KNOWLEDGE)
-        total = max(store.size, 1)
-        self.idf = {w: math.log(1 + total / len(docs)) for w, docs in postings.items()}
+            named_first = bool(knowledge.profile(code).label)
+            for i, text in enumerate(self._knowledge_texts(code)):
+                # The disease's own label (the first text) names it; its description, symptoms and causes do not.
+                add(ref[0], text, KNOWLEDGE, KNOWLEDGE if i == 0 and named_first else None)
+        size = max(store.size, 1)
+        #: 1 / (1 + 0.05 × the number of essential words of the title), per concept.
+        self.shortness = array("d", (1 / (1 + 0.05 * length) for length in self.lengths))
+        self.idf = {w: math.log(1 + size / len(docs)) for w, docs in postings.items()}
         self.docs = {w: array("i", d.keys()) for w, d in postings.items()}
-        self.weights = {w: bytes(d.values()) for w, d in postings.items()}
+        # What each word brings to each concept: weight × idf × shortness.
+        shortness = self.shortness
+        self.gains = {
+            w: array("d", [weight * self.idf[w] * shortness[doc] for doc, weight in d.items()])
+            for w, d in postings.items()
+        }
+        # Each name is filed under its rarest word: a query holding the whole name holds that word.
+        self.names: dict[str, list[tuple[frozenset[str], int, int]]] = {}
+        for name, doc, weight in dict.fromkeys(named):
+            if not name <= postings.keys():  # it holds a letter that is a stop word ("influenza A")
+                continue
+            rarest = min(name, key=lambda w: (len(postings[w]), w))
+            self.names.setdefault(rarest, []).append((name, doc, weight))
         self.deletions: dict[str, list[str]] = {}
         for word in postings:
             if len(word) >= 4 and not word.isdigit():
                 for deleted in _deletions(word):
                     self.deletions.setdefault(deleted, []).append(word)
+
+    @staticmethod
+    def _notes(code: str, notes: dict[str, dict[str, list[str]]]) -> list[str]:
+        kinds = notes.get(code)
+        return [*kinds.get("includes", ()), *kinds.get("inclusion_terms", ())] if kinds else []
 
     def _knowledge_texts(self, code: str) -> list[str]:
         profile = self.kb.knowledge_index.profile(code)
@@ -177,7 +296,7 @@ class SearchIndex:
                 for dd in _deletions(d):
                     if dd in self.docs:
                         found.add(dd)
-        return sorted(found, key=lambda w: -len(self.docs[w]))[:5]
+        return sorted(found, key=lambda w: (-len(self.docs[w]), w))[:5]
 
     def search(
         self,
@@ -190,47 +309,82 @@ class SearchIndex:
     ) -> tuple[SearchHit, ...]:
         """Rank the concepts for *text*; see :meth:`icd10kb.kb.KnowledgeBase.search`."""
         if not isinstance(text, str):
-            raise InvalidCodeError(text, f"a search is a string, not {type(text).__name__}")
+            raise InvalidCodeError(text, f"a string, not {type(text).__name__}", "search")
         check_limit(limit)
         if len(text) > MAX_QUERY:
-            raise InvalidCodeError(text, f"a search is at most {MAX_QUERY} characters")
-        kb, store = self.kb, self.kb._store
-        scope = [kb.normalize(s) for s in (chapter, block) if s is not None]
+            raise InvalidCodeError(text, f"at most {MAX_QUERY} characters", "search")
+        if billable is not None and type(billable) is not bool:
+            raise InvalidCodeError(billable, "billable is None, True or False", what="billable filter")
+        store = self.kb._store
+        scope = [
+            self._scope(value, kind) for value, kind in ((chapter, "chapter"), (block, "block")) if value is not None
+        ]
         wanted = list(dict.fromkeys(words(text)))
-        scores: dict[int, float] = {}
-        counts: dict[int, int] = {}
+        # A concept's total is _COUNT × the query words it holds + its score (< _COUNT), so that
+        # one number ranks by both; each vocabulary word counts once, for the first query word it serves.
+        total: dict[int, float] = {}
         corrections: list[tuple[str, str]] = []
-        for word in wanted:
-            seen: set[int] = set()
-            for variant in self._expand(word):
-                if variant != word:
-                    corrections.append((word, variant))
-                idf = self.idf[variant] * (1.0 if variant == word else 0.8)
-                for doc, weight in zip(self.docs[variant], self.weights[variant]):
-                    scores[doc] = scores.get(doc, 0.0) + weight * idf
-                    if doc not in seen:
-                        seen.add(doc)
-                        counts[doc] = counts.get(doc, 0) + 1
+        worth: dict[str, float] = {}  # vocabulary word -> its weight in this query (idf, or a share of it)
+        for word in sorted(wanted, key=lambda w: w not in self.docs):  # exact words first
+            variants = [v for v in self._expand(word) if v not in worth]
+            corrections += [(word, v) for v in variants if v != word]
+            for v in variants:
+                worth[v] = self.idf[v] * (1.0 if v == word else CORRECTED)
+            if len(variants) == 1 and variants[0] == word:
+                for doc, gain in zip(self.docs[word], self.gains[word]):
+                    total[doc] = total.get(doc, 0.0) + _COUNT + gain
+                continue
+            best: dict[int, float] = {}  # a concept that holds several readings of a typo counts the best
+            for v in variants:
+                for doc, gain in zip(self.docs[v], self.gains[v]):
+                    if gain * CORRECTED > best.get(doc, 0.0):
+                        best[doc] = gain * CORRECTED
+            for doc, gain in best.items():
+                total[doc] = total.get(doc, 0.0) + _COUNT + gain
+        held = worth.keys()
+        bonus: dict[int, float] = {}
+        for word in worth:
+            for name, doc, weight in self.names.get(word, ()):
+                if name <= held:
+                    value = weight * sum(worth[w] for w in name) * self.shortness[doc]
+                    if value > bonus.get(doc, 0.0):
+                        bonus[doc] = value
+        for doc, value in bonus.items():
+            total[doc] += value
         exact = self._exact_code(text)
         if exact is not None:
-            scores[exact] = scores.get(exact, 0.0) + 1e6
-            counts[exact] = len(wanted) + 1
-        lengths = self.lengths
+            total[exact] = _COUNT * (len(wanted) + 1) + total.get(exact, 0.0) % _COUNT + _EXACT
+        depths = store.depths
+
+        def order(docs: Iterable[int]) -> list[int]:
+            return sorted(docs, key=lambda d: (-round(total[d], 4), depths[d], d))
 
         def keep(doc: int) -> bool:
-            ref = (doc, "")
-            if billable is not None and store.is_billable(ref) != billable:
+            if billable is not None and store.is_billable((doc, "")) != billable:
                 return False
-            return all(store.ids[doc] == s or kb.is_ancestor(s, store.ids[doc]) for s in scope)
+            return all(top <= doc < store.ends[top] for top in scope)
 
-        ranked = heapq.nlargest(
-            limit * 4 + 20, scores, key=lambda d: (counts[d], scores[d] / (1 + 0.05 * lengths[d]), -d)
-        )
-        picked = [d for d in ranked if keep(d)][:limit]
-        if len(picked) < limit and len(ranked) < len(scores):
-            rest = sorted(scores, key=lambda d: (-counts[d], -scores[d] / (1 + 0.05 * lengths[d]), d))
-            picked = [d for d in rest if keep(d)][:limit]
-        return tuple(self._hit(d, scores[d], counts[d], wanted, corrections) for d in picked)
+        wide = limit * 4 + 20
+        ranked = heapq.nlargest(2 * wide, total, key=total.__getitem__)
+        if len(ranked) > wide:  # keep the first `wide`, and every concept that ties with the last of them
+            floor = total[ranked[wide - 1]] - 1e-4
+            whole = len(ranked) == 2 * wide and total[ranked[-1]] >= floor
+            ranked = [d for d in (total if whole else ranked) if total[d] >= floor]
+        picked = [d for d in order(ranked) if keep(d)][:limit]
+        if len(picked) < limit and len(ranked) < len(total):
+            picked = [d for d in order(total) if keep(d)][:limit]
+        return tuple(self._hit(d, total[d], wanted, corrections) for d in picked)
+
+    def _scope(self, value: object, kind: str) -> int:
+        """The position of the chapter or block *value*, or raise InvalidCodeError (CodeNotFoundError if unknown)."""
+        store = self.kb._store
+        ref = self.kb._ref(value)
+        if ref[1] or store.kinds[ref[0]] != kind[0].upper():
+            example = "'12'" if kind == "chapter" else "'L80-L99'"
+            raise InvalidCodeError(
+                value, f"{store.id_of(ref)} is a {store.kind(ref)}; a {kind} is such as {example}", what=kind
+            )
+        return ref[0]
 
     def _exact_code(self, text: str) -> int | None:
         try:
@@ -239,27 +393,29 @@ class SearchIndex:
             return None
         return ref[0] if ref is not None else None
 
-    def _hit(
-        self, doc: int, score: float, count: int, wanted: list[str], corrections: Iterable[tuple[str, str]]
-    ) -> SearchHit:
+    def _hit(self, doc: int, total: float, wanted: list[str], corrections: Iterable[tuple[str, str]]) -> SearchHit:
+        count, score = divmod(total, _COUNT)
         store = self.kb._store
         code = store.ids[doc]
         terms = set(wanted) | {v for _, v in corrections}
-        texts = [(TITLE, store.base_title(doc))]
-        texts += [(INCLUSION, t) for t in self.kb._notes_table().get(code, {}).get("inclusion_terms", ())]
-        texts += [(KNOWLEDGE, t) for t in self._knowledge_texts(code)]
+        notes = self.kb._notes_table().get(code, {})
+        texts = [("title", store.base_title(doc))]
+        texts += [("includes", t) for t in notes.get("includes", ())]
+        texts += [("inclusion term", t) for t in notes.get("inclusion_terms", ())]
+        if code in self.known:
+            texts += [("knowledge", t) for t in self._knowledge_texts(code)]
         matches = []
-        for weight, text in texts:
+        for field, text in texts:
             held = tuple(w for w in dict.fromkeys(words(text)) if w in terms)
             if held:
-                matches.append(Match(field=_FIELD_NAMES[weight], text=text, words=held))
+                matches.append(Match(field=field, text=text, words=held))
         used = tuple((typo, word) for typo, word in dict.fromkeys(corrections) if any(word in m.words for m in matches))
         entry = store.seventh.get(doc)
         return SearchHit(
             code=code,
             title=store.base_title(doc),
             score=round(score, 4),
-            matched_words=min(count, len(wanted)),
+            matched_words=min(int(count), len(wanted)),
             query_words=len(wanted),
             matches=tuple(matches),
             corrections=used,

@@ -62,3 +62,97 @@ def test_suggestions(kb: icd10kb.KnowledgeBase, typed: str, meant: str) -> None:
     assert meant in kb.suggest(typed)
     assert all(s in kb for s in kb.suggest(typed))
     assert kb.suggest("###") == () and kb.suggest(None) == ()
+
+
+@pytest.mark.parametrize(
+    ("query", "top", "wanted"),
+    [
+        ("hypertension", 3, {"I10"}),
+        ("pneumonia", 5, {"J18", "J18.9"}),
+        ("lower back pain", 5, {"M54.5", "M54.50", "M54.51", "M54.59"}),
+        ("low back pain", 5, {"M54.5", "M54.50", "M54.51", "M54.59"}),
+        ("high blood pressure", 3, {"I10"}),
+        ("shingles", 3, {"B02"}),
+        ("AIDS", 3, {"B20"}),
+        ("calcinosis cutis", 3, {"L94.2"}),
+        ("calcium deposits in the skin", 3, {"L94.2"}),
+        ("calcinossis cutis", 3, {"L94.2"}),
+    ],
+)
+def test_common_queries_put_the_obvious_code_near_the_top(
+    kb: icd10kb.KnowledgeBase, query: str, top: int, wanted: set[str]
+) -> None:
+    assert wanted & {h.code for h in kb.search(query, top)}
+
+
+def test_fractured_femur_is_a_femur_fracture(kb: icd10kb.KnowledgeBase) -> None:
+    assert kb.search("fractured femur", 1)[0].code.startswith("S72")
+    assert kb.search("fractures of femur", 1)[0].code == kb.search("fracture of femur", 1)[0].code == "S72"
+
+
+def test_stems_are_consistent() -> None:
+    from icd10kb.search import stem
+
+    assert len({stem(w) for w in ("fracture", "fractured", "fractures", "fracturing")}) == 1
+    assert len({stem(w) for w in ("disease", "diseases")}) == 1
+    assert stem("lower") == stem("low")
+    assert [stem(w) for w in ("deposits", "deposited", "calcinosis", "arteries", "bleeding")] == [
+        "deposit", "deposit", "calcinosis", "artery", "bleed"
+    ]
+
+
+def test_includes_notes_are_searched_and_reported(kb: icd10kb.KnowledgeBase) -> None:
+    hit = kb.search("high blood pressure", 1)[0]
+    assert hit.code == "I10" and hit.matched_words == 3
+    assert ("includes", "high blood pressure") in {(m.field, m.text) for m in hit.matches}
+    aids = kb.search("AIDS", 1)[0]
+    assert aids.code == "B20" and {m.field for m in aids.matches} == {"includes"}
+    assert "acquired immune deficiency syndrome [AIDS]" in {m.text for m in aids.matches}
+    shingles = kb.search("shingles", 1)[0]
+    assert shingles.code == "B02" and shingles.corrections == ()  # a word of the release is never "corrected"
+
+
+def test_ties_prefer_the_broader_concept(kb: icd10kb.KnowledgeBase) -> None:
+    codes = [h.code for h in kb.search("pneumonia", 5)]
+    assert codes.index("J18") < codes.index("J18.9")
+    assert [h.code for h in kb.search("fracture of femur", 1)] == ["S72"]
+
+
+def test_names_in_brackets_and_other_codes(kb: icd10kb.KnowledgeBase) -> None:
+    # "[AIDS]" names B20 on its own; "Other hypertension" (I1A) names a residual class, not hypertension.
+    codes = [h.code for h in kb.search("hypertension", 3)]
+    assert codes[0] == "I10"
+    assert kb.search("herpes zoster", 1)[0].code == "B02"
+
+
+def test_a_corrected_word_weighs_less(kb: icd10kb.KnowledgeBase) -> None:
+    exact = kb.search("calcinosis cutis", 1)[0]
+    typo = kb.search("calcinossis cutis", 1)[0]
+    assert exact.code == typo.code == "L94.2" and typo.score < exact.score
+    # a word of the vocabulary is read as itself, even next to a typo of it
+    both = kb.search("calcinossis calcinosis", 1)[0]
+    assert both.code == "L94.2" and both.corrections == ()
+
+
+@pytest.mark.parametrize(
+    "filters",
+    [
+        {"block": "L94"},
+        {"block": "L94.2"},
+        {"block": "12"},
+        {"block": "S72.001A"},
+        {"chapter": "L80-L99"},
+        {"chapter": "L94"},
+        {"billable": 1},
+        {"billable": "yes"},
+        {"billable": 0},
+    ],
+)
+def test_filters_must_be_a_chapter_a_block_and_a_boolean(kb: icd10kb.KnowledgeBase, filters: dict[str, object]) -> None:
+    with pytest.raises(icd10kb.InvalidCodeError):
+        kb.search("skin", 5, **filters)  # type: ignore[arg-type]
+
+
+def test_valid_filters_are_accepted(kb: icd10kb.KnowledgeBase) -> None:
+    assert kb.search("skin", 3, chapter="12", block="L80-L99", billable=False)
+    assert all(kb.chapter(h.code) == "12" for h in kb.search("skin", 5, chapter="12"))
