@@ -648,9 +648,7 @@ class KnowledgeBase:
         >>> [n.at for n in kb.notes("L94.2", inherited=True)][:1]
         ['L94']
         """
-        from .models import Note
-
-        from .models import NOTE_ORDER
+        from .models import NOTE_ORDER, Note
 
         ref = self._ref(code)
         table = self._notes_table()
