@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime
 import os
+import sys
 import threading
 from collections.abc import Iterable
 from typing import Any, Literal
@@ -63,9 +64,8 @@ def _packs(knowledge: object) -> tuple[Any, ...]:
     """The packs argument as a tuple: one pack (path, file, dict) or an iterable of them."""
     if isinstance(knowledge, (str, bytes, os.PathLike, dict)) or hasattr(knowledge, "read"):
         return (knowledge,)
-    from .knowledge_models import KnowledgePack
-
-    if isinstance(knowledge, KnowledgePack):
+    models = sys.modules.get(f"{__package__}.knowledge_models")  # a KnowledgePack exists only if it was imported
+    if models is not None and isinstance(knowledge, models.KnowledgePack):
         return (knowledge,)
     try:
         return tuple(knowledge)  # type: ignore[arg-type]

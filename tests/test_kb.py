@@ -205,3 +205,16 @@ def test_subgraph(kb: icd10kb.KnowledgeBase) -> None:
     assert not nx.is_frozen(sub)  # a new graph, free to change
     bare = kb.subgraph("L94.2", knowledge=False, ancestors=False)
     assert set(bare) == {"L94.2"}
+
+
+def test_cold_path_imports_neither_pydantic_nor_networkx() -> None:
+    # Regression: a check in load() imported pydantic and doubled the cold start.
+    import subprocess
+    import sys
+
+    code = (
+        "import sys, icd10kb; kb = icd10kb.load(); kb.title('L94.2'); 'S72.001A' in kb; kb.parent('L94.2'); "
+        "print(sorted(m for m in ('pydantic', 'networkx') if m in sys.modules))"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
+    assert out.strip() == "[]"
