@@ -255,12 +255,15 @@ class SearchIndex:
             for w, d in postings.items()
         }
         # Each name is filed under its rarest word: a query holding the whole name holds that word.
-        self.names: dict[str, list[tuple[frozenset[str], int, int]]] = {}
+        # Names are kept as sorted tuples, shared when equal: a third of a frozenset's memory.
+        self.names: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
+        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
         for name, doc, weight in dict.fromkeys(named):
             if not name <= postings.keys():  # it holds a letter that is a stop word ("influenza A")
                 continue
             rarest = min(name, key=lambda w: (len(postings[w]), w))
-            self.names.setdefault(rarest, []).append((name, doc, weight))
+            words_ = tuple(sorted(name))
+            self.names.setdefault(rarest, []).append((shared.setdefault(words_, words_), doc, weight))
         self.deletions: dict[str, list[str]] = {}
         for word in postings:
             if len(word) >= 4 and not word.isdigit():
@@ -345,7 +348,7 @@ class SearchIndex:
         bonus: dict[int, float] = {}
         for word in worth:
             for name, doc, weight in self.names.get(word, ()):
-                if name <= held:
+                if all(w in held for w in name):
                     value = weight * sum(worth[w] for w in name) * self.shortness[doc]
                     if value > bonus.get(doc, 0.0):
                         bonus[doc] = value
