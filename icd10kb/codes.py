@@ -24,8 +24,6 @@ __all__ = [
     "block_id",
     "dotless",
     "dotted",
-    "is_block_id",
-    "is_chapter_id",
     "normalize",
 ]
 
@@ -73,28 +71,6 @@ def block_id(first: str, last: str) -> str:
     'B99-B99'
     """
     return f"{first}-{last}"
-
-
-def is_chapter_id(value: str) -> bool:
-    """Whether *value* (already normalised) names a chapter.
-
-    Examples
-    --------
-    >>> is_chapter_id("12"), is_chapter_id("L94")
-    (True, False)
-    """
-    return value.isdigit()
-
-
-def is_block_id(value: str) -> bool:
-    """Whether *value* (already normalised) names a block.
-
-    Examples
-    --------
-    >>> is_block_id("M30-M36"), is_block_id("M30")
-    (True, False)
-    """
-    return "-" in value
 
 
 def normalize(value: object) -> str:
@@ -148,7 +124,7 @@ def normalize(value: object) -> str:
         number = int(text)
         if 1 <= number <= 99:
             return str(number)
-        raise InvalidCodeError(value, "chapter numbers run from 1")
+        raise InvalidCodeError(value, "chapter numbers run from 1 to 99")
     if "-" in text:
         match = _BLOCK.fullmatch(text)
         if match is None:

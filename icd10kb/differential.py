@@ -133,7 +133,7 @@ def differential(kb: KnowledgeBase, symptoms: object, limit: int = 10) -> tuple[
                 unexplained=tuple(i for i in given if i not in explained),
             )
         )
-    candidates.sort(key=lambda c: (-c.score, -c.coverage, c.code))
+    candidates.sort(key=lambda c: (-c.score, -c.coverage, kb._ref(c.code)))
     return tuple(candidates[:limit])
 
 
@@ -148,5 +148,5 @@ def shared_symptoms(kb: KnowledgeBase, code: str) -> tuple[tuple[str, tuple[str,
         shared = tuple(f.label for f in own if any(_match(g.identifier("HPO") or g.label, f) for g in facts))
         if shared:
             out.append((other, shared))
-    out.sort(key=lambda item: (-len(item[1]), item[0]))
+    out.sort(key=lambda item: (-len(item[1]), kb._ref(item[0])))
     return tuple(out)

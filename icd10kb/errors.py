@@ -131,8 +131,8 @@ class CodeNotFoundError(ICD10KBError, KeyError):
     @property
     def suggestions(self) -> tuple[str, ...]:
         if self._suggestions is None:
-            self._suggestions = tuple(self._suggest()) if self._suggest is not None else ()
-            self._suggest = None
+            suggest = self._suggest  # read once: another thread may be here too, and both get the same answer
+            self._suggestions = tuple(suggest()) if suggest is not None else ()
         return self._suggestions
 
     def __reduce__(self) -> tuple[Any, ...]:

@@ -34,6 +34,8 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from .compiled import KINDS
+
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
     from .knowledge_models import Fact
@@ -49,7 +51,7 @@ __all__ = [
 ]
 
 HIERARCHY = "parent_of"
-CONCEPT_KINDS = frozenset({"chapter", "block", "category", "subcategory", "code"})
+CONCEPT_KINDS = frozenset(KINDS)
 #: Relation of each kind of fact; causes point at the disease, the rest away from it.
 FACT_RELATIONS = {"cause": "causes", "symptom": "has_symptom", "test": "diagnosed_by", "treatment": "treated_by"}
 _PREFIX = {"HPO": "", "LOINC": "LOINC:"}

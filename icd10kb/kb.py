@@ -82,7 +82,14 @@ class KnowledgeBase:
         self._lookup: dict[str, int | tuple[int, str]] | None = None
         self._notes_loader = notes_loader
         self._knowledge_loader = knowledge_loader
-        self._lock = threading.RLock()
+        # One lock per lazily built piece, so that building the search index does
+        # not hold up, say, the first 7th-character lookup. Pieces built from
+        # others (search from notes and knowledge) take their locks in turn,
+        # never the other way round.
+        self._locks = {
+            name: threading.RLock()
+            for name in ("lookup", "notes", "references", "knowledge", "graph", "search", "release")
+        }
         self._notes: dict[str, dict[str, list[str]]] | None = None
         self._knowledge: KnowledgeIndex | None = None
         self._graph: nx.MultiDiGraph[str] | None = None
@@ -119,13 +126,13 @@ class KnowledgeBase:
         after it costs one dictionary access. Until then the index of the
         tabular list serves.
         """
-        with self._lock:
+        with self._locks["lookup"]:
             if self._lookup is None:
                 store = self._store
-                meanings = store._meanings or store._load_meanings()
+                meanings = store.meanings
                 lookup: dict[str, int | tuple[int, str]] = dict(store.index)
                 for position, (chars, rule) in store.seventh.items():
-                    stem = store.id_of((position, "X"))[:-1]
+                    stem = store.seventh_stem(position)
                     for char in chars:
                         lookup[stem + char] = (position, meanings[rule][char])
                 self._lookup = lookup
@@ -305,8 +312,7 @@ class KnowledgeBase:
         title = store.titles[offsets[position] : offsets[position + 1]]
         if not char:
             return title
-        meanings = store._meanings or store._load_meanings()
-        return f"{title}, {meanings[store.seventh[position][1]][char]}"
+        return f"{title}, {store.meaning((position, char))}"
 
     def kind(self, code: object) -> str:
         """``"chapter"``, ``"block"``, ``"category"``, ``"subcategory"`` or ``"code"``."""
@@ -355,7 +361,7 @@ class KnowledgeBase:
             return ()
         entry = store.seventh.get(position)
         if entry is not None:
-            stem = store.id_of((position, "X"))[:-1]
+            stem = store.seventh_stem(position)
             return tuple(stem + c for c in entry[0])
         ids, ends = store.ids, store.ends
         out = []
@@ -432,7 +438,10 @@ class KnowledgeBase:
         ref = self._ref(code)
         parent = self._store.parent(ref)
         if parent is None:
-            refs = [(p, "") for p in range(self._store.size) if self._store.parents[p] < 0]
+            refs, p = [], 0
+            while p < self._store.size:  # the chapters: each subtree ends where the next chapter starts
+                refs.append((p, ""))
+                p = self._store.ends[p]
         else:
             refs = self._store.children(parent)
         return tuple(self._id(r) for r in refs if r != ref)
@@ -482,7 +491,7 @@ class KnowledgeBase:
         True
         """
         if not codes:
-            raise InvalidCodeError(codes, "common_ancestor needs at least one code")
+            raise InvalidCodeError(codes, "common_ancestor needs at least one code", "list of codes")
         refs = [self._ref(c) for c in codes]
         lines = [self._lineage(r) for r in refs]
         shared = set(lines[0]).intersection(*lines[1:])
@@ -592,7 +601,8 @@ class KnowledgeBase:
         """
         if not isinstance(spec, str) or spec.count("-") != 1:
             raise InvalidCodeError(spec, "a range is two codes joined by '-', like 'M30-M36'", "range")
-        block = self._store.resolve(normalize(spec)) if "." not in spec else None
+        ends = [part.strip() for part in spec.split("-")]
+        block = self._store.resolve(normalize(spec)) if all(len(e) == 3 for e in ends) else None
         if block is not None:  # a block's own range: its categories (J40-J4A holds J45, after J4A)
             categories = [c for c in self.descendants(self._id(block)) if self.kind(c) == "category"]
             if not descendants:
@@ -625,7 +635,7 @@ class KnowledgeBase:
 
     def _notes_table(self) -> dict[str, dict[str, list[str]]]:
         if self._notes is None:
-            with self._lock:
+            with self._locks["notes"]:
                 if self._notes is None:
                     self._notes = self._notes_loader()
         return self._notes
@@ -689,7 +699,7 @@ class KnowledgeBase:
         """
         if code is None:
             if self._references is None:
-                with self._lock:
+                with self._locks["references"]:
                     if self._references is None:
                         from .references import all_references
 
@@ -717,7 +727,7 @@ class KnowledgeBase:
     def knowledge_index(self) -> KnowledgeIndex:
         """The clinical knowledge loaded into this knowledge base (built on first use)."""
         if self._knowledge is None:
-            with self._lock:
+            with self._locks["knowledge"]:
                 if self._knowledge is None:
                     self._knowledge = self._knowledge_loader(self)
         return self._knowledge
@@ -839,10 +849,16 @@ class KnowledgeBase:
         ('2026-04-01', 'ICD-10-CM')
         """
         if self._release is None:
-            from .models import Release, SourceFile
+            with self._locks["release"]:
+                if self._release is None:
+                    self._release = self._build_release()
+        return self._release
 
-            info = self._store.header["release"]
-            self._release = Release.model_validate(
+    def _build_release(self) -> Release:
+        from .models import Release, SourceFile
+
+        info = self._store.header["release"]
+        return Release.model_validate(
                 {
                     **{
                         k: info.get(k)
@@ -854,7 +870,6 @@ class KnowledgeBase:
                     "anomalies": tuple(self._store.header.get("anomalies", ())),
                 }
             )
-        return self._release
 
     @property
     def rejected_seventh_characters(self) -> tuple[str, ...]:
@@ -876,7 +891,7 @@ class KnowledgeBase:
         Built on first use. See :mod:`icd10kb.graph` for its nodes and edges.
         """
         if self._graph is None:
-            with self._lock:
+            with self._locks["graph"]:
                 if self._graph is None:
                     from .graph import build_graph
 
@@ -951,7 +966,7 @@ class KnowledgeBase:
         ('L94.2', (('calcinossis', 'calcinosis'),))
         """
         if self._search is None:
-            with self._lock:
+            with self._locks["search"]:
                 if self._search is None:
                     from .search import SearchIndex
 

@@ -18,7 +18,7 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from .errors import DataFileError, ICD10KBError, KnowledgePackError, KnowledgeWarning
+from .errors import DataFileError, ICD10KBError, InvalidArgumentError, KnowledgePackError, KnowledgeWarning
 from .files import NamedBytes, describe, read_bytes
 from .files import Source as FileSource
 from .knowledge_models import (
@@ -247,7 +247,7 @@ class KnowledgeIndex:
         self, kb: KnowledgeBase, packs: Iterable[tuple[KnowledgePack, str]], on_missing: OnMissing = "error"
     ) -> None:
         if on_missing not in ("error", "warn"):
-            raise ValueError(f"on_missing must be 'error' or 'warn', not {on_missing!r}")
+            raise InvalidArgumentError(on_missing, "'error' or 'warn'", "on_missing")
         self.packs: tuple[str, ...] = ()
         self.problems: tuple[tuple[str, str], ...] = ()
         self._diseases: dict[str, _Disease] = {}
@@ -266,7 +266,8 @@ class KnowledgeIndex:
             for fact in profile.causes:
                 if fact.code:
                     self._cause_codes.setdefault(fact.code, set()).add(code)
-        self._kb_order = {code: kb.path(code) for code in self._profiles}
+        # The classification's order: positions in the pre-order store (not strings: "10" < "2", C44 < C4A).
+        self._kb_order = {code: kb._ref(code) for code in self._profiles}
 
     # --- building -------------------------------------------------------------
 

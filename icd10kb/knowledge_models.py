@@ -16,7 +16,6 @@ from typing import Literal
 from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
 
 __all__ = [
-    "PACK_FORMAT",
     "SCHEMES",
     "DiseaseEntry",
     "Fact",
@@ -32,7 +31,6 @@ __all__ = [
     "Source",
 ]
 
-PACK_FORMAT = "icd10kb-knowledge/1"
 
 FactKind = Literal["cause", "symptom", "test", "treatment"]
 

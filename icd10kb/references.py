@@ -20,7 +20,7 @@ resolves it against a release. The shapes understood (counts are for the
 - slips of the files, read as meant: ``M51.1.-``, ``S00 - S09``, ``i.e. E05.8``.
 
 Every reference becomes one :class:`Reference`; those that cannot be
-resolved are listed by :func:`unresolved` with where they stand. Nothing is
+resolved are listed by ``kb.unresolved_references()`` with where they stand. Nothing is
 dropped silently. In the graph each target is an edge from the concept that
 carries the note, keyed by the note's kind.
 """
@@ -28,7 +28,7 @@ carries the note, keyed by the note's kind.
 from __future__ import annotations
 
 import re
-from collections.abc import Iterator, Sequence
+from collections.abc import Callable, Iterator, Sequence
 from dataclasses import dataclass
 from typing import TYPE_CHECKING, Literal
 
@@ -41,7 +41,7 @@ from .knowledge_models import Frozen
 if TYPE_CHECKING:
     from .kb import KnowledgeBase
 
-__all__ = ["NoteEdge", "Reference", "Shape", "find_references", "note_edges", "unresolved"]
+__all__ = ["NoteEdge", "Reference", "Shape", "all_references", "find_references", "note_edges"]
 
 Shape = Literal["code", "code_and_below", "range", "block", "chapter", "qualified", "mention"]
 
@@ -88,7 +88,7 @@ class NoteEdge:
     reference: str
 
 
-def _top_matches(kb: KnowledgeBase, roots: list[str], test: object) -> list[str]:
+def _top_matches(kb: KnowledgeBase, roots: list[str], test: Callable[[str], bool]) -> list[str]:
     """The topmost concepts at or below *roots* for which *test(dotless code)* holds."""
     out: list[str] = []
     store = kb._store
@@ -101,7 +101,7 @@ def _top_matches(kb: KnowledgeBase, roots: list[str], test: object) -> list[str]
             if matched <= position < skip_until and (position, char) != (matched, ""):
                 continue
             code = store.id_of((position, char))
-            if test(dotless(code)):  # type: ignore[operator]
+            if test(dotless(code)):
                 out.append(code)
                 if not char:
                     matched, skip_until = position, store.ends[position]
@@ -293,10 +293,9 @@ def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str) 
 
 
 def _resolver(kb: KnowledgeBase) -> _Resolver:
-    resolver: _Resolver | None = getattr(kb, "_reference_resolver", None)
-    if resolver is None:
-        resolver = _Resolver(kb)
-        kb._reference_resolver = resolver
+    resolver: _Resolver | None = kb._reference_resolver
+    if resolver is None:  # built whole before it is stored: two threads at worst build it twice
+        resolver = kb._reference_resolver = _Resolver(kb)
     return resolver
 
 
@@ -309,11 +308,6 @@ def all_references(kb: KnowledgeBase) -> tuple[Reference, ...]:
             for text in texts:
                 out.extend(find_references(kb, code, kind, text))
     return tuple(out)
-
-
-def unresolved(kb: KnowledgeBase) -> tuple[Reference, ...]:
-    """The references that name no concept of the release, with where they stand."""
-    return tuple(r for r in kb.references() if not r.resolved)
 
 
 def note_edges(kb: KnowledgeBase) -> Iterator[NoteEdge]:

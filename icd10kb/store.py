@@ -19,14 +19,14 @@ from collections.abc import Iterator
 from typing import Any
 
 from .codes import dotless, dotted
-from .compiled import Sections
+from .compiled import KINDS, Sections
 from .errors import DataFileError
 
 __all__ = ["KIND_NAMES", "Ref", "Store"]
 
 Ref = tuple[int, str]
 
-KIND_NAMES = {"C": "chapter", "B": "block", "c": "category", "s": "subcategory", "d": "code"}
+KIND_NAMES = {letter: kind for kind, letter in KINDS.items()}
 
 
 class Store:
@@ -95,9 +95,17 @@ class Store:
             self._rules = json.loads(self._rules_text)
         return self._rules
 
-    def _load_meanings(self) -> list[dict[str, str]]:
-        self._meanings = [rule["characters"] for rule in self.rules]
+    @property
+    def meanings(self) -> list[dict[str, str]]:
+        """For each 7th-character rule, its characters and their meanings."""
+        if self._meanings is None:
+            self._meanings = [rule["characters"] for rule in self.rules]
         return self._meanings
+
+    def seventh_stem(self, position: int) -> str:
+        """The code a 7th character is appended to: the base code padded with X (``T36.0X1``, ``E08.37X``)."""
+        code = self.ids[position]
+        return code if len(code) == 7 else dotted(dotless(code).ljust(6, "X"))
 
     # --- identifiers ------------------------------------------------------
 
@@ -113,38 +121,16 @@ class Store:
         while len(head) >= 3:
             base = self.index.get(dotted(head))
             if base is not None and base in self.seventh:
-                chars, _ = self.seventh[base]
-                if dotless(self.ids[base]).ljust(6, "X") == flat[:6] and flat[6] in chars:
-                    return base, flat[6]
-                return None
+                # Only placeholder X's were stripped, so the base padded with X is flat[:6].
+                return (base, flat[6]) if flat[6] in self.seventh[base][0] else None
             if not head.endswith("X"):
                 return None
             head = head[:-1]
         return None
 
-    def resolve_seventh(self, code: str) -> Ref | None:
-        """Fast path of :meth:`resolve` for a 7th-character code spelled canonically (``S72.001A``)."""
-        if code[3:4] != ".":
-            return None
-        base, char = code[:7], code[7]
-        while len(base) > 4:
-            position = self.index.get(base)
-            if position is not None:
-                entry = self.seventh.get(position)
-                return (position, char) if entry is not None and char in entry[0] else None
-            if base[-1] != "X":
-                return None
-            base = base[:-1]
-        return None
-
     def id_of(self, ref: Ref) -> str:
         position, char = ref
-        code = self.ids[position]
-        if not char:
-            return code
-        if len(code) == 7:
-            return code + char
-        return dotted(dotless(code).ljust(6, "X") + char)
+        return self.seventh_stem(position) + char if char else self.ids[position]
 
     # --- structure ----------------------------------------------------------
 
@@ -196,15 +182,6 @@ class Store:
                 for c in entry[0]:
                     yield inner, c
 
-    def is_ancestor(self, upper: Ref, lower: Ref) -> bool:
-        up, up_char = upper
-        low, low_char = lower
-        if up_char:
-            return False
-        if low_char and up == low:
-            return True
-        return up < low < self.ends[up]
-
     def depth(self, ref: Ref) -> int:
         return self.depths[ref[0]] + (1 if ref[1] else 0)
 
@@ -225,7 +202,7 @@ class Store:
         return f"{title}, {self.meaning(ref)}" if char else title
 
     def meaning(self, ref: Ref) -> str:
-        return (self._meanings or self._load_meanings())[self.seventh[ref[0]][1]][ref[1]]
+        return self.meanings[self.seventh[ref[0]][1]][ref[1]]
 
     def rule_owner(self, ref: Ref) -> str:
         owner: str = self.rules[self.seventh[ref[0]][1]]["owner"]

@@ -75,6 +75,9 @@ def _edits(flat: str) -> set[str]:
 def suggest(kb: KnowledgeBase, code: object, limit: int = 5) -> tuple[str, ...]:
     """The valid codes nearest to *code*, best first; empty for input that is not code-like.
 
+    Like ``kb.get``, it never raises: input that is not code-like, or a
+    *limit* that is not a whole number above 0, gives an empty tuple.
+
     Examples
     --------
     >>> "L94.2" in suggest(kb, "L49.2")
@@ -88,6 +91,7 @@ def suggest(kb: KnowledgeBase, code: object, limit: int = 5) -> tuple[str, ...]:
         canonical = normalize(code)
     except ICD10KBError:
         return ()
+    # Like kb.get, suggest never raises: a limit that is not a count gives nothing.
     if type(limit) is not int or "-" in canonical or canonical.isdigit() or limit <= 0:
         return ()
     flat = dotless(canonical)

@@ -218,3 +218,8 @@ def test_cold_path_imports_neither_pydantic_nor_networkx() -> None:
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True).stdout
     assert out.strip() == "[]"
+
+
+def test_expand_range_takes_dotless_codes(kb: icd10kb.KnowledgeBase) -> None:
+    # Regression (review): "L942-L943" was refused while "L94.2-L94.3" worked.
+    assert kb.expand_range("L942-L943") == kb.expand_range("L94.2-L94.3") == ("L94.2", "L94.3")

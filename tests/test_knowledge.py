@@ -266,3 +266,15 @@ def test_cause_ranges_and_partial_symptoms(kb: icd10kb.KnowledgeBase) -> None:
     assert kb.codes_with_cause("M35-M36") == ()
     (best,) = kb.differential(["skin nodules", "skin nodules"])
     assert best.code == "L94.2" and best.score == 1.0 and len(best.matches) == 1 and best.matches[0].by == "words"
+
+
+def test_reverse_answers_in_the_classification_order() -> None:
+    # Regression (review): codes were sorted as strings ("10" before "2", C4A after C44).
+    def disease(code: str) -> dict[str, Any]:
+        return {"code": code, "label": code, "sources": ["s"], "symptoms": [{"label": "fever", "sources": ["s"]}]}
+
+    pack = {"format": "icd10kb-knowledge/1", "id": "x", "title": "X", "sources": {"s": {"title": "S"}},
+            "diseases": [disease(c) for c in ("J18.9", "C44.01", "C4A.0", "C43.0")]}
+    kb = icd10kb.load(knowledge=[pack], builtin_knowledge=False)
+    assert kb.codes_with_symptom("fever") == ("C43.0", "C4A.0", "C44.01", "J18.9")
+    assert [c.code for c in kb.differential(["fever"])] == ["C43.0", "C4A.0", "C44.01", "J18.9"]
