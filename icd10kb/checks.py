@@ -119,9 +119,9 @@ def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
             continue
         valid.append(code)
         if not kb.is_billable(code):
-            children = kb.children(code)
-            below = kb.billable_codes(code)
-            if children and all(kb[c].seventh_character is not None for c in children):
+            position, char = kb._ref(code)
+            if not char and position in kb._store.seventh:  # a leaf of the tabular list that takes a 7th character
+                children = kb.children(code)
                 findings.append(
                     Finding(
                         kind="missing_seventh_character",
@@ -132,6 +132,7 @@ def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
                     )
                 )
             else:
+                below = kb.billable_codes(code)
                 findings.append(
                     Finding(
                         kind="not_billable",

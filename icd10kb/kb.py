@@ -96,6 +96,7 @@ class KnowledgeBase:
         self._search: SearchIndex | None = None
         self._references: tuple[Reference, ...] | None = None
         self._reference_resolver: Any = None
+        self._references_of: dict[str, tuple[Reference, ...]] = {}
         self._release: Release | None = None
 
     # --- identifiers -----------------------------------------------------------
@@ -121,10 +122,10 @@ class KnowledgeBase:
     def _build_lookup(self) -> dict[str, int | tuple[int, str]]:
         """Every canonical identifier: a position, or for a 7th-character code (base position, meaning).
 
-        Built on the first lookup of a 7th-character code (the release's
-        identifiers and its 51,000 7th-character codes), so that every lookup
-        after it costs one dictionary access. Until then the index of the
-        tabular list serves.
+        Built the first time an 8-character string (the length of a canonical
+        7th-character code) is not found in the index of the tabular list; it
+        holds the release's identifiers and its 51,000 7th-character codes, so
+        that every lookup after it costs one dictionary access.
         """
         with self._locks["lookup"]:
             if self._lookup is None:
@@ -583,7 +584,8 @@ class KnowledgeBase:
         Returns
         -------
         tuple[str, ...]
-            The codes of that length from the first to the last, in order.
+            The codes of that length from the first to the last, in order; for
+            a block's own range, the block's categories.
 
         Raises
         ------
@@ -651,6 +653,11 @@ class KnowledgeBase:
             Also return the notes of its ancestors, which apply to it too
             (an Excludes1 note at a category covers all its codes).
 
+        A 7th-character code has no notes of its own: it gets one
+        ``seventh_characters`` note with its own character and meaning (carried
+        by the concept that defines it), and its base code's notes only with
+        *inherited*.
+
         Examples
         --------
         >>> [n.text for n in kb.notes("L94")]
@@ -706,15 +713,20 @@ class KnowledgeBase:
                         self._references = all_references(self)
             found = self._references
         else:
-            from .references import find_references
-
             canonical = self.normalize(code)
-            found = tuple(
-                r
-                for note in self.notes(canonical)
-                if note.at == canonical
-                for r in find_references(self, canonical, note.kind, note.text)
-            )
+            cached = self._references_of.get(canonical)
+            if cached is None:
+                from .references import find_references
+
+                # Only the concept's own notes (a 7th-character code's made-up note names nothing).
+                cached = tuple(
+                    r
+                    for note in self.notes(canonical)
+                    if note.at == canonical
+                    for r in find_references(self, canonical, note.kind, note.text)
+                )
+                self._references_of[canonical] = cached  # the same tuple whoever computes it first
+            found = cached
         return found if kind is None else tuple(r for r in found if r.kind == kind)
 
     def unresolved_references(self) -> tuple[Reference, ...]:
@@ -824,9 +836,9 @@ class KnowledgeBase:
     def check(self, codes: object) -> tuple[Finding, ...]:
         """Check the codes of one encounter against the classification's rules.
 
-        See :func:`icd10kb.checks.check`: unknown, malformed or non-billable
-        codes, missing 7th characters, Excludes1 pairs and unmet "code first"
-        notes, each finding quoting its note.
+        See :func:`icd10kb.checks.check`: unknown, malformed, duplicate or
+        non-billable codes, missing 7th characters, Excludes1 pairs and unmet
+        "code first" notes, each finding quoting its note.
 
         Examples
         --------
@@ -859,17 +871,17 @@ class KnowledgeBase:
 
         info = self._store.header["release"]
         return Release.model_validate(
-                {
-                    **{
-                        k: info.get(k)
-                        for k in ("name", "classification", "version", "effective", "title", "source", "license")
-                    },
-                    "files": tuple(SourceFile(**f) for f in info.get("files", ())),
-                    "concepts": len(self),
-                    "billable": sum(self._store.billable) + self._store.seventh_total,
-                    "anomalies": tuple(self._store.header.get("anomalies", ())),
-                }
-            )
+            {
+                **{
+                    k: info.get(k)
+                    for k in ("name", "classification", "version", "effective", "title", "source", "license")
+                },
+                "files": tuple(SourceFile(**f) for f in info.get("files", ())),
+                "concepts": len(self),
+                "billable": sum(self._store.billable) + self._store.seventh_total,
+                "anomalies": tuple(self._store.header.get("anomalies", ())),
+            }
+        )
 
     @property
     def rejected_seventh_characters(self) -> tuple[str, ...]:

@@ -4,8 +4,11 @@ Candidates come from single edits of the code (a character dropped,
 changed, inserted, or two neighbours swapped: ``L49.2`` → ``L94.2``), from
 the valid 7th characters of the right base code (``S06.1X7D`` →
 ``S06.1X7A``) and from the children of the longest known prefix
-(``L94.7`` → ``L94.6``, ``L94.8``). They are ranked by edit distance, then
-by how long a prefix they share with the input.
+(``L94.7`` → ``L94.6``, ``L94.8``). Codes that differ from the input only
+by look-alike characters (``I1O`` for ``I10``) come first; the others are
+ranked by edit distance, then by how long a prefix they share with the
+input, and the best code with two neighbouring characters swapped is kept
+in the list (``L49.2`` → ``L94.2``).
 """
 
 from __future__ import annotations

@@ -77,3 +77,9 @@ def test_conditional_code_first_notes_do_not_warn(kb: icd10kb.KnowledgeBase, cod
 def test_code_first_quotes_the_whole_note(kb: icd10kb.KnowledgeBase) -> None:
     (finding,) = kb.check(["F02.80"])
     assert finding.note_at == "F02" and finding.note.startswith("the underlying physiological condition")
+
+
+def test_header_with_real_eight_character_children_is_not_a_missing_seventh(kb: icd10kb.KnowledgeBase) -> None:
+    # H54.0X3's children (H54.0X33 …) are codes of the tabular list, not 7th-character codes.
+    (finding,) = kb.check(["H54.0X3"])
+    assert finding.kind == "not_billable" and finding.suggestions[0] == "H54.0X33"
