@@ -653,6 +653,8 @@ class KnowledgeBase:
             Also return the notes of its ancestors, which apply to it too
             (an Excludes1 note at a category covers all its codes).
 
+        Notes
+        -----
         A 7th-character code has no notes of its own: it gets one
         ``seventh_characters`` note with its own character and meaning (carried
         by the concept that defines it), and its base code's notes only with
