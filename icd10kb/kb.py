@@ -79,6 +79,7 @@ class KnowledgeBase:
     ) -> None:
         self._store = store
         self._index = store.index
+        self._titles, self._offsets = store.titles, store.offsets  # read by the title fast path
         self._lookup: dict[str, int | tuple[int, str]] | None = None
         self._notes_loader = notes_loader
         self._knowledge_loader = knowledge_loader
@@ -298,19 +299,18 @@ class KnowledgeBase:
         >>> kb.title("S72.001A")
         'Fracture of unspecified part of neck of right femur, initial encounter for closed fracture'
         """
-        store = self._store
-        offsets = store.offsets
+        titles, offsets = self._titles, self._offsets
         if type(code) is str:  # fast paths for canonical identifiers
             entry = (self._lookup or self._index).get(code)
             if entry is None and len(code) == 8 and self._lookup is None:
                 entry = self._build_lookup().get(code)
             if isinstance(entry, int):
-                return store.titles[offsets[entry] : offsets[entry + 1]]
+                return titles[offsets[entry] : offsets[entry + 1]]
             if entry is not None:
-                base, meaning = entry
-                return f"{store.titles[offsets[base] : offsets[base + 1]]}, {meaning}"
+                return f"{titles[offsets[entry[0]] : offsets[entry[0] + 1]]}, {entry[1]}"
+        store = self._store
         position, char = self._ref(code)
-        title = store.titles[offsets[position] : offsets[position + 1]]
+        title = titles[offsets[position] : offsets[position + 1]]
         if not char:
             return title
         return f"{title}, {store.meaning((position, char))}"
