@@ -81,6 +81,8 @@ class KnowledgeBase:
         self._index = store.index
         self._titles, self._offsets = store.titles, store.offsets  # read by the title fast path
         self._lookup: dict[str, int | tuple[int, str]] | None = None
+        #: The dictionary the fast paths read: the index until the lookup is built, then the lookup.
+        self._known: dict[str, int] | dict[str, int | tuple[int, str]] = store.index
         self._notes_loader = notes_loader
         self._knowledge_loader = knowledge_loader
         # One lock per lazily built piece, so that building the search index does
@@ -105,7 +107,7 @@ class KnowledgeBase:
     def _ref(self, code: object) -> Ref:
         """Resolve any accepted spelling to a reference, or raise the documented errors."""
         if type(code) is str:
-            entry = (self._lookup or self._index).get(code)
+            entry = self._known.get(code)
             if entry is None and len(code) == 8 and self._lookup is None:  # a 7th-character code
                 entry = self._build_lookup().get(code)
             if isinstance(entry, int):
@@ -138,6 +140,7 @@ class KnowledgeBase:
                     for char in chars:
                         lookup[stem + char] = (position, meanings[rule][char])
                 self._lookup = lookup
+                self._known = lookup
         return self._lookup
 
     def _id(self, ref: Ref) -> str:
@@ -188,7 +191,7 @@ class KnowledgeBase:
 
     def __contains__(self, code: object) -> bool:
         if type(code) is str:
-            if code in (self._lookup or self._index):
+            if code in self._known:
                 return True
             if len(code) == 8 and self._lookup is None and code in self._build_lookup():
                 return True
@@ -301,7 +304,7 @@ class KnowledgeBase:
         """
         titles, offsets = self._titles, self._offsets
         if type(code) is str:  # fast paths for canonical identifiers
-            entry = (self._lookup or self._index).get(code)
+            entry = self._known.get(code)
             if entry is None and len(code) == 8 and self._lookup is None:
                 entry = self._build_lookup().get(code)
             if isinstance(entry, int):
