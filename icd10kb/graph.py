@@ -124,14 +124,13 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph[str]:
     store = kb._store
     for ref in store:
         code = store.id_of(ref)
-        ancestors = store.ancestors(ref)
         graph.add_node(
             code,
             kind=store.kind(ref),
             title=store.title(ref),
             billable=store.is_billable(ref),
             depth=store.depth(ref),
-            chapter=store.ids[ancestors[-1]] if ancestors else code,
+            chapter=store.ids[store.chapter_and_block(ref[0])[0]],
         )
         parent = store.parent(ref)
         if parent is not None:

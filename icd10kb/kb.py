@@ -260,16 +260,8 @@ class KnowledgeBase:
         Concept, SeventhCharacter, construct = _models()
         store = self._store
         position, char = ref
-        kinds, parents, ids = store.kinds, store.parents, store.ids
-        block = None
-        top = position
-        up = parents[position]
-        while up >= 0:
-            if block is None and kinds[up] == "B":
-                block = ids[up]
-            top = up
-            up = parents[up]
-        kind = kinds[position]
+        parents, ids = store.parents, store.ids
+        top, block = store.chapter_and_block(position)
         seventh = None
         if char:
             seventh = construct(
@@ -288,8 +280,8 @@ class KnowledgeBase:
             depth=store.depth(ref),
             parent=parent,
             chapter=ids[top],
-            block=block,
-            category=ids[position][:3] if kind in "csd" else None,
+            block=ids[block] if block >= 0 else None,
+            category=store.category_of(position),
             seventh_character=seventh,
         )
         return concept  # type: ignore[no-any-return]
@@ -547,9 +539,7 @@ class KnowledgeBase:
         >>> kb.chapter("L94.2")
         '12'
         """
-        ref = self._ref(code)
-        ancestors = self._store.ancestors(ref)
-        return self._store.ids[ancestors[-1]] if ancestors else self._id(ref)
+        return self._store.ids[self._store.chapter_and_block(self._ref(code)[0])[0]]
 
     def block(self, code: object) -> str | None:
         """The innermost block that holds *code*, or None above blocks.
@@ -559,7 +549,8 @@ class KnowledgeBase:
         >>> kb.block("C00"), kb.block("C00-C14")
         ('C00-C14', 'C00-C75')
         """
-        return self._concept(self._ref(code)).block
+        block = self._store.chapter_and_block(self._ref(code)[0])[1]
+        return self._store.ids[block] if block >= 0 else None
 
     def category(self, code: object) -> str | None:
         """The three-character category of *code*, or None above categories.
@@ -569,7 +560,7 @@ class KnowledgeBase:
         >>> kb.category("S72.001A")
         'S72'
         """
-        return self._concept(self._ref(code)).category
+        return self._store.category_of(self._ref(code)[0])
 
     def expand_range(self, spec: object, *, descendants: bool = False) -> tuple[str, ...]:
         """The codes of a range such as ``"M30-M36"`` or ``"S72.0-S72.2"``.

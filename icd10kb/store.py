@@ -182,6 +182,23 @@ class Store:
                 for c in entry[0]:
                     yield inner, c
 
+    def chapter_and_block(self, position: int) -> tuple[int, int]:
+        """The positions of the chapter above *position* and of its innermost block (-1 if none).
+
+        A concept is its own chapter; a block's block is the one enclosing it.
+        """
+        kinds, parents = self.kinds, self.parents
+        block, top, up = -1, position, parents[position]
+        while up >= 0:
+            if block < 0 and kinds[up] == "B":
+                block = up
+            top, up = up, parents[up]
+        return top, block
+
+    def category_of(self, position: int) -> str | None:
+        """The three-character category a code belongs to, or None above categories."""
+        return self.ids[position][:3] if self.kinds[position] in "csd" else None
+
     def depth(self, ref: Ref) -> int:
         return self.depths[ref[0]] + (1 if ref[1] else 0)
 
