@@ -22,7 +22,7 @@ files that load in milliseconds:
 Pre-order makes the hierarchy cheap: the descendants of the concept at
 position ``i`` are exactly the positions ``i + 1`` to ``ends[i] - 1``.
 
-The SHA-256 of every compiled file is recorded in ``data/releases.json``
+The SHA-256 of every compiled file is recorded in its dataset descriptor (``data/datasets/``)
 and checked on load, so a damaged file is reported, never half-read. The
 compiled files are derived data: the test suite compiles the official files
 again and compares them byte for byte.

@@ -192,16 +192,16 @@ def read_pack(source: FileSource | KnowledgePack | dict[str, Any]) -> tuple[Know
 
 
 def builtin_packs() -> list[tuple[KnowledgePack, str]]:
-    """The knowledge packs shipped in ``icd10kb/data/knowledge``, by file name."""
-    import json as _json
+    """The knowledge packs shipped in the package: every dataset of kind ``"knowledge"``."""
+    from .datasets import describe, names, read
 
-    from .releases import data_bytes
-
-    listed = _json.loads(data_bytes("knowledge", "index.json"))
-    return [
-        read_pack(NamedBytes(data_bytes("knowledge", entry), f"icd10kb/data/knowledge/{entry}"))
-        for entry in listed["packs"]
-    ]
+    packs = []
+    for name in names():
+        info = describe(name)
+        if info.kind == "knowledge":
+            for entry in info.files:
+                packs.append(read_pack(NamedBytes(read(name, entry.path), f"icd10kb/data/{entry.path}")))
+    return packs
 
 
 def fact_key(kind: str, entry: FactEntry) -> str:

@@ -18,7 +18,7 @@ from .compiled import from_classification, load_notes, read_sections
 from .errors import InvalidArgumentError
 from .files import NamedBytes, Source, read_bytes
 from .kb import KnowledgeBase
-from .releases import DEFAULT_RELEASE, read_hierarchy, read_notes, release_entry
+from .releases import DEFAULT_RELEASE, dataset_name, read_hierarchy, read_notes
 from .store import Store
 
 __all__ = ["load", "load_tabular"]
@@ -139,7 +139,7 @@ def load(
                     _default = _load_shipped(DEFAULT_RELEASE, (), True, on_missing)
         return _default
     name = DEFAULT_RELEASE if release is None else release
-    release_entry(name)
+    dataset_name(name)
     return _load_shipped(name, tuple(knowledge), builtin_knowledge, on_missing)
 
 

@@ -4,7 +4,7 @@ Run from the repository root:  python scripts/build_data.py
 
 For each release below it reads the tabular XML and the code list with
 icd10kb's own reader, writes the two compiled files and records their
-checksums in icd10kb/data/releases.json. The output is reproducible byte
+checksums in the dataset descriptors, icd10kb/data/datasets/*.json. The output is reproducible byte
 for byte; tests/test_official.py compiles again and compares.
 """
 
@@ -18,6 +18,9 @@ from typing import Any
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
+sys.path.insert(0, str(ROOT / "scripts"))
+
+from datasetlib import write_dataset  # noqa: E402
 
 from icd10kb.compiled import from_classification  # noqa: E402
 from icd10kb.files import sha256  # noqa: E402
@@ -78,24 +81,61 @@ def compile_release(name: str, official: Path = OFFICIAL) -> tuple[bytes, bytes]
     return from_classification(data, release)
 
 
+CITATION = (
+    "National Center for Health Statistics. International Classification of Diseases, Tenth Revision, "
+    "Clinical Modification (ICD-10-CM). Centers for Disease Control and Prevention."
+)
+URL = "https://www.cdc.gov/nchs/icd/icd-10-cm/"
+
+
+def write_release(name: str) -> dict[str, Any]:
+    """Compile one release and write its files and its dataset descriptor."""
+    tabular, code_list, effective, title = RELEASES[name]
+    hierarchy, notes = compile_release(name)
+    return write_dataset(
+        {f"icd10cm-{name}.hierarchy.bin": hierarchy, f"icd10cm-{name}.notes.json.gz": notes},
+        name=f"icd10cm-{name}",
+        kind="release",
+        title=title,
+        version=name,
+        publisher=SOURCE,
+        licence=LICENSE,
+        citation=CITATION,
+        url=URL,
+        sources=[(f"data/official/{tabular}", None), (f"data/official/{code_list}", None)],
+        releases=[name],
+        notes=f"Effective {effective}.",
+        folder="",
+    )
+
+
+def write_knowledge() -> dict[str, Any]:
+    """The built-in L94.2 knowledge pack: authored from the article it cites, shipped as written."""
+    source = "data/knowledge/calcinosis-cutis.json"
+    return write_dataset(
+        {"calcinosis-cutis.json": (ROOT / source).read_bytes()},
+        name="l94.2-calcinosis-cutis",
+        kind="knowledge",
+        title="Clinical knowledge for L94.2 Calcinosis cutis",
+        version="1",
+        publisher="icd10kb developers, from the patient-information article it cites",
+        licence="MIT (this project's own text: short factual labels, with the source of every fact)",
+        citation='Calcinosis cutis. disease.expert. https://disease.expert/items/calcinosis-cutis',
+        url="https://disease.expert/items/calcinosis-cutis",
+        sources=[(source, "https://disease.expert/items/calcinosis-cutis")],
+        folder="knowledge",
+        notes="HPO and LOINC identifiers only where verified against the shipped data files.",
+    )
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("releases", nargs="*", default=list(RELEASES), help="releases to compile (default: all)")
     args = parser.parse_args(argv)
-    manifest_path = OUT / "releases.json"
-    manifest: dict[str, Any] = {"default": DEFAULT, "releases": {}}
-    if manifest_path.exists():
-        manifest = json.loads(manifest_path.read_text("utf-8"))
     for name in args.releases:
-        hierarchy, notes = compile_release(name)
-        entry: dict[str, Any] = {}
-        for part, blob in (("hierarchy", hierarchy), ("notes", notes)):
-            filename = f"icd10cm-{name}.{part}" + (".bin" if part == "hierarchy" else ".json.gz")
-            (OUT / filename).write_bytes(blob)
-            entry[part] = {"file": filename, "sha256": sha256(blob)}
-        manifest["releases"][name] = entry
-        print(f"{name}: {len(hierarchy):,} + {len(notes):,} bytes")
-    manifest_path.write_text(json.dumps(manifest, indent=2, sort_keys=True) + "\n", "utf-8")
+        desc = write_release(name)
+        print(f"{name}: " + ", ".join(f["path"] for f in desc["files"]))
+    write_knowledge()
     return 0
 
 

@@ -26,7 +26,7 @@ from icd10kb.tabular import read_code_list
 
 # ``icd10kb.releases`` is the public function listing the releases, which hides the
 # submodule of the same name; the submodule is what holds ``data_bytes``.
-RELEASES_MODULE = importlib.import_module("icd10kb.releases")
+RELEASES_MODULE = importlib.import_module("icd10kb.datasets")
 
 # --- a small, valid tabular file and its code list ---------------------------------------
 
@@ -646,7 +646,7 @@ def test_a_damaged_shipped_notes_file_is_refused(monkeypatch: pytest.MonkeyPatch
 
 def test_nothing_was_left_patched() -> None:
     assert RELEASES_MODULE.data_bytes.__qualname__ == "data_bytes"
-    assert RELEASES_MODULE.data_bytes.__module__ == "icd10kb.releases"
+    assert RELEASES_MODULE.data_bytes.__module__ == "icd10kb.datasets"
 
 
 def test_cms_code_file_of_billable_codes_only(tmp_path: Path) -> None:
