@@ -7,7 +7,7 @@ them while mkdocstrings loads the package; the source files are not touched.
 - Doctest lines (``>>>``) outside an ``Examples`` section become a fenced
   ``pycon`` block (Markdown would read them as nested quotes, and the
   brackets in their output as links).
-- Sphinx roles such as ``:class:`~icd10kb.models.Concept``` become links to
+- Sphinx roles such as ``:class:`~icd10kb.classification.concept.Concept``` become links to
   the API page when the target is documented there, and code otherwise.
 - reStructuredText "simple tables" (columns framed by ``=====`` rules)
   become Markdown tables.

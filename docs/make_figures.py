@@ -6,7 +6,7 @@ Run from anywhere: ``python docs/make_figures.py``. It writes
 - ``docs/figures/l94-neighbourhood.mmd``: the Mermaid flowchart of L94.2's
   neighbourhood (its path from the chapter, its siblings, its causes, with
   their own codes where they have one, its symptoms and its tests), exactly
-  as ``icd10kb.export.mermaid(kb.subgraph("L94.2", siblings=True))`` gives it;
+  as ``icd10kb.graph.export.mermaid(kb.subgraph("L94.2", siblings=True))`` gives it;
 - the same text inside a ``mermaid`` fence in ``docs/figures.md``, between
   the two marker lines, so that the page shows the picture.
 
@@ -30,7 +30,7 @@ END = "<!-- END l94-neighbourhood -->"
 def l94_neighbourhood() -> str:
     """The Mermaid text of L94.2's neighbourhood in the default release."""
     import icd10kb
-    from icd10kb.export import mermaid
+    from icd10kb.graph.export import mermaid
 
     kb = icd10kb.load()
     return mermaid(kb.subgraph("L94.2", siblings=True))

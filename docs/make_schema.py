@@ -27,16 +27,16 @@ DIALECT = "https://json-schema.org/draft/2020-12/schema"
 
 #: File stem → (module, class name, schema mode).
 MODELS: dict[str, tuple[str, str, Literal["validation", "serialization"]]] = {
-    "knowledge-pack": ("icd10kb.knowledge_models", "KnowledgePack", "validation"),
-    "knowledge-profile": ("icd10kb.knowledge_models", "KnowledgeProfile", "serialization"),
-    "concept": ("icd10kb.models", "Concept", "serialization"),
-    "concept-details": ("icd10kb.models", "ConceptDetails", "serialization"),
-    "note": ("icd10kb.models", "Note", "serialization"),
-    "release": ("icd10kb.models", "Release", "serialization"),
-    "reference": ("icd10kb.references", "Reference", "serialization"),
-    "finding": ("icd10kb.checks", "Finding", "serialization"),
-    "search-hit": ("icd10kb.search", "SearchHit", "serialization"),
-    "candidate": ("icd10kb.differential", "Candidate", "serialization"),
+    "knowledge-pack": ("icd10kb.knowledge.models", "KnowledgePack", "validation"),
+    "knowledge-profile": ("icd10kb.knowledge.models", "KnowledgeProfile", "serialization"),
+    "concept": ("icd10kb.classification.models", "ConceptModel", "serialization"),
+    "concept-details": ("icd10kb.details", "ConceptDetails", "serialization"),
+    "note": ("icd10kb.notes.models", "Note", "serialization"),
+    "release": ("icd10kb.classification.models", "Release", "serialization"),
+    "reference": ("icd10kb.notes.references", "Reference", "serialization"),
+    "finding": ("icd10kb.notes.checks", "Finding", "serialization"),
+    "search-hit": ("icd10kb.search.index", "SearchHit", "serialization"),
+    "candidate": ("icd10kb.knowledge.differential", "Candidate", "serialization"),
 }
 
 

@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .codes import normalize
+from .classification.codes import normalize
 from .errors import (
     CodeNotFoundError,
     DataFileError,
@@ -30,12 +30,15 @@ from .errors import (
 )
 from .kb import KnowledgeBase
 from .load import load, load_tabular
-from .releases import available as releases
+from .classification.releases import available as releases
 
 if TYPE_CHECKING:
-    from .knowledge import read_pack
-    from .knowledge_models import Fact, KnowledgePack, KnowledgeProfile, Source
-    from .models import Concept, ConceptDetails, Note, Release
+    from .knowledge.packs import read_pack
+    from .knowledge.models import Fact, KnowledgePack, KnowledgeProfile, Source
+    from .classification.concept import Concept
+    from .classification.models import Release
+    from .details import ConceptDetails
+    from .notes.models import Note
 
 __all__ = [
     "CodeNotFoundError",
@@ -64,15 +67,15 @@ __all__ = [
 ]
 
 _LAZY = {
-    "Concept": "models",
-    "ConceptDetails": "models",
-    "Note": "models",
-    "Release": "models",
-    "Fact": "knowledge_models",
-    "KnowledgePack": "knowledge_models",
-    "KnowledgeProfile": "knowledge_models",
-    "Source": "knowledge_models",
-    "read_pack": "knowledge",
+    "Concept": "classification.concept",
+    "ConceptDetails": "details",
+    "Note": "notes.models",
+    "Release": "classification.models",
+    "Fact": "knowledge.models",
+    "KnowledgePack": "knowledge.models",
+    "KnowledgeProfile": "knowledge.models",
+    "Source": "knowledge.models",
+    "read_pack": "knowledge.packs",
 }
 
 

@@ -14,12 +14,12 @@ import threading
 from collections.abc import Iterable
 from typing import Any, Literal
 
-from .compiled import from_classification, load_notes, read_sections
+from .classification.compiled import from_classification, load_notes, read_sections
 from .errors import InvalidArgumentError
 from .files import NamedBytes, Source, read_bytes
 from .kb import KnowledgeBase
-from .releases import DEFAULT_RELEASE, dataset_name, read_hierarchy, read_notes
-from .store import Store
+from .classification.releases import DEFAULT_RELEASE, dataset_name, read_hierarchy, read_notes
+from .classification.store import Store
 
 __all__ = ["load", "load_tabular"]
 
@@ -33,7 +33,7 @@ def _knowledge_loader(packs: Iterable[Any], builtin: bool, on_missing: OnMissing
     user = list(packs)
 
     def build(kb: KnowledgeBase) -> Any:
-        from .knowledge import builtin_packs, read_pack
+        from .knowledge.packs import builtin_packs, read_pack
 
         shipped = builtin_packs() if builtin else []
         return _merge(kb, shipped, [read_pack(p) for p in user], on_missing)
@@ -51,7 +51,7 @@ def _merge(kb: KnowledgeBase, shipped: list[Any], user: list[Any], on_missing: O
     import warnings
 
     from .errors import KnowledgeWarning
-    from .knowledge import KnowledgeIndex
+    from .knowledge.packs import KnowledgeIndex
 
     if user:
         KnowledgeIndex(kb, user, on_missing)  # raises, or warns, about the user's own packs
@@ -98,7 +98,7 @@ def load(
         newest, ``"2026-04-01"``.
     knowledge:
         Knowledge packs to add: paths, binary file objects, dicts or
-        :class:`~icd10kb.knowledge_models.KnowledgePack` values. They are read
+        :class:`~icd10kb.knowledge.models.KnowledgePack` values. They are read
         and checked now; a pack that is invalid raises
         :class:`~icd10kb.errors.KnowledgePackError`.
     builtin_knowledge:
@@ -184,7 +184,7 @@ def load_tabular(
     DataFileError
         If a file is malformed or hostile, naming the file and position.
     """
-    from .tabular import read_tabular
+    from .classification.tabular import read_tabular
 
     knowledge = _packs(knowledge)
     _options(builtin_knowledge, on_missing)

@@ -22,9 +22,9 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from datasetlib import write_dataset  # noqa: E402
 
-from icd10kb.compiled import from_classification  # noqa: E402
+from icd10kb.classification.compiled import from_classification  # noqa: E402
 from icd10kb.files import sha256  # noqa: E402
-from icd10kb.tabular import read_tabular  # noqa: E402
+from icd10kb.classification.tabular import read_tabular  # noqa: E402
 
 OFFICIAL = ROOT / "data" / "official"
 OUT = ROOT / "icd10kb" / "data"

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import icd10kb
-from icd10kb.codes import dotless, dotted, normalize
+from icd10kb.classification.codes import dotless, dotted, normalize
 
 
 @pytest.mark.parametrize(

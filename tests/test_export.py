@@ -9,7 +9,7 @@ from pathlib import Path
 import networkx as nx
 
 import icd10kb
-from icd10kb.export import BIOLINK_PREDICATES, EDGE_COLUMNS, NODE_COLUMNS, node_link, write_graphml, write_kgx
+from icd10kb.graph.export import BIOLINK_PREDICATES, EDGE_COLUMNS, NODE_COLUMNS, node_link, write_graphml, write_kgx
 
 REQUIRED_NODE = {"id", "category"}
 REQUIRED_EDGE = {"id", "subject", "predicate", "object", "knowledge_level", "agent_type", "primary_knowledge_source"}
@@ -50,7 +50,7 @@ def test_kgx_tsv_and_jsonl_read_back(kb: icd10kb.KnowledgeBase, tmp_path: Path) 
 
 
 def test_node_categories_follow_the_chapter(kb: icd10kb.KnowledgeBase) -> None:
-    from icd10kb.export import kgx_records
+    from icd10kb.graph.export import kgx_records
 
     graph = kb.graph.subgraph(["W54.0", "R07.9", "Z00.00", "L94.2", "20", "L94.2"])
     nodes, _ = kgx_records(graph)

@@ -13,7 +13,7 @@ from typing import Any
 import pytest
 
 import icd10kb
-from icd10kb.knowledge import read_pack
+from icd10kb.knowledge.packs import read_pack
 
 PACK = Path(icd10kb.__file__).parent / "data" / "knowledge" / "calcinosis-cutis.json"
 

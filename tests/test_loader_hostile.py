@@ -22,7 +22,7 @@ from typing import Any
 import pytest
 
 import icd10kb
-from icd10kb.tabular import read_code_list
+from icd10kb.classification.tabular import read_code_list
 
 # ``icd10kb.releases`` is the public function listing the releases, which hides the
 # submodule of the same name; the submodule is what holds ``data_bytes``.

@@ -31,6 +31,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import icd10kb
+from icd10kb.classification.concept import Concept
 
 KB = icd10kb.load()
 ALL_IDS: list[str] = sorted(KB)
@@ -244,6 +245,10 @@ def walk_immutable(value: object, where: str = "value") -> None:
             assert getattr(value, names[0]) == before
         for name in names:
             walk_immutable(getattr(value, name), f"{where}.{name}")
+    elif isinstance(value, Concept):  # the lightweight record: frozen, its fields those of its model
+        with pytest.raises(AttributeError):
+            value.title = "x"  # type: ignore[misc]
+        walk_immutable(value.as_model(), where)
     elif isinstance(value, tuple):
         for i, item in enumerate(value):
             walk_immutable(item, f"{where}[{i}]")
@@ -782,6 +787,12 @@ def test_differential_limit_is_a_count() -> None:
 @settings(max_examples=200, **COMMON)
 @given(kind=st.one_of(st.none(), st.text(max_size=20), st.sampled_from(["excludes1", "excludes2", "code_first", "includes"])))
 def test_references_by_kind(kind: str | None) -> None:
+    from icd10kb.notes.models import NOTE_ORDER
+
+    if kind is not None and kind not in NOTE_ORDER:  # issue 8: a typo is an error, not an empty answer
+        with pytest.raises(icd10kb.InvalidArgumentError):
+            KB.references(kind=kind)
+        return
     result = KB.references(kind=kind)
     assert isinstance(result, tuple)
     assert all(kind is None or r.kind == kind for r in result)

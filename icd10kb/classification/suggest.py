@@ -14,13 +14,19 @@ in the list (``L49.2`` → ``L94.2``).
 from __future__ import annotations
 
 import string
-from typing import TYPE_CHECKING
+from typing import Any, Protocol
 
-from .codes import dotless, dotted, normalize
-from .errors import ICD10KBError
+from ..classification.codes import dotless, dotted, normalize
+from ..errors import ICD10KBError
 
-if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+
+
+class Classification(Protocol):
+    """What suggestions need of a release: its children and its records."""
+
+    def children(self, code: object) -> tuple[str, ...]: ...
+
+    def get(self, code: object, default: Any = None) -> Any: ...
 
 __all__ = ["edit_distance", "suggest"]
 
@@ -75,7 +81,7 @@ def _edits(flat: str) -> set[str]:
     return {e for e in out if 3 <= len(e) <= 7 and e[0].isalpha()}
 
 
-def suggest(kb: KnowledgeBase, code: object, limit: int = 5) -> tuple[str, ...]:
+def suggest(kb: Classification, code: object, limit: int = 5) -> tuple[str, ...]:
     """The valid codes nearest to *code*, best first; empty for input that is not code-like.
 
     Like ``kb.get``, it never raises: input that is not code-like, or a

@@ -18,10 +18,10 @@ from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import ValidationError
 
-from .errors import DataFileError, ICD10KBError, InvalidArgumentError, KnowledgePackError, KnowledgeWarning
-from .files import NamedBytes, describe, read_bytes
-from .files import Source as FileSource
-from .knowledge_models import (
+from ..errors import DataFileError, ICD10KBError, InvalidArgumentError, KnowledgePackError, KnowledgeWarning
+from ..files import NamedBytes, describe, read_bytes
+from ..files import Source as FileSource
+from ..knowledge.models import (
     DiseaseEntry,
     Fact,
     FactEntry,
@@ -34,7 +34,7 @@ from .knowledge_models import (
 )
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from ..classification.core import Classification
 
 __all__ = ["FACT_KINDS", "KnowledgeIndex", "builtin_packs", "fact_key", "read_pack"]
 
@@ -92,7 +92,7 @@ def _parse(data: bytes, name: str) -> Any:
         raise KnowledgePackError(name, [("", "nested too deeply")]) from None
 
 
-def _scopes(kb: KnowledgeBase, query: str) -> tuple[str, ...]:
+def _scopes(kb: Classification, query: str) -> tuple[str, ...]:
     """The concepts a cause query stands for: a code, block or chapter, or the codes of a range."""
     try:
         return (kb.normalize(query),)
@@ -193,7 +193,7 @@ def read_pack(source: FileSource | KnowledgePack | dict[str, Any]) -> tuple[Know
 
 def builtin_packs() -> list[tuple[KnowledgePack, str]]:
     """The knowledge packs shipped in the package: every dataset of kind ``"knowledge"``."""
-    from .datasets import describe, names, read
+    from ..datasets import describe, names, read
 
     packs = []
     for name in names():
@@ -244,7 +244,7 @@ class KnowledgeIndex:
     """
 
     def __init__(
-        self, kb: KnowledgeBase, packs: Iterable[tuple[KnowledgePack, str]], on_missing: OnMissing = "error"
+        self, kb: Classification, packs: Iterable[tuple[KnowledgePack, str]], on_missing: OnMissing = "error"
     ) -> None:
         if on_missing not in ("error", "warn"):
             raise InvalidArgumentError(on_missing, "'error' or 'warn'", "on_missing")
@@ -267,11 +267,11 @@ class KnowledgeIndex:
                 if fact.code:
                     self._cause_codes.setdefault(fact.code, set()).add(code)
         # The classification's order: positions in the pre-order store (not strings: "10" < "2", C44 < C4A).
-        self._kb_order = {code: kb._ref(code) for code in self._profiles}
+        self._kb_order = {code: kb.ref(code) for code in self._profiles}
 
     # --- building -------------------------------------------------------------
 
-    def _add(self, kb: KnowledgeBase, pack: KnowledgePack, name: str, on_missing: OnMissing) -> None:
+    def _add(self, kb: Classification, pack: KnowledgePack, name: str, on_missing: OnMissing) -> None:
         sources = {
             sid: Source(id=sid, pack=pack.id, title=s.title, url=s.url, publisher=s.publisher, accessed=s.accessed)
             for sid, s in pack.sources.items()
@@ -332,7 +332,7 @@ class KnowledgeIndex:
                     merged.sources += [s for s in fact_sources if s not in merged.sources]
 
     @staticmethod
-    def _resolve(kb: KnowledgeBase, code: str) -> str | None:
+    def _resolve(kb: Classification, code: str) -> str | None:
         try:
             return kb.normalize(code)
         except ICD10KBError:
@@ -415,11 +415,11 @@ class KnowledgeIndex:
         )
 
     def codes_with(
-        self, kind: FactKind, query: object, *, subsumed: bool = False, kb: KnowledgeBase | None = None
+        self, kind: FactKind, query: object, *, subsumed: bool = False, kb: Classification | None = None
     ) -> tuple[str, ...]:
         """Codes that have a fact of *kind* matching *query* (identifier or label, any case)."""
         if not isinstance(query, str) or not query.strip():
-            from .errors import InvalidCodeError
+            from ..errors import InvalidCodeError
 
             raise InvalidCodeError(query, "a non-empty label or identifier", kind)
         key = _fold(query)

@@ -1,6 +1,6 @@
 """The immutable in-memory store of one release.
 
-The store keeps the compiled arrays (see :mod:`icd10kb.compiled`) and the
+The store keeps the compiled arrays (see :mod:`icd10kb.classification.compiled`) and the
 index from identifier to position, and answers structural questions by
 position. It knows nothing about input syntax or user-facing errors; that
 is the job of :class:`icd10kb.kb.KnowledgeBase`.
@@ -18,9 +18,9 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from .codes import dotless, dotted
-from .compiled import KINDS, Sections
-from .errors import DataFileError
+from ..classification.codes import dotless, dotted
+from ..classification.compiled import KINDS, Sections
+from ..errors import DataFileError
 
 __all__ = ["KIND_NAMES", "Ref", "Store"]
 

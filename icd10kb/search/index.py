@@ -54,14 +54,15 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from .codes import normalize
-from .errors import ICD10KBError, InvalidCodeError, check_limit
-from .knowledge_models import Frozen
+from ..classification.codes import normalize
+from ..errors import ICD10KBError, InvalidCodeError, check_limit
+from ..classification.models import Frozen
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from ..classification.core import Classification
+    from ..knowledge.packs import KnowledgeIndex
 
-__all__ = ["Match", "SearchHit", "SearchIndex", "stem", "words"]
+__all__ = ["Match", "SearchHit", "SearchIndex", "check_filters", "scope_position", "stem", "words"]
 
 #: Field weights (a category's notes weigh ``NOTE + CATEGORY_NOTE``).
 TITLE, NOTE, KNOWLEDGE = 3, 2, 1
@@ -207,11 +208,11 @@ def _deletions(word: str) -> set[str]:
 class SearchIndex:
     """The inverted index of one knowledge base; see the module's description."""
 
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: Classification, knowledge: KnowledgeIndex) -> None:
         self.kb = kb
-        store = kb._store
-        notes = kb._notes_table()
-        knowledge = kb.knowledge_index
+        self.knowledge = knowledge
+        store = kb.store
+        notes = kb.notes_table()
         postings: dict[str, dict[int, int]] = {}
         named: list[tuple[frozenset[str], int, int]] = []
         self.lengths = array("H")
@@ -276,7 +277,7 @@ class SearchIndex:
         return [*kinds.get("includes", ()), *kinds.get("inclusion_terms", ())] if kinds else []
 
     def _knowledge_texts(self, code: str) -> list[str]:
-        profile = self.kb.knowledge_index.profile(code)
+        profile = self.knowledge.profile(code)
         texts = [profile.label] if profile.label else []
         texts += list(profile.about)
         texts += [name for f in profile.symptoms + profile.causes for name in (f.label, *f.synonyms)]
@@ -310,15 +311,14 @@ class SearchIndex:
         block: str | None = None,
         billable: bool | None = None,
     ) -> tuple[SearchHit, ...]:
-        """Rank the concepts for *text*; see :meth:`icd10kb.kb.KnowledgeBase.search`."""
+        """Rank the concepts for *text*; see :meth:`icd10kb.kb.Classification.search`."""
         if not isinstance(text, str):
             raise InvalidCodeError(text, f"a string, not {type(text).__name__}", "search")
         check_limit(limit)
         if len(text) > MAX_QUERY:
             raise InvalidCodeError(text, f"at most {MAX_QUERY} characters", "search")
-        if billable is not None and type(billable) is not bool:
-            raise InvalidCodeError(billable, "billable is None, True or False", what="billable filter")
-        store = self.kb._store
+        check_filters(self.kb, billable=billable)
+        store = self.kb.store
         scope = [
             self._scope(value, kind) for value, kind in ((chapter, "chapter"), (block, "block")) if value is not None
         ]
@@ -379,29 +379,21 @@ class SearchIndex:
         return tuple(self._hit(d, total[d], wanted, corrections) for d in picked)
 
     def _scope(self, value: object, kind: str) -> int:
-        """The position of the chapter or block *value*, or raise InvalidCodeError (CodeNotFoundError if unknown)."""
-        store = self.kb._store
-        ref = self.kb._ref(value)
-        if ref[1] or store.kinds[ref[0]] != kind[0].upper():
-            example = "'12'" if kind == "chapter" else "'L80-L99'"
-            raise InvalidCodeError(
-                value, f"{store.id_of(ref)} is a {store.kind(ref)}; a {kind} is such as {example}", what=kind
-            )
-        return ref[0]
+        return scope_position(self.kb, value, kind)
 
     def _exact_code(self, text: str) -> int | None:
         try:
-            ref = self.kb._store.resolve(normalize(text))
+            ref = self.kb.store.resolve(normalize(text))
         except ICD10KBError:
             return None
         return ref[0] if ref is not None else None
 
     def _hit(self, doc: int, total: float, wanted: list[str], corrections: Iterable[tuple[str, str]]) -> SearchHit:
         count, score = divmod(total, _COUNT)
-        store = self.kb._store
+        store = self.kb.store
         code = store.ids[doc]
         terms = set(wanted) | {v for _, v in corrections}
-        notes = self.kb._notes_table().get(code, {})
+        notes = self.kb.notes_table().get(code, {})
         texts = [("title", store.base_title(doc))]
         texts += [("includes", t) for t in notes.get("includes", ())]
         texts += [("inclusion term", t) for t in notes.get("inclusion_terms", ())]
@@ -424,3 +416,32 @@ class SearchIndex:
             corrections=used,
             seventh_characters=len(entry[0]) if entry else 0,
         )
+
+
+def scope_position(kb: Classification, value: object, kind: str) -> int:
+    """The position of the chapter or block *value*, or raise InvalidCodeError (CodeNotFoundError if unknown)."""
+    store = kb.store
+    ref = kb.ref(value)
+    if ref[1] or store.kinds[ref[0]] != kind[0].upper():
+        example = "'12'" if kind == "chapter" else "'L80-L99'"
+        raise InvalidCodeError(value, f"{store.id_of(ref)} is a {store.kind(ref)}; a {kind} is such as {example}", what=kind)
+    return ref[0]
+
+
+def check_filters(
+    kb: Classification, *, chapter: object = None, block: object = None, billable: object = None
+) -> None:
+    """Check the filters of a search before any index is built; raise the errors of :meth:`SearchIndex.search`.
+
+    Examples
+    --------
+    >>> check_filters(kb, chapter="L94")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidCodeError: 'L94' is not a valid chapter: L94 is a category; a chapter is such as '12'
+    """
+    if billable is not None and type(billable) is not bool:
+        raise InvalidCodeError(billable, "billable is None, True or False", what="billable filter")
+    for value, kind in ((chapter, "chapter"), (block, "block")):
+        if value is not None:
+            scope_position(kb, value, kind)

@@ -8,26 +8,27 @@ description, which also ends up in the JSON Schema in ``docs/schema``.
 from __future__ import annotations
 
 import datetime
-from typing import Any, Literal, TypeVar, get_args
+from typing import Any, Literal, TypeVar
 
-from pydantic import BaseModel, Field
-
-from .knowledge_models import Frozen, KnowledgeProfile
+from pydantic import BaseModel, ConfigDict, Field
 
 __all__ = [
-    "NOTE_ORDER",
-    "Concept",
-    "construct",
-    "ConceptDetails",
+    "ConceptModel",
+    "Frozen",
     "Kind",
-    "Note",
-    "NoteKind",
     "Release",
     "SeventhCharacter",
     "SourceFile",
+    "construct",
 ]
 
 M = TypeVar("M", bound=BaseModel)
+
+
+class Frozen(BaseModel):
+    """Base of all models: immutable, strict about unknown fields."""
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
 
 def construct(cls: type[M], **values: Any) -> M:
@@ -49,24 +50,6 @@ def construct(cls: type[M], **values: Any) -> M:
 
 Kind = Literal["chapter", "block", "category", "subcategory", "code"]
 
-NoteKind = Literal[
-    "includes",
-    "inclusion_terms",
-    "excludes1",
-    "excludes2",
-    "code_first",
-    "use_additional_code",
-    "code_also",
-    "notes",
-    "seventh_character_note",
-    "seventh_characters",
-    "table",
-]
-
-#: The order notes are shown in: that of :data:`NoteKind`.
-NOTE_ORDER: dict[str, int] = {kind: i for i, kind in enumerate(get_args(NoteKind))}
-
-
 class SeventhCharacter(Frozen):
     """The 7th character of a code and what it means there."""
 
@@ -77,15 +60,19 @@ class SeventhCharacter(Frozen):
     defined_at: str = Field(description="The concept whose <sevenChrDef> gives this meaning.")
 
 
-class Concept(Frozen):
-    """One concept of the classification: a chapter, block, category, subcategory or code.
+class ConceptModel(Frozen):
+    """One concept as a pydantic model: the fields and JSON Schema of :class:`~icd10kb.classification.concept.Concept`.
+
+    ``kb[code]`` hands out the lightweight :class:`~icd10kb.classification.concept.Concept`;
+    ``concept.as_model()`` gives this model.
 
     Examples
     --------
-    >>> c = kb["L94.2"]
-    >>> c.title, c.kind, c.billable, c.parent
-    ('Calcinosis cutis', 'code', True, 'L94')
+    >>> kb["L94.2"].as_model().title
+    'Calcinosis cutis'
     """
+
+    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True, title="Concept")
 
     code: str = Field(
         description="The concept's identifier: '12' for a chapter, 'L80-L99' for a block, 'L94.2' for a code."
@@ -107,14 +94,6 @@ class Concept(Frozen):
     seventh_character: SeventhCharacter | None = Field(
         default=None, description="For a 7th-character code: the character and its meaning."
     )
-
-
-class Note(Frozen):
-    """One instructional note of the classification, as written in the tabular list."""
-
-    kind: NoteKind = Field(description="The kind of note (excludes1, code_first, inclusion_terms …).")
-    text: str = Field(description="The note's text, white space folded.")
-    at: str = Field(description="The concept that carries the note (an ancestor, for inherited notes).")
 
 
 class SourceFile(Frozen):
@@ -140,15 +119,3 @@ class Release(Frozen):
     anomalies: tuple[str, ...] = Field(
         default=(), description="Oddities of the official files, kept as the files have them."
     )
-
-
-class ConceptDetails(Frozen):
-    """Everything known about one concept: what ``icd10kb show --json`` prints."""
-
-    concept: Concept = Field(description="The concept itself.")
-    path: tuple[Concept, ...] = Field(
-        description="The concept's ancestors, chapter first (the concept itself is not repeated)."
-    )
-    children: tuple[Concept, ...] = Field(description="The concept's children.")
-    notes: tuple[Note, ...] = Field(description="The concept's own notes, then those it inherits from its ancestors.")
-    knowledge: KnowledgeProfile = Field(description="Clinical knowledge attached to the concept.")

@@ -22,7 +22,7 @@ Concept nodes are keyed by their identifier (``"L94.2"``, ``"L80-L99"``,
 Knowledge nodes carry ``kind`` (``cause``, ``symptom``, ``test`` or
 ``treatment``), ``label`` and ``identifiers``; knowledge edges carry
 ``sources``, ``qualifiers`` and ``group``. Notes become edges too, keyed by
-the note's kind (see :mod:`icd10kb.references`).
+the note's kind (see :mod:`icd10kb.notes.references`).
 """
 
 from __future__ import annotations
@@ -34,11 +34,12 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
-from .compiled import KINDS
+from ..classification.compiled import KINDS
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
-    from .knowledge_models import Fact
+    from ..classification.core import Classification
+    from ..knowledge.models import Fact
+    from ..knowledge.packs import KnowledgeIndex
 
 __all__ = [
     "CONCEPT_KINDS",
@@ -106,7 +107,7 @@ def _add_fact(graph: nx.MultiDiGraph[str], code: str, fact: Fact) -> None:
         graph.add_edge(code, node, key=relation, **_edge_attributes(fact))
 
 
-def _concept_attributes(kb: KnowledgeBase, code: str) -> dict[str, Any]:
+def _concept_attributes(kb: Classification, code: str) -> dict[str, Any]:
     return {
         "kind": kb.kind(code),
         "title": kb.title(code),
@@ -116,12 +117,12 @@ def _concept_attributes(kb: KnowledgeBase, code: str) -> dict[str, Any]:
     }
 
 
-def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph[str]:
+def build_graph(kb: Classification, knowledge: KnowledgeIndex) -> nx.MultiDiGraph[str]:
     """The whole knowledge graph of *kb*, frozen (read-only)."""
-    from .references import note_edges
+    from ..notes.references import note_edges
 
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
-    store = kb._store
+    store = kb.store
     for ref in store:
         code = store.id_of(ref)
         graph.add_node(
@@ -135,7 +136,7 @@ def build_graph(kb: KnowledgeBase) -> nx.MultiDiGraph[str]:
         parent = store.parent(ref)
         if parent is not None:
             graph.add_edge(store.id_of(parent), code, key=HIERARCHY)
-    index = kb.knowledge_index
+    index = knowledge
     for code in index.codes:
         for fact in index.profile(code).facts:
             _add_fact(graph, code, fact)
@@ -181,7 +182,8 @@ def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
 
 
 def neighbourhood(
-    kb: KnowledgeBase,
+    kb: Classification,
+    index: KnowledgeIndex,
     code: str,
     *,
     ancestors: bool = True,
@@ -209,7 +211,7 @@ def neighbourhood(
 
     Examples
     --------
-    >>> g = neighbourhood(kb, "L94.2", siblings=True)
+    >>> g = neighbourhood(kb, kb.knowledge_index, "L94.2", siblings=True)
     >>> g.has_edge("L94", "L94.2", key="parent_of"), g.has_edge("M34", "L94.2", key="causes")
     (True, True)
     >>> g.nodes["HP:0001482"]["label"]
@@ -236,7 +238,7 @@ def neighbourhood(
             graph.add_node(child, **_concept_attributes(kb, child))
             graph.add_edge(code, child, key=HIERARCHY)
     if knowledge:
-        for fact in kb.knowledge(code).facts:
+        for fact in index.profile(code).facts:
             if fact.kind == "cause" and fact.code and fact.code not in graph:
                 graph.add_node(fact.code, **_concept_attributes(kb, fact.code))
             _add_fact(graph, code, fact)

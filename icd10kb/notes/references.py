@@ -34,14 +34,14 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from .codes import dotless
-from .errors import ICD10KBError
-from .knowledge_models import Frozen
+from ..classification.codes import dotless
+from ..errors import ICD10KBError, InvalidArgumentError
+from ..classification.models import Frozen
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from ..classification.core import Classification
 
-__all__ = ["NoteEdge", "Reference", "Shape", "all_references", "find_references", "note_edges"]
+__all__ = ["NoteEdge", "Reference", "Shape", "all_references", "find_references", "note_edges", "references"]
 
 Shape = Literal["code", "code_and_below", "range", "block", "chapter", "qualified", "mention"]
 
@@ -88,10 +88,10 @@ class NoteEdge:
     reference: str
 
 
-def _top_matches(kb: KnowledgeBase, roots: list[str], test: Callable[[str], bool]) -> list[str]:
+def _top_matches(kb: Classification, roots: list[str], test: Callable[[str], bool]) -> list[str]:
     """The topmost concepts at or below *roots* for which *test(dotless code)* holds."""
     out: list[str] = []
-    store = kb._store
+    store = kb.store
     for root in roots:
         ref = store.resolve(root)
         if ref is None:
@@ -126,10 +126,10 @@ def _suffixes(spec: str) -> list[str]:
 
 
 class _Resolver:
-    def __init__(self, kb: KnowledgeBase) -> None:
+    def __init__(self, kb: Classification) -> None:
         self.kb = kb
         self.chapters: dict[str, str] = {}
-        store = kb._store
+        store = kb.store
         for position in range(store.size):
             if store.kinds[position] == "C":
                 categories = [i for i in range(position, store.ends[position]) if store.kinds[i] == "c"]
@@ -158,9 +158,9 @@ class _Resolver:
         key = f"{first}-{last}"
         if key in self.chapters:
             return "chapter", [self.chapters[key]]
-        if "." not in key and key in self.kb._store.index:
+        if "." not in key and key in self.kb.store.index:
             return "block", [key]
-        if first == last and "." not in first and f"{first}-{first}" in self.kb._store.index:
+        if first == last and "." not in first and f"{first}-{first}" in self.kb.store.index:
             return "block", [f"{first}-{first}"]
         return "range", self.categories(first, last)
 
@@ -211,7 +211,7 @@ def _items(group: str) -> list[str]:
     return out
 
 
-def find_references(kb: KnowledgeBase, code: str, kind: str, text: str) -> Iterator[Reference]:
+def find_references(kb: Classification, code: str, kind: str, text: str) -> Iterator[Reference]:
     """The references in one note *text* of kind *kind* carried by *code*.
 
     Within one parenthesised group, a qualifier applies to the bare
@@ -292,26 +292,75 @@ def _read_item(resolver: _Resolver, code: str, kind: str, text: str, item: str) 
     return ref("mention", [t for t in named if t], any(t.endswith("-") for t in tokens))
 
 
-def _resolver(kb: KnowledgeBase) -> _Resolver:
-    resolver: _Resolver | None = kb._reference_resolver
-    if resolver is None:  # built whole before it is stored: two threads at worst build it twice
-        resolver = kb._reference_resolver = _Resolver(kb)
-    return resolver
+def _resolver(kb: Classification) -> _Resolver:
+    return kb.piece(_Resolver)
 
 
-def all_references(kb: KnowledgeBase) -> tuple[Reference, ...]:
-    """Every reference in every note of the release, in the classification's order."""
-    table = kb._notes_table()
+def all_references(kb: Classification) -> tuple[Reference, ...]:
+    """Every reference in every note of the release, in the classification's order (built once per release)."""
+    return kb.piece(_all_references)
+
+
+def _all_references(kb: Classification) -> tuple[Reference, ...]:
+    table = kb.notes_table()
     out: list[Reference] = []
-    for code in kb._store.ids:
+    for code in kb.store.ids:
         for kind, texts in table.get(code, {}).items():
             for text in texts:
                 out.extend(find_references(kb, code, kind, text))
     return tuple(out)
 
 
-def note_edges(kb: KnowledgeBase) -> Iterator[NoteEdge]:
+def references(kb: Classification, code: object | None = None, *, kind: str | None = None) -> tuple[Reference, ...]:
+    """The code references in the notes: of one concept, or of the whole release.
+
+    Parameters
+    ----------
+    code:
+        The concept whose own notes to read; None for every note of the release.
+    kind:
+        Only notes of this kind (``"excludes1"``, ``"code_first"`` …).
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *kind* is not a kind of note.
+
+    Examples
+    --------
+    >>> [(r.reference, r.shape, r.targets) for r in references(kb, "L94")]
+    [('M30-M36', 'block', ('M30-M36',))]
+    """
+    from .models import NOTE_ORDER
+
+    if kind is not None and (not isinstance(kind, str) or kind not in NOTE_ORDER):
+        raise InvalidArgumentError(kind, f"a kind of note is one of {', '.join(NOTE_ORDER)}", "kind")
+    if code is None:
+        found = all_references(kb)
+    else:
+        canonical = kb.normalize(code)
+        cache = kb.piece(_per_concept)
+        found = cache.get(canonical)  # type: ignore[assignment]
+        if found is None:
+            from .notes import notes
+
+            # Only the concept's own notes (a 7th-character code's made-up note names nothing).
+            found = tuple(
+                r
+                for note in notes(kb, canonical)
+                if note.at == canonical
+                for r in find_references(kb, canonical, note.kind, note.text)
+            )
+            found = cache.setdefault(canonical, found)  # the same tuple whoever computes it first
+    return found if kind is None else tuple(r for r in found if r.kind == kind)
+
+
+def _per_concept(kb: Classification) -> dict[str, tuple[Reference, ...]]:
+    return {}
+
+
+def note_edges(kb: Classification) -> Iterator[NoteEdge]:
     """One edge per (note, target) pair, for the graph."""
-    for reference in kb.references():
+    for reference in all_references(kb):
         for target in reference.targets:
             yield NoteEdge(reference.at, target, reference.kind, reference.text, reference.reference)

@@ -25,10 +25,10 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from .codes import block_id, dotless, dotted, normalize
-from .errors import DataFileError, ICD10KBError
-from .files import Source, read_bytes
-from .xmlsafe import parse_xml
+from ..classification.codes import block_id, dotless, dotted, normalize
+from ..errors import DataFileError, ICD10KBError
+from ..files import Source, read_bytes
+from ..xmlsafe import parse_xml
 
 __all__ = [
     "NOTE_KINDS",

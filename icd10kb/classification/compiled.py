@@ -36,10 +36,10 @@ import sys
 from array import array
 from typing import TYPE_CHECKING, Any
 
-from .errors import DataFileError
+from ..errors import DataFileError
 
 if TYPE_CHECKING:
-    from .tabular import Classification
+    from ..classification.tabular import Classification
 
 __all__ = ["FORMAT", "KINDS", "MAGIC", "Sections", "dump_notes", "from_classification", "load_notes", "read_sections"]
 
@@ -72,7 +72,7 @@ def from_classification(data: Classification, release: dict[str, Any]) -> tuple[
     Parameters
     ----------
     data:
-        The release as read by :func:`icd10kb.tabular.read_tabular`.
+        The release as read by :func:`icd10kb.classification.tabular.read_tabular`.
     release:
         The release's description (name, date, source …), stored as is.
 

@@ -13,7 +13,9 @@ import datetime
 import re
 from typing import Literal
 
-from pydantic import BaseModel, ConfigDict, Field, field_validator, model_validator
+from pydantic import Field, field_validator, model_validator
+
+from ..classification.models import Frozen
 
 __all__ = [
     "SCHEMES",
@@ -21,7 +23,6 @@ __all__ = [
     "Fact",
     "FactEntry",
     "FactKind",
-    "Frozen",
     "Gap",
     "Identifier",
     "KnowledgePack",
@@ -50,18 +51,12 @@ _SHAPES = {scheme: re.compile(shape) for scheme, shape in SCHEMES.items()}
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")
 
 
-class Frozen(BaseModel):
-    """Base of all models: immutable, strict about unknown fields."""
-
-    model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
-
-
 def _icd_code(value: object) -> object:
     """Normalise an ICD-10-CM code written in a pack (any case, with or without the dot)."""
     if not isinstance(value, str):
         return value
-    from .codes import normalize
-    from .errors import InvalidCodeError
+    from ..classification.codes import normalize
+    from ..errors import InvalidCodeError
 
     try:
         code = normalize(value)

@@ -22,12 +22,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from .errors import InvalidCodeError, check_limit
-from .knowledge_models import Fact, Frozen
-from .search import words
+from ..errors import InvalidCodeError, check_limit
+from ..classification.models import Frozen
+from .models import Fact
+from ..search.index import words
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from ..classification.core import Classification
+    from .packs import KnowledgeIndex
 
 __all__ = ["Candidate", "SymptomMatch", "differential", "shared_symptoms"]
 
@@ -67,8 +69,7 @@ def _match(given: str, fact: Fact) -> str | None:
     return None
 
 
-def _symptoms(kb: KnowledgeBase) -> dict[str, tuple[Fact, ...]]:
-    index = kb.knowledge_index
+def _symptoms(index: KnowledgeIndex) -> dict[str, tuple[Fact, ...]]:
     return {code: index.profile(code).symptoms for code in index.codes}
 
 
@@ -83,18 +84,18 @@ def _check(values: object) -> list[str]:
     return out
 
 
-def differential(kb: KnowledgeBase, symptoms: object, limit: int = 10) -> tuple[Candidate, ...]:
+def differential(kb: Classification, knowledge: KnowledgeIndex, symptoms: object, limit: int = 10) -> tuple[Candidate, ...]:
     """Rank the codes that have knowledge by how well they explain *symptoms*.
 
     Examples
     --------
-    >>> best = differential(kb, ["HP:0001482", "Skin ulcer", "fever"])[0]
+    >>> best = differential(kb, kb.knowledge_index, ["HP:0001482", "Skin ulcer", "fever"])[0]
     >>> best.code, [(m.symptom, m.by) for m in best.matches], best.unexplained
     ('L94.2', [('hard, firm or bumpy skin nodules', 'identifier'), ('skin ulceration', 'label')], ('fever',))
     """
     given = list(dict.fromkeys(_check(symptoms)))  # the same symptom twice counts once
     check_limit(limit)
-    table = _symptoms(kb)
+    table = _symptoms(knowledge)
     total = max(len(table), 1)
     having: dict[str, int] = {}
     for item in given:
@@ -133,13 +134,13 @@ def differential(kb: KnowledgeBase, symptoms: object, limit: int = 10) -> tuple[
                 unexplained=tuple(i for i in given if i not in explained),
             )
         )
-    candidates.sort(key=lambda c: (-c.score, -c.coverage, kb._ref(c.code)))
+    candidates.sort(key=lambda c: (-c.score, -c.coverage, kb.ref(c.code)))
     return tuple(candidates[:limit])
 
 
-def shared_symptoms(kb: KnowledgeBase, code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def shared_symptoms(kb: Classification, knowledge: KnowledgeIndex, code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Other codes that share symptoms with *code*, with the shared symptom labels, most shared first."""
-    table = _symptoms(kb)
+    table = _symptoms(knowledge)
     own = table.get(code, ())
     out = []
     for other, facts in table.items():
@@ -148,5 +149,5 @@ def shared_symptoms(kb: KnowledgeBase, code: str) -> tuple[tuple[str, tuple[str,
         shared = tuple(f.label for f in own if any(_match(g.identifier("HPO") or g.label, f) for g in facts))
         if shared:
             out.append((other, shared))
-    out.sort(key=lambda item: (-len(item[1]), kb._ref(item[0])))
+    out.sort(key=lambda item: (-len(item[1]), kb.ref(item[0])))
     return tuple(out)

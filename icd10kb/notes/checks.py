@@ -28,12 +28,14 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from .errors import CodeNotFoundError, InvalidCodeError
-from .knowledge_models import Frozen
+from ..errors import CodeNotFoundError, InvalidCodeError
+from ..classification.models import Frozen
+from .notes import notes
+from .references import references
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
-    from .references import Reference
+    from ..classification.core import Classification
+    from ..notes.references import Reference
 
 __all__ = ["Finding", "FindingKind", "check"]
 
@@ -54,19 +56,19 @@ class Finding(Frozen):
     suggestions: tuple[str, ...] = Field(default=(), description="Codes that could be meant instead.")
 
 
-def _covers(kb: KnowledgeBase, target: str, code: str) -> bool:
+def _covers(kb: Classification, target: str, code: str) -> bool:
     return target == code or kb.is_ancestor(target, code)
 
 
-def _notes_of(kb: KnowledgeBase, code: str, kind: str) -> list[Reference]:
+def _notes_of(kb: Classification, code: str, kind: str) -> list[Reference]:
     """The references of notes of *kind* that apply to *code* (its own and its ancestors')."""
     out: list[Reference] = []
     for owner in (code, *kb.ancestors(code)):
-        out.extend(kb.references(owner, kind=kind))
+        out.extend(references(kb, owner, kind=kind))
     return out
 
 
-def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
+def check(kb: Classification, codes: object) -> tuple[Finding, ...]:
     """Check the codes of one encounter; see the module's description.
 
     Parameters
@@ -119,8 +121,8 @@ def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
             continue
         valid.append(code)
         if not kb.is_billable(code):
-            position, char = kb._ref(code)
-            if not char and position in kb._store.seventh:  # a leaf of the tabular list that takes a 7th character
+            position, char = kb.ref(code)
+            if not char and position in kb.store.seventh:  # a leaf of the tabular list that takes a 7th character
                 children = kb.children(code)
                 findings.append(
                     Finding(
@@ -147,7 +149,7 @@ def check(kb: KnowledgeBase, codes: object) -> tuple[Finding, ...]:
     return tuple(findings)
 
 
-def _excludes1(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
+def _excludes1(kb: Classification, codes: list[str]) -> list[Finding]:
     found: dict[tuple[str, str], Finding] = {}
     for a in codes:
         for reference in _notes_of(kb, a, "excludes1"):
@@ -177,7 +179,7 @@ def _excludes1(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
 _CONDITIONAL = re.compile(r"\b(if applicable|if known|if present|if any|for adverse effects?|any associated)\b", re.I)
 
 
-def _code_first(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
+def _code_first(kb: Classification, codes: list[str]) -> list[Finding]:
     # The "code first" notes at one concept are alternatives ("such as: a; b;
     # c"): the rule holds when any of the conditions they name is present.
     findings = []
@@ -189,7 +191,7 @@ def _code_first(kb: KnowledgeBase, codes: list[str]) -> list[Finding]:
             targets = [t for r in refs for t in r.targets]
             if not targets:
                 continue
-            text = "; ".join(n.text for n in kb.notes(at) if n.kind == "code_first")
+            text = "; ".join(n.text for n in notes(kb, at) if n.kind == "code_first")
             present = [
                 i for i, other in enumerate(codes) if other != code and any(_covers(kb, t, other) for t in targets)
             ]

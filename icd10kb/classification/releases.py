@@ -9,9 +9,9 @@ checksum does not match is refused with a
 
 from __future__ import annotations
 
-from .compiled import Sections, load_notes, read_sections
-from .datasets import describe, names, read
-from .errors import UnknownReleaseError
+from ..classification.compiled import Sections, load_notes, read_sections
+from ..datasets import describe, names, read
+from ..errors import UnknownReleaseError
 
 __all__ = ["DEFAULT_RELEASE", "available", "dataset_name", "read_hierarchy", "read_notes"]
 

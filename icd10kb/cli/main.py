@@ -16,11 +16,11 @@ import warnings
 from collections.abc import Callable, Iterator, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from .errors import ICD10KBError
+from ..errors import ICD10KBError
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
-    from .knowledge_models import Fact, KnowledgeProfile
+    from ..kb import KnowledgeBase
+    from ..knowledge.models import Fact, KnowledgeProfile
 
 __all__ = ["COMMANDS", "get_parser", "main"]
 
@@ -40,7 +40,7 @@ _NOTE_NAMES = {
 
 
 def _kb(args: argparse.Namespace) -> KnowledgeBase:
-    from .load import load, load_tabular
+    from ..load import load, load_tabular
 
     knowledge = args.knowledge or ()
     if args.tabular is not None:
@@ -266,7 +266,7 @@ def cmd_check(args: argparse.Namespace) -> int:
 
 
 def cmd_export(args: argparse.Namespace) -> int:
-    from . import export
+    from ..graph import export
 
     kb = _kb(args)
     if args.code:

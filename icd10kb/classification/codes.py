@@ -17,7 +17,7 @@ from __future__ import annotations
 
 import re
 
-from .errors import InvalidCodeError
+from ..errors import InvalidCodeError
 
 __all__ = [
     "MAX_INPUT_LENGTH",

@@ -1,0 +1,1 @@
+"""The knowledge graph as networkx, and its exports (node-link, GraphML, KGX, Mermaid)."""

@@ -1,0 +1,1 @@
+"""Notes and rules: the instructional notes of a release, the code references in them, encounter checks."""

@@ -1,0 +1,1 @@
+"""Finding codes from words: the search index over titles, notes and knowledge labels."""
