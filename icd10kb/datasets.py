@@ -103,6 +103,9 @@ class Dataset:
         The compiled files shipped in the package.
     notes:
         Caveats a user should know (what is missing, what was derived).
+    effective:
+        The date (ISO) from which the dataset applies, where that has a
+        meaning (a release of the classification); else empty.
     """
 
     name: str
@@ -117,6 +120,7 @@ class Dataset:
     sources: tuple[SourceFile, ...]
     files: tuple[SourceFile, ...]
     notes: str = ""
+    effective: str = ""
 
     def file(self, path: str) -> SourceFile:
         """The compiled file *path* of this dataset."""
@@ -181,6 +185,7 @@ def describe(name: object) -> Dataset:
             sources=tuple(SourceFile(**s) for s in raw["sources"]),
             files=tuple(SourceFile(**f) for f in raw["files"]),
             notes=raw.get("notes", ""),
+            effective=raw.get("effective", ""),
         )
     except (ValueError, KeyError, TypeError) as exc:
         raise DataFileError(filename, f"not a valid dataset descriptor: {exc}") from None

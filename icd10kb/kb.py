@@ -212,13 +212,23 @@ class KnowledgeBase(Classification):
         children: bool = True,
         siblings: bool = False,
         knowledge: bool = True,
+        depth: int = 1,
     ) -> nx.MultiDiGraph[str]:
-        """A code's neighbourhood as a new networkx graph; see :func:`icd10kb.graph.build.neighbourhood`."""
+        """A code's neighbourhood as a new networkx graph; see :func:`icd10kb.graph.build.neighbourhood`.
+
+        Examples
+        --------
+        >>> g = kb.subgraph("L94", depth=2)
+        >>> g.has_edge("L94", "L94.2", key="parent_of"), g.has_edge("L94.2", "HP:0001482", key="has_symptom")
+        (True, True)
+        """
         from .graph.build import neighbourhood
 
         for name, value in (("ancestors", ancestors), ("children", children), ("siblings", siblings), ("knowledge", knowledge)):
             if type(value) is not bool:
                 raise InvalidArgumentError(value, f"{name} is True or False", name)
+        if type(depth) is not int or not 0 <= depth <= 10:
+            raise InvalidArgumentError(depth, "depth is a whole number from 0 to 10", "depth")
         return neighbourhood(
             self,
             self.knowledge_index,
@@ -227,6 +237,7 @@ class KnowledgeBase(Classification):
             children=children,
             siblings=siblings,
             knowledge=knowledge,
+            depth=depth,
         )
 
     def search(

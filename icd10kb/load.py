@@ -18,15 +18,16 @@ from .classification.compiled import from_classification, load_notes, read_secti
 from .errors import InvalidArgumentError
 from .files import NamedBytes, Source, read_bytes
 from .kb import KnowledgeBase
-from .classification.releases import DEFAULT_RELEASE, dataset_name, read_hierarchy, read_notes
+from .classification.releases import DEFAULT_RELEASE, read_hierarchy, read_notes, resolve
 from .classification.store import Store
 
 __all__ = ["load", "load_tabular"]
 
 OnMissing = Literal["error", "warn"]
 
-_default: KnowledgeBase | None = None
-_default_lock = threading.Lock()
+#: The shared knowledge base of each shipped release, as `load(name)` gives it (built once).
+_shared: dict[str, KnowledgeBase] = {}
+_shared_lock = threading.Lock()
 
 
 def _knowledge_loader(packs: Iterable[Any], builtin: bool, on_missing: OnMissing) -> Any:
@@ -94,8 +95,9 @@ def load(
     Parameters
     ----------
     release:
-        The release's name (see :func:`icd10kb.releases`); default the
-        newest, ``"2026-04-01"``.
+        The release's name (see :func:`icd10kb.releases`), or a fiscal year
+        (``"FY2025"``, ``"2025"``: the newest shipped release of that year);
+        default ``"2026-04-01"``.
     knowledge:
         Knowledge packs to add: paths, binary file objects, dicts or
         :class:`~icd10kb.knowledge.models.KnowledgePack` values. They are read
@@ -111,8 +113,8 @@ def load(
     Returns
     -------
     KnowledgeBase
-        With no arguments, the shared default knowledge base (built once);
-        otherwise a new one.
+        Without packs, the shared knowledge base of that release (built
+        once); with packs, a new one.
 
     Raises
     ------
@@ -129,17 +131,20 @@ def load(
     >>> icd10kb.load("2025-04-01").release.name
     '2025-04-01'
     """
-    global _default
     knowledge = _packs(knowledge)
     _options(builtin_knowledge, on_missing)
-    if release is None and not knowledge and builtin_knowledge and on_missing == "error":
-        if _default is None:
-            with _default_lock:
-                if _default is None:
-                    _default = _load_shipped(DEFAULT_RELEASE, (), True, on_missing)
-        return _default
-    name = DEFAULT_RELEASE if release is None else release
-    dataset_name(name)
+    if release is None:
+        name = DEFAULT_RELEASE
+    else:
+        name = resolve(release)
+    if not knowledge and builtin_knowledge and on_missing == "error":  # the shared one of each release
+        shared = _shared.get(name)
+        if shared is None:
+            with _shared_lock:
+                shared = _shared.get(name)
+                if shared is None:
+                    shared = _shared[name] = _load_shipped(name, (), True, on_missing)
+        return shared
     return _load_shipped(name, tuple(knowledge), builtin_knowledge, on_missing)
 
 

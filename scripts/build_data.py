@@ -106,6 +106,7 @@ def write_release(name: str) -> dict[str, Any]:
         releases=[name],
         notes=f"Effective {effective}.",
         folder="",
+        effective=effective,
     )
 
 

@@ -56,6 +56,7 @@ def descriptor(
     notes: str = "",
     root: Path = ROOT,
     folder: str | None = None,
+    effective: str = "",
 ) -> dict[str, Any]:
     """The descriptor of a dataset: *sources* are ``(path under the repository, url)`` pairs."""
     return {
@@ -73,6 +74,7 @@ def descriptor(
         ],
         "files": [{"path": _place(name, folder, fname), "sha256": sha256(blob), "url": None} for fname, blob in sorted(files.items())],
         "notes": notes,
+        **({"effective": effective} if effective else {}),
     }
 
 

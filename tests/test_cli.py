@@ -75,8 +75,11 @@ def test_search(capsys: pytest.CaptureFixture[str]) -> None:
     assert status == 0 and out.splitlines()[0].startswith("L94.2")
     _, out, _ = run(capsys, "search", "calcinossis", "cutis", "--json", "--limit", "1")
     assert json.loads(out)[0]["corrections"] == [["calcinossis", "calcinosis"]]
-    status, _, err = run(capsys, "search", "zzzzqqqq")
-    assert status == 1 and "no match" in err
+    # One exit rule for every command (issue 7): no match is an answer, in text and JSON alike.
+    status, out, err = run(capsys, "search", "zzzzqqqq")
+    assert status == 0 and out == "" and "no match" in err
+    status, out, _ = run(capsys, "search", "zzzzqqqq", "--json")
+    assert status == 0 and json.loads(out) == []
 
 
 def test_check(capsys: pytest.CaptureFixture[str], monkeypatch: pytest.MonkeyPatch) -> None:

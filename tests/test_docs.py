@@ -117,7 +117,7 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
     assert stop.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(f"usage: icd10kb {command}"), out[:200]
-    help_text, _ = COMMANDS[command]
+    help_text = COMMANDS[command].help
     assert help_text.strip(), f"{command} has an empty help line in COMMANDS"
     assert help_text[1:] in " ".join(out.split()), f"{command} --help does not show its description"
 

@@ -13,7 +13,7 @@ from ..classification.compiled import Sections, load_notes, read_sections
 from ..datasets import describe, names, read
 from ..errors import UnknownReleaseError
 
-__all__ = ["DEFAULT_RELEASE", "available", "dataset_name", "read_hierarchy", "read_notes"]
+__all__ = ["DEFAULT_RELEASE", "available", "dataset_name", "fiscal_year", "read_hierarchy", "read_notes", "resolve"]
 
 DEFAULT_RELEASE = "2026-04-01"
 _PREFIX = "icd10cm-"
@@ -31,22 +31,63 @@ def available() -> tuple[str, ...]:
     return tuple(sorted(found, reverse=True))
 
 
+def fiscal_year(effective: str) -> int:
+    """The US federal fiscal year of a date (ISO): it starts on October 1.
+
+    Examples
+    --------
+    >>> fiscal_year("2025-10-01"), fiscal_year("2026-04-01"), fiscal_year("2020-10-01")
+    (2026, 2026, 2021)
+    """
+    year, month = int(effective[:4]), int(effective[5:7])
+    return year + 1 if month >= 10 else year
+
+
+def resolve(name: object) -> str:
+    """The shipped release a user's name for it means.
+
+    A release's own name (``"2026-04-01"``), or a fiscal year written
+    ``"2026"``, ``"FY2026"`` or ``"fy2026"``: the newest shipped release of
+    that fiscal year (October 1 to September 30).
+
+    Raises
+    ------
+    UnknownReleaseError
+        If no shipped release has that name or lies in that fiscal year; the
+        message lists the names that exist.
+
+    Examples
+    --------
+    >>> resolve("2026-04-01"), resolve("FY2026"), resolve("2025"), resolve("fy2021")
+    ('2026-04-01', '2026-04-01', '2025-04-01', '2021')
+    """
+    shipped = available()
+    if isinstance(name, str):
+        if name in shipped:
+            return name
+        text = name.strip()
+        year = text[2:] if text[:2].upper() == "FY" else text
+        if len(year) == 4 and year.isascii() and year.isdigit():
+            in_year = [r for r in shipped if fiscal_year(describe(_PREFIX + r).effective) == int(year)]
+            if in_year:
+                return max(in_year, key=lambda r: describe(_PREFIX + r).effective)
+    raise UnknownReleaseError(name, shipped)
+
+
 def dataset_name(name: object) -> str:
-    """The dataset that holds the shipped release *name*."""
-    if not isinstance(name, str) or name not in available():
-        raise UnknownReleaseError(name, available())
-    return _PREFIX + name
+    """The dataset that holds the shipped release *name* (any name :func:`resolve` takes)."""
+    return _PREFIX + resolve(name)
 
 
 def read_hierarchy(name: str) -> Sections:
     """Read and check the compiled hierarchy of a shipped release."""
-    dataset = dataset_name(name)
+    dataset = _PREFIX + name
     filename = f"{dataset}.hierarchy.bin"
     return read_sections(read(dataset, filename, decompress=False), filename)
 
 
 def read_notes(name: str) -> dict[str, dict[str, list[str]]]:
     """Read and check the compiled notes of a shipped release."""
-    dataset = dataset_name(name)
+    dataset = _PREFIX + name
     filename = f"{dataset}.notes.json.gz"
     return load_notes(read(dataset, filename), filename)

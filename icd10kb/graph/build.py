@@ -190,8 +190,11 @@ def neighbourhood(
     children: bool = True,
     siblings: bool = False,
     knowledge: bool = True,
+    depth: int = 1,
 ) -> nx.MultiDiGraph[str]:
     """A new graph of *code*'s neighbourhood, with the same nodes, keys and attributes.
+
+    It is built from the release directly, never from the whole graph.
 
     Parameters
     ----------
@@ -207,7 +210,11 @@ def neighbourhood(
         Include its siblings (under the same parent).
     knowledge:
         Include its causes, symptoms, tests and treatments, and the
-        concepts of causes that have a code.
+        concepts of causes that have a code (for every concept below it
+        that is included, too).
+    depth:
+        With *children*, how many levels below *code* to include (1: its
+        children).
 
     Examples
     --------
@@ -233,13 +240,22 @@ def neighbourhood(
             graph.add_node(sibling, **_concept_attributes(kb, sibling))
             graph.add_edge(parent, sibling, key=HIERARCHY)
         graph.add_edge(parent, code, key=HIERARCHY)
+    below: list[str] = []
     if children:
-        for child in kb.children(code):
-            graph.add_node(child, **_concept_attributes(kb, child))
-            graph.add_edge(code, child, key=HIERARCHY)
+        level = [code]
+        for _ in range(depth):
+            following = []
+            for upper in level:
+                for child in kb.children(upper):
+                    graph.add_node(child, **_concept_attributes(kb, child))
+                    graph.add_edge(upper, child, key=HIERARCHY)
+                    following.append(child)
+            below += following
+            level = following
     if knowledge:
-        for fact in index.profile(code).facts:
-            if fact.kind == "cause" and fact.code and fact.code not in graph:
-                graph.add_node(fact.code, **_concept_attributes(kb, fact.code))
-            _add_fact(graph, code, fact)
+        for concept in (code, *below):
+            for fact in index.profile(concept).facts:
+                if fact.kind == "cause" and fact.code and fact.code not in graph:
+                    graph.add_node(fact.code, **_concept_attributes(kb, fact.code))
+                _add_fact(graph, concept, fact)
     return graph

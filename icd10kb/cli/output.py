@@ -1,0 +1,63 @@
+"""Writing what a command prints: text that survives a terminal's encoding, JSON, errors.
+
+A terminal whose encoding cannot show the tree-drawing characters, the
+middle dot or the ellipsis (ASCII, Latin-1) gets plain-ASCII stand-ins for
+them; any other character it cannot show is written as a ``\\N{...}``
+escape, so output is never lost to a ``UnicodeEncodeError``. JSON is built
+whole before it is written, so an error never leaves half a document.
+"""
+
+from __future__ import annotations
+
+import json
+import sys
+from typing import Any
+
+__all__ = ["emit", "emit_json", "json_text", "say"]
+
+#: Plain-ASCII stand-ins for the characters the text output draws with.
+_ASCII = str.maketrans({"└": "`", "├": "|", "│": "|", "─": "-", "·": "-", "…": "...", "→": "->"})
+
+
+def _fits(stream: Any, text: str) -> str:
+    encoding = getattr(stream, "encoding", None) or "utf-8"
+    try:
+        text.encode(encoding)
+        return text
+    except (UnicodeEncodeError, LookupError):
+        pass
+    text = text.translate(_ASCII)
+    try:
+        text.encode(encoding)
+        return text
+    except UnicodeEncodeError:
+        return text.encode(encoding, errors="namereplace").decode(encoding, errors="replace")
+    except LookupError:
+        return text.encode("ascii", errors="namereplace").decode("ascii")
+
+
+def emit(text: str = "", *, end: str = "\n") -> None:
+    """Write *text* and a new line to standard output, in a form its encoding can show."""
+    sys.stdout.write(_fits(sys.stdout, text + end))
+
+
+def say(text: str) -> None:
+    """Write a message for the user to standard error."""
+    sys.stderr.write(_fits(sys.stderr, text + "\n"))
+
+
+def json_text(value: Any) -> str:
+    """*value* as indented JSON; pydantic models and concepts as their fields."""
+
+    def default(item: Any) -> Any:
+        dump = getattr(item, "model_dump", None)
+        if dump is not None:
+            return dump(mode="json")
+        raise TypeError(f"cannot write {type(item).__name__} as JSON")
+
+    return json.dumps(value, default=default, ensure_ascii=False, indent=2)
+
+
+def emit_json(value: Any) -> None:
+    """Write *value* as JSON to standard output (built whole first)."""
+    emit(json_text(value))
