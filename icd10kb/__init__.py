@@ -18,6 +18,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 from .classification.codes import normalize
+from .classification.releases import available as releases
 from .errors import (
     CodeNotFoundError,
     DataFileError,
@@ -30,14 +31,13 @@ from .errors import (
 )
 from .kb import KnowledgeBase
 from .load import load, load_tabular
-from .classification.releases import available as releases
 
 if TYPE_CHECKING:
-    from .knowledge.packs import read_pack
-    from .knowledge.models import Fact, KnowledgePack, KnowledgeProfile, Source
     from .classification.concept import Concept
     from .classification.models import Release
     from .details import ConceptDetails
+    from .knowledge.models import Fact, KnowledgePack, KnowledgeProfile, Source
+    from .knowledge.packs import read_pack
     from .notes.models import Note
 
 __all__ = [

@@ -27,8 +27,8 @@ if TYPE_CHECKING:
 
     from .details import ConceptDetails
     from .knowledge.differential import Candidate
+    from .knowledge.index import KnowledgeIndex
     from .knowledge.models import KnowledgeProfile
-    from .knowledge.packs import KnowledgeIndex
     from .notes.checks import Finding
     from .notes.models import Note
     from .notes.references import Reference
@@ -123,7 +123,9 @@ class KnowledgeBase(Classification):
         ['hard, firm or bumpy skin nodules', 'pain or tenderness at the deposits']
         """
         if type(include_descendants) is not bool:
-            raise InvalidArgumentError(include_descendants, "include_descendants is True or False", "include_descendants")
+            raise InvalidArgumentError(
+                include_descendants, "include_descendants is True or False", "include_descendants"
+            )
         canonical = self.normalize(code)
         below = self.descendants(canonical) if include_descendants else ()
         return self.knowledge_index.profile(canonical, below)
@@ -161,7 +163,9 @@ class KnowledgeBase(Classification):
         return self.knowledge_index.codes_with("test", test)
 
     def differential(self, symptoms: object, limit: int = 10) -> tuple[Candidate, ...]:
-        """Rank the codes that have knowledge by how well they explain *symptoms*; see :mod:`icd10kb.knowledge.differential`.
+        """Rank the codes that have knowledge by how well they explain *symptoms*.
+
+        See :mod:`icd10kb.knowledge.differential`.
 
         Examples
         --------
@@ -224,7 +228,12 @@ class KnowledgeBase(Classification):
         """
         from .graph.build import neighbourhood
 
-        for name, value in (("ancestors", ancestors), ("children", children), ("siblings", siblings), ("knowledge", knowledge)):
+        for name, value in (
+            ("ancestors", ancestors),
+            ("children", children),
+            ("siblings", siblings),
+            ("knowledge", knowledge),
+        ):
             if type(value) is not bool:
                 raise InvalidArgumentError(value, f"{name} is True or False", name)
         if type(depth) is not int or not 0 <= depth <= 10:

@@ -15,11 +15,11 @@ from collections.abc import Iterable
 from typing import Any, Literal
 
 from .classification.compiled import from_classification, load_notes, read_sections
+from .classification.releases import DEFAULT_RELEASE, read_hierarchy, read_notes, resolve
+from .classification.store import Store
 from .errors import InvalidArgumentError
 from .files import NamedBytes, Source, read_bytes
 from .kb import KnowledgeBase
-from .classification.releases import DEFAULT_RELEASE, read_hierarchy, read_notes, resolve
-from .classification.store import Store
 
 __all__ = ["load", "load_tabular"]
 
@@ -52,7 +52,7 @@ def _merge(kb: KnowledgeBase, shipped: list[Any], user: list[Any], on_missing: O
     import warnings
 
     from .errors import KnowledgeWarning
-    from .knowledge.packs import KnowledgeIndex
+    from .knowledge.index import KnowledgeIndex
 
     if user:
         KnowledgeIndex(kb, user, on_missing)  # raises, or warns, about the user's own packs

@@ -39,7 +39,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import DataFileError
 
 if TYPE_CHECKING:
-    from ..classification.tabular import Classification
+    from ..classification.tabular import TabularRelease
 
 __all__ = ["FORMAT", "KINDS", "MAGIC", "Sections", "dump_notes", "from_classification", "load_notes", "read_sections"]
 
@@ -66,7 +66,7 @@ def _ints(values: list[int]) -> bytes:
     return data.tobytes()
 
 
-def from_classification(data: Classification, release: dict[str, Any]) -> tuple[bytes, bytes]:
+def from_classification(data: TabularRelease, release: dict[str, Any]) -> tuple[bytes, bytes]:
     """Compile a parsed release.
 
     Parameters

@@ -279,7 +279,6 @@ class Concept:
         return self
 
 
-
 class _ModelFields:
     """``Concept.model_fields``: the fields of the model, read when first asked for."""
 

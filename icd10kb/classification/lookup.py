@@ -341,7 +341,9 @@ def _build_release(lookup: Lookup) -> Release:
     info = store.header["release"]
     return Release.model_validate(
         {
-            **{k: info.get(k) for k in ("name", "classification", "version", "effective", "title", "source", "license")},
+            **{
+                k: info.get(k) for k in ("name", "classification", "version", "effective", "title", "source", "license")
+            },
             "files": tuple(SourceFile(**f) for f in info.get("files", ())),
             "concepts": len(store),
             "billable": sum(store.billable) + store.seventh_total,

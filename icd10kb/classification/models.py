@@ -50,6 +50,7 @@ def construct(cls: type[M], **values: Any) -> M:
 
 Kind = Literal["chapter", "block", "category", "subcategory", "code"]
 
+
 class SeventhCharacter(Frozen):
     """The 7th character of a code and what it means there."""
 

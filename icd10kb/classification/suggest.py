@@ -20,13 +20,13 @@ from ..classification.codes import dotless, dotted, normalize
 from ..errors import ICD10KBError
 
 
-
 class Classification(Protocol):
     """What suggestions need of a release: its children and its records."""
 
     def children(self, code: object) -> tuple[str, ...]: ...
 
     def get(self, code: object, default: Any = None) -> Any: ...
+
 
 __all__ = ["edit_distance", "suggest"]
 

@@ -1,7 +1,7 @@
 """Reading the official ICD-10-CM files: the tabular XML and a code list.
 
 This is the only module that knows the layout of the official files. It
-turns them into a :class:`Classification`: every concept in pre-order
+turns them into a :class:`TabularRelease`: every concept in pre-order
 (a chapter, then its blocks, each followed by what it holds), with parents,
 titles, billable flags, notes and the 7th-character rules. Everything
 downstream (the compiled release, the store, the graph) starts from it.
@@ -29,10 +29,11 @@ from ..classification.codes import block_id, dotless, dotted, normalize
 from ..errors import DataFileError, ICD10KBError
 from ..files import Source, read_bytes
 from ..xmlsafe import parse_xml
+from .codelist import code_list_from_bytes, read_code_list
 
 __all__ = [
     "NOTE_KINDS",
-    "Classification",
+    "TabularRelease",
     "Node",
     "SeventhCharacterRule",
     "read_code_list",
@@ -56,8 +57,6 @@ _RANGE_SUFFIX = re.compile(r"\s*\(([A-Z0-9]{3})(?:-([A-Z0-9]{3}))?\)\s*$")
 _SPACE = re.compile(r"\s+")
 _MAX_PROBLEMS = 20
 _MAX_LEVELS = 8
-_ITEM_CHAPTER = re.compile(r"\d{1,2}")
-_ITEM_BLOCK = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{3}")
 
 
 @dataclass
@@ -86,7 +85,7 @@ class Node:
 
 
 @dataclass
-class Classification:
+class TabularRelease:
     """A whole release: concepts in pre-order and the 7th-character rules."""
 
     version: str
@@ -373,67 +372,7 @@ def _within(category: str, block: _Block) -> bool:
     return block.first <= category <= block.last
 
 
-def read_code_list(source: Source) -> frozenset[str]:
-    """Read a release's list of valid codes, as dotless codes.
-
-    Three official layouts are recognised from their first line: the NCHS
-    item list (one item a line: chapter numbers, block ranges, dotless
-    codes), the CMS order file (order number, code, header flag, titles)
-    and the CMS code file (code, then its title).
-
-    Parameters
-    ----------
-    source:
-        A path, ``PathLike`` or binary file object, plain or gzip.
-
-    Returns
-    -------
-    frozenset[str]
-        Every dotless code listed (chapters and blocks are left out).
-
-    Raises
-    ------
-    DataFileError
-        If the file cannot be read or a line is not in the layout.
-
-    Examples
-    --------
-    >>> import io
-    >>> sorted(read_code_list(io.BytesIO(b"12\\r\\nL80-L99\\r\\nL94\\r\\nL942\\r\\n")))
-    ['L94', 'L942']
-    """
-    data, name, _ = read_bytes(source)
-    return _code_list(data, name)
-
-
-def _code_list(data: bytes, name: str) -> frozenset[str]:
-    try:
-        text = data.decode("utf-8")
-    except UnicodeDecodeError as exc:
-        where = data[: exc.start].count(b"\n") + 1
-        raise DataFileError(name, f"not UTF-8 text: byte {data[exc.start]:#x}", where) from None
-    codes: set[str] = set()
-    order = re.compile(r"\d{5} ([A-Z0-9]{3,7}) *[01] ")
-    plain = re.compile(r"([A-Z0-9]{3,7})(?:\s.*)?")
-    layout: re.Pattern[str] | None = None
-    for number, line in enumerate(text.splitlines(), 1):
-        line = line.strip("\ufeff")
-        if not line.strip():
-            continue
-        if layout is None:
-            layout = order if order.match(line) else plain
-        if layout is plain and (_ITEM_CHAPTER.fullmatch(line.strip()) or _ITEM_BLOCK.fullmatch(line.strip())):
-            continue
-        match = layout.match(line) if layout is order else layout.fullmatch(line.rstrip())
-        if match is None or not match.group(1)[0].isalpha():
-            raise DataFileError(name, f"not a code list line: {line[:60]!r}", number, 1)
-        codes.add(match.group(1))
-    if not codes:
-        raise DataFileError(name, "no codes in the code list")
-    return frozenset(codes)
-
-
-def read_tabular(source: Source, code_list: Source | None = None) -> Classification:
+def read_tabular(source: Source, code_list: Source | None = None) -> TabularRelease:
     """Read an official ICD-10-CM tabular XML file.
 
     Parameters
@@ -449,7 +388,7 @@ def read_tabular(source: Source, code_list: Source | None = None) -> Classificat
 
     Returns
     -------
-    Classification
+    TabularRelease
         The concepts in pre-order, with notes and 7th-character rules.
 
     Raises
@@ -463,7 +402,7 @@ def read_tabular(source: Source, code_list: Source | None = None) -> Classificat
     codes = None
     if code_list is not None:
         list_data, list_name, list_checksum = read_bytes(code_list)
-        codes = _code_list(list_data, list_name)
+        codes = code_list_from_bytes(list_data, list_name)
         files.append((list_name, list_checksum))
     root = parse_xml(data, name)
     if root.tag != "ICD10CM.tabular":
@@ -477,7 +416,7 @@ def read_tabular(source: Source, code_list: Source | None = None) -> Classificat
     reader.problems.raise_if_any()
     if codes is not None:
         _check_code_list(reader, codes, files[-1][0])
-    return Classification(
+    return TabularRelease(
         _text(root.find("version")), reader.nodes, reader.rules, files, reader.rejected, reader.anomalies
     )
 

@@ -57,7 +57,10 @@ def get_parser() -> argparse.ArgumentParser:
     common.add_argument("--tabular", metavar="XML", help="load this official tabular XML instead of a shipped release")
     common.add_argument("--code-list", metavar="FILE", help="with --tabular: the release's code list")
     common.add_argument(
-        "--knowledge", metavar="PACK", action="append", help="add this knowledge pack (a JSON or YAML file); may be repeated"
+        "--knowledge",
+        metavar="PACK",
+        action="append",
+        help="add this knowledge pack (a JSON or YAML file); may be repeated",
     )
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print JSON for programs instead of text")

@@ -177,7 +177,9 @@ def _tree_arguments(parser: argparse.ArgumentParser) -> None:
 
 
 COMMANDS = {
-    "show": Command("show a code: title, place in the hierarchy, notes and clinical knowledge", cmd_show, _show_arguments),
+    "show": Command(
+        "show a code: title, place in the hierarchy, notes and clinical knowledge", cmd_show, _show_arguments
+    ),
     "path": Command("print the path from the chapter down to a code", cmd_path, _code),
     "tree": Command("draw the subtree below a code as text", cmd_tree, _tree_arguments),
 }

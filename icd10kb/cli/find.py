@@ -22,7 +22,11 @@ def cmd_search(args: argparse.Namespace) -> int:
     kb = load_kb(args)
     check_filters(kb, chapter=args.chapter, block=args.block)  # before the index is built
     hits = kb.search(
-        " ".join(args.words), args.limit, chapter=args.chapter, block=args.block, billable=True if args.billable else None
+        " ".join(args.words),
+        args.limit,
+        chapter=args.chapter,
+        block=args.block,
+        billable=True if args.billable else None,
     )
     if args.json:
         emit_json(list(hits))

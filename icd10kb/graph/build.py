@@ -38,8 +38,8 @@ from ..classification.compiled import KINDS
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
+    from ..knowledge.index import KnowledgeIndex
     from ..knowledge.models import Fact
-    from ..knowledge.packs import KnowledgeIndex
 
 __all__ = [
     "CONCEPT_KINDS",

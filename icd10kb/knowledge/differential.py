@@ -22,14 +22,14 @@ from typing import TYPE_CHECKING
 
 from pydantic import Field
 
-from ..errors import InvalidCodeError, check_limit
 from ..classification.models import Frozen
-from .models import Fact
+from ..errors import InvalidCodeError, check_limit
 from ..search.index import words
+from .models import Fact
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
-    from .packs import KnowledgeIndex
+    from .index import KnowledgeIndex
 
 __all__ = ["Candidate", "SymptomMatch", "differential", "shared_symptoms"]
 
@@ -84,7 +84,9 @@ def _check(values: object) -> list[str]:
     return out
 
 
-def differential(kb: Classification, knowledge: KnowledgeIndex, symptoms: object, limit: int = 10) -> tuple[Candidate, ...]:
+def differential(
+    kb: Classification, knowledge: KnowledgeIndex, symptoms: object, limit: int = 10
+) -> tuple[Candidate, ...]:
     """Rank the codes that have knowledge by how well they explain *symptoms*.
 
     Examples
@@ -138,7 +140,9 @@ def differential(kb: Classification, knowledge: KnowledgeIndex, symptoms: object
     return tuple(candidates[:limit])
 
 
-def shared_symptoms(kb: Classification, knowledge: KnowledgeIndex, code: str) -> tuple[tuple[str, tuple[str, ...]], ...]:
+def shared_symptoms(
+    kb: Classification, knowledge: KnowledgeIndex, code: str
+) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Other codes that share symptoms with *code*, with the shared symptom labels, most shared first."""
     table = _symptoms(knowledge)
     own = table.get(code, ())

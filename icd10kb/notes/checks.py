@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..errors import CodeNotFoundError, InvalidCodeError
 from ..classification.models import Frozen
+from ..errors import CodeNotFoundError, InvalidCodeError
 from .notes import notes
 from .references import references
 

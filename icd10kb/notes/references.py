@@ -35,8 +35,8 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..classification.codes import dotless
-from ..errors import ICD10KBError, InvalidArgumentError
 from ..classification.models import Frozen
+from ..errors import ICD10KBError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from ..classification.core import Classification

@@ -46,8 +46,6 @@ from __future__ import annotations
 
 import heapq
 import math
-import re
-import unicodedata
 from array import array
 from collections.abc import Iterable
 from typing import TYPE_CHECKING
@@ -55,12 +53,14 @@ from typing import TYPE_CHECKING
 from pydantic import Field
 
 from ..classification.codes import normalize
-from ..errors import ICD10KBError, InvalidCodeError, check_limit
 from ..classification.models import Frozen
+from ..errors import ICD10KBError, InvalidCodeError, check_limit
+from .text import _words, deletions, essentials, fold, stem, words
+from .text import names as names_in
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
-    from ..knowledge.packs import KnowledgeIndex
+    from ..knowledge.index import KnowledgeIndex
 
 __all__ = ["Match", "SearchHit", "SearchIndex", "check_filters", "scope_position", "stem", "words"]
 
@@ -71,14 +71,6 @@ CATEGORY_NOTE = 1
 CORRECTED = 0.5
 _EXACT = 1e6  # the score that a code typed as the query gains
 _COUNT = 1e7  # more than any score
-_WORD = re.compile(r"[a-z0-9]+")
-_STOP = frozenset("a an and as at by for from in into is of on or the to with without due other nos".split())
-_OPTIONAL = re.compile(r"\([^()]*\)|,\s*(?:site )?(?:unspecified|not specified)\b[^,]*|\bnot elsewhere classified\b")
-_NON = re.compile(r"\bnon-(?=[a-z])")
-_OTHER = re.compile(r"\bother\b", re.IGNORECASE)
-_ALIAS = re.compile(r"\[([^\[\]]*)\]")
-#: Comparatives that name the same place or degree as their adjective ("lower back", "low back pain").
-_COMPARATIVES = {"lower": "low", "higher": "high", "older": "old", "smaller": "small", "larger": "large"}
 MAX_QUERY = 500
 
 
@@ -105,106 +97,6 @@ class SearchHit(Frozen):
     seventh_characters: int = Field(default=0, description="How many 7th-character codes lie below this code.")
 
 
-def stem(word: str) -> str:
-    """Trim the common English endings of a folded word.
-
-    A final *e* goes too, in words of more than four letters, so that
-    *fracture*, *fractured* and *fractures* share a stem.
-
-    Examples
-    --------
-    >>> [stem(w) for w in ("deposits", "deposited", "calcinosis", "arteries", "bleeding")]
-    ['deposit', 'deposit', 'calcinosis', 'artery', 'bleed']
-    >>> [stem(w) for w in ("fracture", "fractured", "fractures", "fracturing")]
-    ['fractur', 'fractur', 'fractur', 'fractur']
-    """
-    word = _COMPARATIVES.get(word, word)
-    if len(word) <= 3 or word.isdigit():
-        return word
-    if word.endswith("ies") and len(word) > 4:
-        return word[:-3] + "y"
-    if word.endswith("sses"):
-        word = word[:-2]
-    elif word.endswith("ing") and len(word) > 5:
-        word = word[:-3]
-    elif word.endswith("ed") and len(word) > 4 and not word.endswith("eed"):
-        word = word[:-2]
-    elif word.endswith("s") and not word.endswith(("ss", "us", "is")):
-        word = word[:-1]
-    if word.endswith("e") and len(word) > 4:
-        word = word[:-1]
-    return word
-
-
-_STEMS: dict[str, str] = {}
-#: Words that a name can do without: they narrow nothing.
-_FILLER = frozenset({stem("unspecified"), "nec"})
-
-
-def _fold(text: str) -> str:
-    if text.isascii():
-        return text.lower()
-    decomposed = unicodedata.normalize("NFKD", text.casefold())
-    return "".join(c for c in decomposed if not unicodedata.combining(c))
-
-
-def _words(folded: str, letters: bool = False) -> list[str]:
-    """The stems of the words of a folded text, without stop words (but with single *letters* if asked)."""
-    if "non-" in folded:  # "non-diabetic" is one word, and not "diabetic"
-        folded = _NON.sub("non", folded)
-    stems = _STEMS
-    out = []
-    for w in _WORD.findall(folded):
-        if w in _STOP and not (letters and len(w) == 1):
-            continue
-        s = stems.get(w)
-        if s is None:
-            s = stem(w)
-            if len(stems) < 200_000:  # queries may bring any word: keep the cache bounded
-                stems[w] = s
-        out.append(s)
-    return out
-
-
-def words(text: str) -> list[str]:
-    """The searchable words of *text*: folded, trimmed, without stop words.
-
-    Examples
-    --------
-    >>> words("Calcium deposits in the Skin")
-    ['calcium', 'deposit', 'skin']
-    """
-    return _words(_fold(text))
-
-
-def _essentials(text: str) -> list[frozenset[str]]:
-    """The essential words of *text*, then those of each term in square brackets.
-
-    Examples
-    --------
-    >>> [sorted(n) for n in _essentials("Essential (primary) hypertension")]
-    [['essential', 'hypertension']]
-    >>> [sorted(n) for n in _essentials("Pneumonia, unspecified organism")]
-    [['pneumonia']]
-    >>> [sorted(n) for n in _essentials("acquired immune deficiency syndrome [AIDS]")]
-    [['acquir', 'deficiency', 'immun', 'syndrom'], ['aid']]
-    """
-    folded = _OPTIONAL.sub(" ", _fold(text))
-    parts = [_ALIAS.sub(" ", folded), *_ALIAS.findall(folded)]
-    return [frozenset(w for w in _words(part, letters=True) if w not in _FILLER) for part in parts]
-
-
-def _names(essentials: list[frozenset[str]], text: str) -> list[frozenset[str]]:
-    """The names that a text gives: its essential words, unless it is a residual class ("Other …")."""
-    if _OTHER.search(text):
-        return []
-    return [name for name in essentials if name]
-
-
-def _deletions(word: str) -> set[str]:
-    return {word[:i] + word[i + 1 :] for i in range(len(word))}
-
-
 class SearchIndex:
     """The inverted index of one knowledge base; see the module's description."""
 
@@ -219,14 +111,14 @@ class SearchIndex:
 
         def add(doc: int, text: str, weight: int, names: int | None) -> list[frozenset[str]]:
             """Index the words of *text*; file the names it gives with weight *names* (None: it names nothing)."""
-            for word in _words(_fold(text)):
+            for word in _words(fold(text)):
                 bucket = postings.setdefault(word, {})
                 if bucket.get(doc, 0) < weight:
                     bucket[doc] = weight
             if names is None:
                 return []
-            found = _essentials(text)
-            named.extend((name, doc, names) for name in _names(found, text))
+            found = essentials(text)
+            named.extend((name, doc, names) for name in names_in(found, text))
             return found
 
         for position in range(store.size):
@@ -268,7 +160,7 @@ class SearchIndex:
         self.deletions: dict[str, list[str]] = {}
         for word in postings:
             if len(word) >= 4 and not word.isdigit():
-                for deleted in _deletions(word):
+                for deleted in deletions(word):
                     self.deletions.setdefault(deleted, []).append(word)
 
     @staticmethod
@@ -290,14 +182,14 @@ class SearchIndex:
         if len(word) < 4 or word.isdigit():
             return []
         found: set[str] = set(self.deletions.get(word, ()))
-        deleted = _deletions(word)
+        deleted = deletions(word)
         for d in deleted:
             if d in self.docs:
                 found.add(d)
             found.update(self.deletions.get(d, ()))
         if len(word) >= 7 and not found:
             for d in deleted:
-                for dd in _deletions(d):
+                for dd in deletions(d):
                     if dd in self.docs:
                         found.add(dd)
         return sorted(found, key=lambda w: (-len(self.docs[w]), w))[:5]
@@ -424,13 +316,13 @@ def scope_position(kb: Classification, value: object, kind: str) -> int:
     ref = kb.ref(value)
     if ref[1] or store.kinds[ref[0]] != kind[0].upper():
         example = "'12'" if kind == "chapter" else "'L80-L99'"
-        raise InvalidCodeError(value, f"{store.id_of(ref)} is a {store.kind(ref)}; a {kind} is such as {example}", what=kind)
+        raise InvalidCodeError(
+            value, f"{store.id_of(ref)} is a {store.kind(ref)}; a {kind} is such as {example}", what=kind
+        )
     return ref[0]
 
 
-def check_filters(
-    kb: Classification, *, chapter: object = None, block: object = None, billable: object = None
-) -> None:
+def check_filters(kb: Classification, *, chapter: object = None, block: object = None, billable: object = None) -> None:
     """Check the filters of a search before any index is built; raise the errors of :meth:`SearchIndex.search`.
 
     Examples
