@@ -109,7 +109,11 @@ def compile_2025(source: Path = SOURCE) -> dict[str, bytes]:
         chapters.setdefault(row["chapter_abbr"], row["chapter_desc"])
         categories.append([row["CCSR_category_code"], row["CCSR_category_desc"], row["chapter_abbr"]])
     with gzip.open(source / MAP_2025, "rt", encoding="utf-8", newline="") as handle:
-        lines = [f"{row['code'].strip()}\t{row['CCSR_category_code'].strip()}\n" for row in csv.DictReader(handle)]
+        lines = [
+            f"{row['code'].strip()}\t{row['CCSR_category_code'].strip()}\n"
+            for row in csv.DictReader(handle)
+            if row["code"] != "End of Content"  # the sheet's closing line, kept by the conversion
+        ]
     return {
         "mapping.tsv.gz": gzip_bytes("".join(lines).encode("utf-8")),
         "categories.json.gz": gzip_bytes(json_bytes({"categories": categories, "chapters": [list(c) for c in chapters.items()]})),

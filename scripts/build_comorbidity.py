@@ -206,7 +206,7 @@ def main() -> int:
         "Project (HCUP), Agency for Healthcare Research and Quality, Rockville, MD.",
         url="https://hcup-us.ahrq.gov/toolssoftware/comorbidityicd10/comorbidity_icd10.jsp",
         sources=[(f"data/comorbidity/{CMR}", "https://pypi.org/project/elixhauser-ahrq/")],
-        notes="38 measures (39 columns: CBVD split into POA and sequela) over 4,568 codes. POA rules and exclusions as in AHRQ's mapping program v2026.1; "
+        notes="38 measures (39 columns: CBVD split into POA and sequela) over 4,567 codes. POA rules and exclusions as in AHRQ's mapping program v2026.1; "
         "the CMS list of POA-exempt codes and the mortality/readmission index weights are not in the "
         "Reference File and are not shipped.",
     )

@@ -62,7 +62,8 @@ class GrouperMap:
         maps, each prefix is expanded to every code (header or billable) of the release passed as
         ``kb`` that starts with it. For the GEMs the pair is ``(source, target)``: ICD-9-CM codes
         are dotted as ICD-9-CM writes them (``428.0``, ``E800.0``, ``V42.7``) and a line with no
-        target has the target ``"NoDx"``, as in the CMS file.
+        target has the target ``"NoDx"``, as in the CMS file; a GEM pair recurs once per
+        combination scenario it belongs to (one row per line of the file, told apart by ``row_flags``).
     labels:
         Group id -> label.
     hierarchy:

@@ -148,7 +148,7 @@ def without_default(version: str = "v2023.1", setting: str = "inpatient") -> tup
     >>> "V00.01XA" in without_default()
     True
     >>> len(without_default(version="v2025.1"))
-    75239
+    75238
     """
     check_choice(setting, _SETTINGS, "setting")
     table = _table(version)
