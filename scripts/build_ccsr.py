@@ -116,7 +116,9 @@ def compile_2025(source: Path = SOURCE) -> dict[str, bytes]:
         ]
     return {
         "mapping.tsv.gz": gzip_bytes("".join(lines).encode("utf-8")),
-        "categories.json.gz": gzip_bytes(json_bytes({"categories": categories, "chapters": [list(c) for c in chapters.items()]})),
+        "categories.json.gz": gzip_bytes(
+            json_bytes({"categories": categories, "chapters": [list(c) for c in chapters.items()]})
+        ),
     }
 
 
@@ -145,7 +147,10 @@ def main() -> int:
         licence=LICENCE,
         citation=citation("2025.1"),
         url=URL,
-        sources=[(f"data/ccsr/{MAP_2025}", "https://github.com/vcastro/CCS"), (f"data/ccsr/{CATS_2025}", "https://github.com/vcastro/CCS")],
+        sources=[
+            (f"data/ccsr/{MAP_2025}", "https://github.com/vcastro/CCS"),
+            (f"data/ccsr/{CATS_2025}", "https://github.com/vcastro/CCS"),
+        ],
         notes="Converted by a third party (R package CCS, vcastro) from the v2025.1 Reference File, without the "
         "inpatient/outpatient default flags: no code has a default category in this version.",
     )

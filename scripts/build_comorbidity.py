@@ -152,7 +152,11 @@ def _prefixes(mapping: str) -> dict[str, list[str]]:
 
 
 def _weights(family: str, scheme: str) -> dict[str, float]:
-    return {r["category"]: float(r["weight"]) for r in _csv(WEIGHTS) if r["family"] == family and r["weight_scheme"] == scheme}
+    return {
+        r["category"]: float(r["weight"])
+        for r in _csv(WEIGHTS)
+        if r["family"] == family and r["weight_scheme"] == scheme
+    }
 
 
 def compile_quan() -> dict[str, bytes]:
@@ -206,7 +210,8 @@ def main() -> int:
         "Project (HCUP), Agency for Healthcare Research and Quality, Rockville, MD.",
         url="https://hcup-us.ahrq.gov/toolssoftware/comorbidityicd10/comorbidity_icd10.jsp",
         sources=[(f"data/comorbidity/{CMR}", "https://pypi.org/project/elixhauser-ahrq/")],
-        notes="38 measures (39 columns: CBVD split into POA and sequela) over 4,567 codes. POA rules and exclusions as in AHRQ's mapping program v2026.1; "
+        notes="38 measures (39 columns: CBVD split into POA and sequela) over 4,567 codes. POA rules and "
+        "exclusions as in AHRQ's mapping program v2026.1; "
         "the CMS list of POA-exempt codes and the mortality/readmission index weights are not in the "
         "Reference File and are not shipped.",
     )

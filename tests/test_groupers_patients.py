@@ -18,7 +18,10 @@ from icd10kb.groupers.patients import GROUPERS
 ROOT = Path(__file__).resolve().parent.parent
 CODES = ["I21.9", "I50.9", "E11.9", "E11.22", "C34.90", "C78.00", "K70.30", "K72.90", "I10", "I12.0", "F32.A",
          "J06.9", "I69.351", "I63.9", "N18.6", "B20", "D50.0", "E66.01", "i509", "e1122"]  # fmt: skip
-ROWS = st.lists(st.tuples(st.sampled_from(["a", "b", 3]), st.sampled_from(CODES), st.sampled_from(["Y", "N", "W", "U", ""])), max_size=30)
+ROWS = st.lists(
+    st.tuples(st.sampled_from(["a", "b", 3]), st.sampled_from(CODES), st.sampled_from(["Y", "N", "W", "U", ""])),
+    max_size=30,
+)
 
 
 @settings(max_examples=100, deadline=None)

@@ -198,7 +198,9 @@ def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
 
 
 _HCC = tuple(
-    f"cms-hcc-{model.lower()}-py{year}" for model, years in (("V24", (2025, 2026)), ("V28", (2025, 2026, 2027))) for year in years
+    f"cms-hcc-{model.lower()}-py{year}"
+    for model, years in (("V24", (2025, 2026)), ("V28", (2025, 2026, 2027)))
+    for year in years
 )
 _NAMES = (
     "ccsr-v2023.1",

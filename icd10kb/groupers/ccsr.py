@@ -107,7 +107,7 @@ def categories(code: object, version: str = "v2025.1") -> tuple[str, ...]:
     >>> categories("I50")
     Traceback (most recent call last):
       ...
-    icd10kb.groupers.base.NotMappedError: 'I50' is not mapped by CCSR v2025.1 (CCSR maps billable codes of its years only)
+    icd10kb.groupers.base.NotMappedError: 'I50' is not mapped by CCSR v2025.1 (CCSR maps billable codes ...)
     """
     return tuple(entry[0] for entry in _entries(code, _table(version)))
 

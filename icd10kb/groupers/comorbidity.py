@@ -309,7 +309,7 @@ def grouper_map(name: str, kb: KnowledgeBase | None = None) -> GrouperMap:
     base = resolve_kb(kb)
 
     def expand() -> GrouperMap:
-        rows = []
+        rows: list[tuple[str, str]] = []
         for code in base:
             if "-" in code or code.isdigit():  # blocks and chapters
                 continue

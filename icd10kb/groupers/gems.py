@@ -72,7 +72,9 @@ def icd9_key(value: object) -> str:
         raise InvalidCodeError(value, "an ICD-9-CM code is a string", "ICD-9-CM code")
     text = value.strip().upper()
     if not _ICD9.match(text):
-        raise InvalidCodeError(value, "not shaped like an ICD-9-CM diagnosis code (ddd.dd, Vdd.dd, Eddd.d)", "ICD-9-CM code")
+        raise InvalidCodeError(
+            value, "not shaped like an ICD-9-CM diagnosis code (ddd.dd, Vdd.dd, Eddd.d)", "ICD-9-CM code"
+        )
     return text.replace(".", "")
 
 
@@ -135,7 +137,7 @@ def backward(icd10: object) -> tuple[GemEntry, ...]:
 
 
 def grouper_map(direction: str) -> GrouperMap:
-    """One GEM as a :class:`~icd10kb.groupers.base.GrouperMap`: rows ``(source, target)``, ``row_flags`` the five flags."""
+    """One GEM as a :class:`~icd10kb.groupers.base.GrouperMap`: rows ``(source, target)``, flags in ``row_flags``."""
 
     def build() -> GrouperMap:
         forward_map = direction == "i9-to-i10"

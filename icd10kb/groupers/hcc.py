@@ -165,7 +165,13 @@ def label(hcc: object, model: str = "V28") -> str:
     """
     check_choice(model, tuple(MODELS), "CMS-HCC model")
     table = _model(model, MODELS[model][-1])
-    number = hcc if type(hcc) is int else int(hcc[3:]) if isinstance(hcc, str) and hcc[3:].isdigit() and hcc.startswith("HCC") else None
+    number = (
+        hcc
+        if type(hcc) is int
+        else int(hcc[3:])
+        if isinstance(hcc, str) and hcc[3:].isdigit() and hcc.startswith("HCC")
+        else None
+    )
     if number is None or number not in table.labels:
         raise InvalidArgumentError(hcc, f"not an HCC of CMS-HCC {model}", "HCC")
     return table.labels[number]

@@ -59,7 +59,9 @@ class Comorbidities(BaseModel):
     unassessed: tuple[str, ...] = Field(
         description="Groups that need POA indicators which were not given (CMR), sorted; they are absent from groups"
     )
-    matches: tuple[tuple[str, str], ...] = Field(description="(code, group) pairs that were found, before the hierarchy")
+    matches: tuple[tuple[str, str], ...] = Field(
+        description="(code, group) pairs that were found, before the hierarchy"
+    )
 
     def has(self, group: str) -> bool:
         """Whether *group* is present after the hierarchy."""

@@ -117,7 +117,9 @@ def _group(
         if indicators is not None:
             for value in indicators:
                 if value not in _POA_VALUES:
-                    raise InvalidArgumentError(value, "a POA indicator is Y, W, N, U, 1, E, '' or None", "POA indicator")
+                    raise InvalidArgumentError(
+                        value, "a POA indicator is Y, W, N, U, 1, E, '' or None", "POA indicator"
+                    )
         elif assume_poa:
             indicators = ["Y"] * len(keys)
         out[patient] = evaluate(idx, keys, indicators, hierarchy)
