@@ -145,7 +145,10 @@ def fy2027_release(data: Path = DATA) -> dict[str, Any]:
         "title": "ICD-10-CM FY2027, derived: " + FY2027_LIMITS,
         "source": SOURCE,
         "license": LICENCE,
-        "files": [{"name": Path(f).name, "sha256": sha256((data / f).read_bytes())} for f in (TABULAR_2026, LIST_2026, ADDENDA)],
+        "files": [
+            {"name": Path(f).name, "sha256": sha256((data / f).read_bytes())}
+            for f in (TABULAR_2026, LIST_2026, ADDENDA)
+        ],
     }
 
 

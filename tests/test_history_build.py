@@ -40,7 +40,11 @@ def test_descriptors_name_the_sources_and_are_small() -> None:
     info = describe("icd10cm-history")
     assert info.kind == "history" and len(info.sources) == 12
     assert all(not s.path.startswith("/") and ".." not in s.path for s in info.sources)
-    sizes = sum((ROOT / "icd10kb" / "data" / f.path).stat().st_size for n in ("icd10cm-history", "icd10cm-2027") for f in describe(n).files)
+    sizes = sum(
+        (ROOT / "icd10kb" / "data" / f.path).stat().st_size
+        for n in ("icd10cm-history", "icd10cm-2027")
+        for f in describe(n).files
+    )
     assert sizes < 2_000_000
     assert describe("icd10cm-2027").kind == "derived-release"
 
@@ -60,7 +64,11 @@ def test_a_damaged_history_is_refused() -> None:
     ("reader", "text", "message"),
     [
         (readers.read_order_table, b"code\tx\n", "header line"),
-        (readers.read_order_table, b"order\tcode\tbillable\tshort_desc\tlong_desc\n1\tL94\t2\tx\ty\n", "order-table row"),
+        (
+            readers.read_order_table,
+            b"order\tcode\tbillable\tshort_desc\tlong_desc\n1\tL94\t2\tx\ty\n",
+            "order-table row",
+        ),
         (readers.read_order_table, b"order\tcode\tbillable\tshort_desc\tlong_desc\n", "no codes"),
         (readers.read_order_file, b"00001 L94     0 short\n", "order-file line"),
         (readers.read_code_file, b"L942    A\nL942    B\n", "twice"),
@@ -75,6 +83,13 @@ def test_hostile_release_files_are_refused(reader: object, text: bytes, message:
 
 
 def test_readers_read_the_layouts() -> None:
-    order = b"00001 L94     0 " + b"Other localized connective tissue disorders".ljust(60) + b" Other localized connective tissue disorders\r\n"
+    order = (
+        b"00001 L94     0 "
+        + b"Other localized connective tissue disorders".ljust(60)
+        + b" Other localized connective tissue disorders\r\n"
+    )
     assert readers.read_order_file(io.BytesIO(order)) == {"L94": (False, "Other localized connective tissue disorders")}
-    assert readers.read_item_list(io.BytesIO(b"12\r\nB10-B10\r\nB10\r\nB10\r\nB100\r\n")) == {"B10": (None, None), "B100": (None, None)}
+    assert readers.read_item_list(io.BytesIO(b"12\r\nB10-B10\r\nB10\r\nB10\r\nB100\r\n")) == {
+        "B10": (None, None),
+        "B100": (None, None),
+    }

@@ -39,9 +39,14 @@ def test_history_errors_go_to_stderr() -> None:
 def test_diff_text_and_json() -> None:
     status, out, _ = _run("diff", "2026-04-01", "FY2027")
     assert status == 0
-    assert out.splitlines()[0].startswith("2026-04-01 -> FY2027: 238 added, 36 deleted, 4 retitled, 15 billable -> header")
+    assert out.splitlines()[0].startswith(
+        "2026-04-01 -> FY2027: 238 added, 36 deleted, 4 retitled, 15 billable -> header"
+    )
     assert "- D69.1 (header) -> D69.11, D69.19  Qualitative platelet defects" in out
-    assert "~ Z29.14  'Encounter for prophylactic rabies immune globin' -> 'Encounter for prophylactic rabies immune globulin'" in out
+    assert (
+        "~ Z29.14  'Encounter for prophylactic rabies immune globin' -> 'Encounter for prophylactic rabies immune globulin'"
+        in out
+    )
     data = json.loads(_run("diff", "FY2016", "FY2017", "--json")[1])
     assert data["a"] == "FY2016" and len(data["added"]) == 2305
 

@@ -44,7 +44,9 @@ def test_the_release_in_force_started_on_or_before_the_date_and_the_next_one_aft
 @settings(deadline=None)
 @given(DAYS)
 def test_iso_text_and_datetime_give_the_same_answer_as_the_date(day: datetime.date) -> None:
-    at_night = datetime.datetime.combine(day, datetime.time(23, 59), tzinfo=datetime.timezone(datetime.timedelta(hours=-5)))
+    at_night = datetime.datetime.combine(
+        day, datetime.time(23, 59), tzinfo=datetime.timezone(datetime.timedelta(hours=-5))
+    )
     assert release_for(day.isoformat()) == release_for(day)
     assert release_for(at_night) == release_for(day)
 
@@ -115,7 +117,9 @@ def test_deleted_codes_have_a_history_and_unknown_codes_do_not() -> None:
         history("not a code")
 
 
-@pytest.mark.parametrize("bad", [20261001, 2026.1, b"2026-10-01", "2026-13-01", "2026-02-30", "2026/10/01", "20261001", ["2026-10-01"]])
+@pytest.mark.parametrize(
+    "bad", [20261001, 2026.1, b"2026-10-01", "2026-13-01", "2026-02-30", "2026/10/01", "20261001", ["2026-10-01"]]
+)
 def test_bad_dates_are_typed_errors(bad: object) -> None:
     with pytest.raises(InvalidArgumentError, match="date"):
         release_for(bad)
@@ -149,3 +153,8 @@ def test_load_for_date() -> None:
     with pytest.raises(InvalidArgumentError, match="fallback"):
         load_for_date("2026-10-01", fallback="nearest")
     assert issubclass(ReleaseNotShippedError, ICD10KBError)
+
+
+def test_a_malformed_code_is_refused_whatever_its_date() -> None:
+    with pytest.raises(InvalidCodeError, match="row 0"):
+        valid_on_many(["L94,2"], ["2001-01-01"])

@@ -104,7 +104,10 @@ def test_split_codes_say_where_their_content_went() -> None:
 
 
 def test_derived_title_cuts_at_a_comma() -> None:
-    assert derived_title(["Toxic effect of alkenes, assault", "Toxic effect of alkenes, sequela"]) == "Toxic effect of alkenes"
+    assert (
+        derived_title(["Toxic effect of alkenes, assault", "Toxic effect of alkenes, sequela"])
+        == "Toxic effect of alkenes"
+    )
     assert derived_title(["Same", "Same"]) == "Same"
     assert derived_title([]) is None
 

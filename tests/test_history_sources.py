@@ -133,7 +133,15 @@ def _counts() -> dict[int, dict[str, str]]:
 
 @pytest.mark.parametrize(
     ("slot", "year"),
-    [("FY2016", 2016), ("FY2017", 2017), ("FY2018", 2018), ("FY2019", 2019), ("FY2025", 2025), ("2026-04-01", 2026), ("FY2027", 2027)],
+    [
+        ("FY2016", 2016),
+        ("FY2017", 2017),
+        ("FY2018", 2018),
+        ("FY2019", 2019),
+        ("FY2025", 2025),
+        ("2026-04-01", 2026),
+        ("FY2027", 2027),
+    ],
 )
 def test_counts_per_release_equal_the_official_counts(slot: str, year: int) -> None:
     index = INDEX[slot]
@@ -143,7 +151,16 @@ def test_counts_per_release_equal_the_official_counts(slot: str, year: int) -> N
     assert letters.count("H") == int(row["nonBillableHeaders"])
 
 
-@pytest.mark.parametrize(("a", "b", "year"), [("FY2016", "FY2017", 2017), ("FY2017", "FY2018", 2018), ("FY2018", "FY2019", 2019), ("FY2024", "FY2025", 2025), ("2026-04-01", "FY2027", 2027)])
+@pytest.mark.parametrize(
+    ("a", "b", "year"),
+    [
+        ("FY2016", "FY2017", 2017),
+        ("FY2017", "FY2018", 2018),
+        ("FY2018", "FY2019", 2019),
+        ("FY2024", "FY2025", 2025),
+        ("2026-04-01", "FY2027", 2027),
+    ],
+)
 def test_adjacent_diffs_equal_the_official_counts(a: str, b: str, year: int) -> None:
     result = diff(a, b)
     row = _counts()[year]

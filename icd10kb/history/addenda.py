@@ -217,9 +217,9 @@ def _parent_for(tree: _Tree, code: str, anomalies: list[str]) -> int:
     grand = _parent_for(tree, parent_code, anomalies)
     title = derived_title([t for c, t in tree.added.items() if c.startswith(parent_code)])
     anomalies.append(
-        f"FY2027: new header {_dotted(parent_code)} titled "
-        + (f"{title!r} (the common start of its codes' titles)" if title else "without a title")
-        + "; the addenda lists billable codes only"
+        f"FY2027: new header {_dotted(parent_code)} "
+        + (f"titled {title!r}, the common start of its codes' titles" if title else f"titled {NO_TITLE!r}")
+        + " (the addenda gives titles of billable codes only)"
     )
     kind = "category" if len(parent_code) == 3 else "subcategory"
     return tree.insert(grand, _new_node(parent_code, kind, title or NO_TITLE, grand))
@@ -234,9 +234,15 @@ def _block_for(tree: _Tree, category: str, anomalies: list[str]) -> int:
     return block
 
 
-def _add(tree: _Tree, code: str, title: str, name: str, stems: dict[int, list[tuple[str, str]]], anomalies: list[str]) -> None:
+def _add(
+    tree: _Tree, code: str, title: str, name: str, stems: dict[int, list[tuple[str, str]]], anomalies: list[str]
+) -> None:
     existing = tree.index.get(code)
-    if existing is not None and existing not in tree.removed and (tree.nodes[existing].billable or tree.nodes[existing].seventh):
+    if (
+        existing is not None
+        and existing not in tree.removed
+        and (tree.nodes[existing].billable or tree.nodes[existing].seventh)
+    ):
         raise DataFileError(name, f"adds {code!r}, which the release already has")
     rule = tree.rule_for(code)
     try:

@@ -169,10 +169,10 @@ def history(code: object, kb: KnowledgeBase | None = None) -> CodeHistory:
                 release=slot.name,
                 fiscal_year=slot.fiscal_year,
                 effective=slot.effective,
-                status=_NAMES[letters[index]],  # type: ignore[arg-type]
+                status=_NAMES[letters[index]],
                 inferred=flags[index] == "1",
                 title=title,
-                source=slot.source,  # type: ignore[arg-type]
+                source=slot.source,
             )
         )
     return CodeHistory(code=_dotted(key), releases=tuple(entries))
@@ -209,7 +209,9 @@ def release_for(date: object) -> ReleaseInForce:
             else f"after the newest release known here (FY{SLOTS[-1].fiscal_year})"
         )
         fy = None if before else (day.year + 1 if day.month >= 10 else day.year)
-        return ReleaseInForce(date=day, fiscal_year=fy, release=None, effective=None, has_file=False, shipped=None, note=note)
+        return ReleaseInForce(
+            date=day, fiscal_year=fy, release=None, effective=None, has_file=False, shipped=None, note=note
+        )
     slot = SLOTS[index]
     if slot.source == "none":
         note = f"no file for {slot.name}: validity is inferred where the releases on both sides agree, else unknown"
@@ -327,18 +329,11 @@ def valid_on_many(codes: Iterable[Any], dates: Any, *, billable: bool = False) -
     if len(day_list) != len(rows):
         raise InvalidArgumentError(len(day_list), f"there are {len(rows)} codes", "number of dates")
     table = history_table()
-    slots: dict[Any, int | None | str] = {}
+    slots: dict[Any, int | str | None] = {}
     letters: dict[Any, str] = {}
     out: list[bool | None] = []
     for row, (code, date) in enumerate(zip(rows, day_list)):
         if _missing(code) or _missing(date):
-            out.append(None)
-            continue
-        index = _slot_cached(slots, date, row)
-        if index == "before":
-            out.append(False)
-            continue
-        if index is None:
             out.append(None)
             continue
         found = letters.get(code) if isinstance(code, str) else None
@@ -351,12 +346,19 @@ def valid_on_many(codes: Iterable[Any], dates: Any, *, billable: bool = False) -
             found = resolve(entry[0] if entry else _ABSENT)[0]
             if isinstance(code, str):
                 letters[code] = found
+        index = _slot_cached(slots, date, row)
+        if index == "before":
+            out.append(False)
+            continue
+        if index is None:
+            out.append(None)
+            continue
         letter = found[index]  # type: ignore[index]
         out.append(None if letter == "?" else letter == "B" or (letter == "H" and not billable))
     return out
 
 
-def _slot_cached(cache: dict[Any, int | None | str], date: Any, row: int) -> int | None | str:
+def _slot_cached(cache: dict[Any, int | str | None], date: Any, row: int) -> int | str | None:
     try:
         return cache[date]
     except KeyError:

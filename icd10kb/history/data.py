@@ -83,12 +83,12 @@ def titles_of(status: str, field: str) -> list[str | None]:
     changes: dict[int, str] = {}
     if field:
         for part in field.split("\t"):
-            index, _, title = part.partition(":")
-            changes[int(index)] = title
+            number, _, title = part.partition(":")
+            changes[int(number)] = title
     current: str | None = None
-    for index, letter in enumerate(status):
-        if index in changes:
-            current = changes[index] or None
+    for position, letter in enumerate(status):
+        if position in changes:
+            current = changes[position] or None
         if letter in "BH":
-            titles[index] = current
+            titles[position] = current
     return titles

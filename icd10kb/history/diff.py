@@ -107,8 +107,14 @@ def diff(a: object, b: object) -> ReleaseDiff:
         every = resolved_titles(*table[code])
         titles = every[first], every[second]
         if after == "." or (before, after) == ("B", "H"):
-            content = tuple(_dotted(c) for c in new_billable if c.startswith(code) and c != code) if after == "H" else ()
-            deleted.append(DeletedCode(code=_dotted(code), title=titles[0], now="absent" if after == "." else "header", content_to=content))
+            content = (
+                tuple(_dotted(c) for c in new_billable if c.startswith(code) and c != code) if after == "H" else ()
+            )
+            deleted.append(
+                DeletedCode(
+                    code=_dotted(code), title=titles[0], now="absent" if after == "." else "header", content_to=content
+                )
+            )
             if after == ".":
                 continue
         if (before, after) == ("B", "H"):

@@ -65,7 +65,9 @@ def _lines(source: Source) -> tuple[list[str], str]:
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
-        raise DataFileError(name, f"not UTF-8 text: byte {data[exc.start]:#x}", data[: exc.start].count(b"\n") + 1) from None
+        raise DataFileError(
+            name, f"not UTF-8 text: byte {data[exc.start]:#x}", data[: exc.start].count(b"\n") + 1
+        ) from None
     return text.split("\n"), name
 
 
@@ -96,7 +98,8 @@ def read_order_table(source: Source) -> Entries:
     Examples
     --------
     >>> import io
-    >>> read_order_table(io.BytesIO(b"order\\tcode\\tbillable\\tshort_desc\\tlong_desc\\n00001\\tL94\\t0\\tX\\tOther\\n"))
+    >>> head = b"order\\tcode\\tbillable\\tshort_desc\\tlong_desc\\n"
+    >>> read_order_table(io.BytesIO(head + b"00001\\tL94\\t0\\tX\\tOther\\n"))
     {'L94': (False, 'Other')}
     """
     lines, name = _lines(source)
@@ -224,7 +227,8 @@ def read_addenda(source: Source) -> Addenda:
     Examples
     --------
     >>> import io
-    >>> text = b"Add:         L9420   New\\r\\nCodes\\r\\n  1 codes in a.txt\\r\\n  2 codes in b.txt\\r\\n  1 additions\\r\\n"
+    >>> text = b"Add:         L9420   New\\r\\nCodes\\r\\n"
+    >>> text += b"  1 codes in a.txt\\r\\n  2 codes in b.txt\\r\\n  1 additions\\r\\n"
     >>> read_addenda(io.BytesIO(text)).added
     (('L9420', 'New'),)
     """
