@@ -196,3 +196,22 @@ def test_a_code_added_in_a_year_without_a_file_is_unknown_there() -> None:
     assert statuses["FY2020"] == ("unknown", False) and statuses["FY2021"] == ("unknown", False)
     assert statuses["2021-01-01"] == ("billable", False)
     assert statuses["FY2022"] == ("billable", True)
+
+
+@pytest.mark.parametrize("slot", ["FY2016", "FY2017", "FY2018", "FY2019", "2021-01-01", "FY2025"])
+def test_the_header_rule_used_for_fy2024_holds_in_every_order_file(slot: str) -> None:
+    from icd10kb.history.readers import headers_of
+
+    entries = _files()[slot]
+    billable = {c for c, (letter, _) in entries.items() if letter == "B"}
+    headers = {c for c, (letter, _) in entries.items() if letter == "H"}
+    derived = headers_of(billable)
+    assert derived - headers <= {"H54512"} and headers <= derived
+
+
+def test_history_round_trips_through_json() -> None:
+    from icd10kb.history.models import CodeHistory
+
+    for code in ("D69.1", "U07.1", "T52.8X1A", "C84.1"):
+        found = history(code)
+        assert CodeHistory.model_validate_json(found.model_dump_json()) == found

@@ -157,7 +157,7 @@ def history(code: object, kb: KnowledgeBase | None = None) -> CodeHistory:
 
             return (kb if kb is not None else icd10kb.load()).suggest(_dotted(key))
 
-        raise CodeNotFoundError(_dotted(key), release="any release file of FY2016-FY2027", suggest=suggest)
+        raise CodeNotFoundError(_dotted(key), release="FY2016-FY2027 (no release file lists it)", suggest=suggest)
     raw, field = found
     letters, flags = resolve(raw)
     titles = resolved_titles(raw, field)
