@@ -158,3 +158,16 @@ def test_load_for_date() -> None:
 def test_a_malformed_code_is_refused_whatever_its_date() -> None:
     with pytest.raises(InvalidCodeError, match="row 0"):
         valid_on_many(["L94,2"], ["2001-01-01"])
+
+
+JUNK = st.one_of(st.text(max_size=10), st.integers(), st.none(), st.floats(), st.dates(), st.binary(max_size=4), CODES)
+
+
+@settings(deadline=None)
+@given(st.one_of(JUNK, st.lists(JUNK, max_size=6)), st.one_of(JUNK, st.lists(JUNK, min_size=0, max_size=6)))
+def test_arbitrary_columns_raise_only_documented_errors(codes: list[object], dates: object) -> None:
+    try:
+        result = valid_on_many(codes, dates)
+    except ICD10KBError:
+        return
+    assert isinstance(codes, list) and len(result) == len(codes) and all(r in (True, False, None) for r in result)

@@ -323,9 +323,15 @@ def valid_on_many(codes: Iterable[Any], dates: Any, *, billable: bool = False) -
         raise InvalidArgumentError(billable, "True or False", "billable")
     if isinstance(codes, (str, bytes)):
         raise InvalidArgumentError(codes, "give an iterable of codes, not one string", "codes")
-    rows = list(codes)
-    single = isinstance(dates, (str, datetime.date)) or _missing(dates)
-    day_list = [dates] * len(rows) if single else list(dates)
+    try:
+        rows = list(codes)
+    except TypeError:
+        raise InvalidArgumentError(codes, "give an iterable of codes", "codes") from None
+    single = isinstance(dates, (str, bytes, datetime.date)) or _missing(dates)
+    try:
+        day_list = [dates] * len(rows) if single else list(dates)
+    except TypeError:
+        raise InvalidArgumentError(dates, "give one date or an iterable of dates", "dates") from None
     if len(day_list) != len(rows):
         raise InvalidArgumentError(len(day_list), f"there are {len(rows)} codes", "number of dates")
     table = history_table()
