@@ -13,8 +13,8 @@ on first use; nothing is read when the package is imported.
 
 Examples
 --------
->>> from icd10kb import history as hx
->>> hx.valid_on("Z68.1", "2026-09-30", billable=True), hx.valid_on("Z68.1", "2026-10-01", billable=True)
+>>> from icd10kb.history import valid_on
+>>> valid_on("Z68.1", "2026-09-30", billable=True), valid_on("Z68.1", "2026-10-01", billable=True)
 (True, False)
 """
 
