@@ -97,9 +97,7 @@ class _Tree:
         return found
 
     def insert(self, parent: int, node: Node) -> int:
-        from ..tabular import Node as NodeClass
-
-        assert isinstance(node, NodeClass)
+        """Add *node* under *parent*, after the siblings whose codes sort before it."""
         self.nodes.append(node)
         index = len(self.nodes) - 1
         self.children[index] = []
