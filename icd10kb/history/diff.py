@@ -26,7 +26,8 @@ from functools import lru_cache
 from typing import TYPE_CHECKING
 
 from .codes import resolve, resolved_titles
-from .data import history_table
+from ..datasets import memo
+from .data import DATASET, history_table
 from .timeline import SLOTS, slot_named
 
 if TYPE_CHECKING:
@@ -92,7 +93,7 @@ def diff(a: object, b: object) -> ReleaseDiff:
     unknown: list[str] = []
     untitled = 0
     table = history_table()
-    letters_of = {code: resolve(raw)[0] for code, (raw, _) in table.items()}
+    letters_of = memo(DATASET, "resolved", lambda: {code: resolve(raw)[0] for code, (raw, _) in table.items()})
     new_billable = sorted(c for c, s in letters_of.items() if s[second] == "B" and s[first] != "B")
     for code in sorted(table):
         before, after = letters_of[code][first], letters_of[code][second]
