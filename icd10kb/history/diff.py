@@ -25,8 +25,8 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
-from .codes import resolve, resolved_titles
 from ..datasets import memo
+from .codes import resolve, resolved_titles
 from .data import DATASET, history_table
 from .timeline import SLOTS, slot_named
 
