@@ -68,3 +68,14 @@ def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]
     with pytest.raises(SystemExit):
         _run(command, "--help")
     assert "--json" in capsys.readouterr().out
+
+
+def test_a_diff_and_its_reverse_agree() -> None:
+    from icd10kb.history import diff
+
+    forward, backward = diff("FY2019", "FY2025"), diff("FY2025", "FY2019")
+    assert set(forward.added) == {d.code for d in backward.deleted if d.now == "absent"}
+    assert set(forward.billable_to_header) == set(backward.header_to_billable)
+    assert {r.code for r in forward.retitled} == {r.code for r in backward.retitled}
+    same = diff("2027", "FY2027")
+    assert not (same.added or same.deleted or same.retitled or same.unknown)

@@ -105,7 +105,10 @@ def diff(a: object, b: object) -> ReleaseDiff:
         if before == ".":
             added.append(_dotted(code))
             continue
-        every = resolved_titles(*table[code])
+        raw, field = table[code]
+        if after == before and "\t" not in field and not field.endswith(":"):
+            continue  # one title in every release: nothing changed
+        every = resolved_titles(raw, field)
         titles = every[first], every[second]
         if after == "." or (before, after) == ("B", "H"):
             content = (
