@@ -26,6 +26,7 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .details import ConceptDetails
+    from .history.models import CodeHistory
     from .knowledge.differential import Candidate
     from .knowledge.index import KnowledgeIndex
     from .knowledge.models import KnowledgeProfile
@@ -187,6 +188,22 @@ class KnowledgeBase(Classification):
         from .details import details
 
         return details(self, code)
+
+    # --- history -----------------------------------------------------------------
+
+    def history(self, code: object) -> CodeHistory:
+        """The code's status and title in every release FY2016-FY2027; see :func:`icd10kb.history.history`.
+
+        Deleted codes are answered too (they are not looked up in this release).
+
+        Examples
+        --------
+        >>> [(r.release, r.status) for r in kb.history("Z68.1").releases][-2:]
+        [('2026-04-01', 'billable'), ('FY2027', 'header')]
+        """
+        from .history import history
+
+        return history(code, kb=self)
 
     # --- views -----------------------------------------------------------------
 

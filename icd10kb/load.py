@@ -86,6 +86,7 @@ def _options(builtin_knowledge: object, on_missing: object) -> None:
 def load(
     release: str | None = None,
     *,
+    date: object = None,
     knowledge: Iterable[Any] = (),
     builtin_knowledge: bool = True,
     on_missing: OnMissing = "error",
@@ -97,7 +98,15 @@ def load(
     release:
         The release's name (see :func:`icd10kb.releases`), or a fiscal year
         (``"FY2025"``, ``"2025"``: the newest shipped release of that year);
-        default ``"2026-04-01"``.
+        default ``"2026-04-01"``, the newest complete official release
+        (``"2027"`` is FY2027, in force since 2026-10-01, built from
+        2026-04-01 and the FY2027 addenda: see :doc:`the FY2027 how-to
+        <howto/fy2027>`).
+    date:
+        Instead of *release*: the release in force on this date of service
+        (a ``datetime.date`` or ``"YYYY-MM-DD"``), by the fiscal year that
+        starts on October 1 and the April 1 updates; an error when that
+        release is not shipped (see :func:`icd10kb.history.load_for_date`).
     knowledge:
         Knowledge packs to add: paths, binary file objects, dicts or
         :class:`~icd10kb.knowledge.models.KnowledgePack` values. They are read
@@ -130,10 +139,18 @@ def load(
     True
     >>> icd10kb.load("2025-04-01").release.name
     '2025-04-01'
+    >>> icd10kb.load(date="2026-12-06").release.name, icd10kb.load("FY2025").release.name
+    ('2027', '2025-04-01')
     """
     knowledge = _packs(knowledge)
     _options(builtin_knowledge, on_missing)
-    if release is None:
+    if date is not None:
+        if release is not None:
+            raise InvalidArgumentError(date, "give a release or a date, not both", "date")
+        from .history.loader import shipped_for_date
+
+        name = shipped_for_date(date)
+    elif release is None:
         name = DEFAULT_RELEASE
     else:
         name = resolve(release)

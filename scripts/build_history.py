@@ -27,13 +27,13 @@ sys.path.insert(0, str(ROOT / "scripts"))
 
 from datasetlib import gzip_bytes, write_dataset  # noqa: E402
 
-from icd10kb.compiled import from_classification  # noqa: E402
+from icd10kb.classification.compiled import from_classification  # noqa: E402
 from icd10kb.files import sha256  # noqa: E402
 from icd10kb.history import readers  # noqa: E402
 from icd10kb.history.addenda import NO_TITLE, apply_addenda  # noqa: E402
 from icd10kb.history.data import encode  # noqa: E402
 from icd10kb.history.timeline import SLOTS  # noqa: E402
-from icd10kb.tabular import Classification, read_tabular  # noqa: E402
+from icd10kb.classification.tabular import TabularRelease, read_tabular  # noqa: E402
 
 DATA = ROOT / "data"
 SOURCE = "National Center for Health Statistics (NCHS), Centers for Disease Control and Prevention"
@@ -55,7 +55,7 @@ FY2027_LIMITS = (
 Entries = dict[str, tuple[bool, str | None]]
 
 
-def classification_entries(data: Classification, listed: set[str] | None = None) -> Entries:
+def classification_entries(data: TabularRelease, listed: set[str] | None = None) -> Entries:
     """``{dotless code: (billable, title)}`` of a classification, 7th-character codes included."""
     out: Entries = {}
     for node in data.nodes:
@@ -82,13 +82,13 @@ def _fill(entries: readers.Entries, name: str) -> Entries:
     return {code: (code not in headers, title) for code, (_, title) in entries.items()}
 
 
-def fy2027(data: Path = DATA) -> Classification:
+def fy2027(data: Path = DATA) -> TabularRelease:
     """The FY2027 classification."""
     base = read_tabular(data / TABULAR_2026, data / LIST_2026)
     return apply_addenda(base, readers.read_addenda(data / ADDENDA), ADDENDA)
 
 
-def slot_entries(data: Path = DATA, fy2027_data: Classification | None = None) -> list[Entries | None]:
+def slot_entries(data: Path = DATA, fy2027_data: TabularRelease | None = None) -> list[Entries | None]:
     """The codes of every slot, from its files (None for a slot without a file)."""
     out: list[Entries | None] = []
     for slot in SLOTS:
@@ -112,7 +112,7 @@ def slot_entries(data: Path = DATA, fy2027_data: Classification | None = None) -
     return out
 
 
-def compile_history(data: Path = DATA, fy2027_data: Classification | None = None) -> bytes:
+def compile_history(data: Path = DATA, fy2027_data: TabularRelease | None = None) -> bytes:
     """The gzipped history file."""
     slots = slot_entries(data, fy2027_data)
     codes = sorted({code for entries in slots if entries for code in entries})
@@ -152,7 +152,7 @@ def fy2027_release(data: Path = DATA) -> dict[str, Any]:
     }
 
 
-def compile_fy2027(data: Path = DATA, fy2027_data: Classification | None = None) -> tuple[bytes, bytes]:
+def compile_fy2027(data: Path = DATA, fy2027_data: TabularRelease | None = None) -> tuple[bytes, bytes]:
     """The FY2027 release's compiled files: gzipped hierarchy, notes."""
     hierarchy, notes = from_classification(fy2027_data or fy2027(data), fy2027_release(data))
     return gzip_bytes(hierarchy), notes
@@ -171,6 +171,7 @@ def main() -> int:
         sources=[(f"data/{TABULAR_2026}", None), (f"data/{LIST_2026}", None), (f"data/{ADDENDA}", None)],
         releases=["2027"],
         notes="Effective 2026-10-01. " + FY2027_LIMITS,
+        effective="2026-10-01",
         **common,
     )
     sources = sorted({f for slot in SLOTS for f in slot.files})

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..classification.codes import dotless, dotted
+from ..classification.codes import dotted, strip_dot
 from ..classification.compiled import KINDS, Sections
 from ..errors import DataFileError
 
@@ -105,7 +105,7 @@ class Store:
     def seventh_stem(self, position: int) -> str:
         """The code a 7th character is appended to: the base code padded with X (``T36.0X1``, ``E08.37X``)."""
         code = self.ids[position]
-        return code if len(code) == 7 else dotted(dotless(code).ljust(6, "X"))
+        return code if len(code) == 7 else dotted(strip_dot(code).ljust(6, "X"))
 
     # --- identifiers ------------------------------------------------------
 
@@ -114,7 +114,7 @@ class Store:
         position = self.index.get(code)
         if position is not None:
             return position, ""
-        flat = dotless(code)
+        flat = strip_dot(code)
         if len(flat) != 7 or "-" in flat:
             return None
         head = flat[:6]

@@ -25,7 +25,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from ..classification.codes import block_id, dotless, dotted, normalize
+from ..classification.codes import block_id, dotted, normalize, strip_dot
 from ..errors import DataFileError, ICD10KBError
 from ..files import Source, read_bytes
 from ..xmlsafe import parse_xml
@@ -299,12 +299,12 @@ class _Reader:
             return
         if code != name or "-" in code or code.isdigit():
             self.problems.add(f"code {name!r} is not written in canonical dotted form")
-        flat = dotless(code)
-        if parent_code and not (flat.startswith(dotless(parent_code)) and len(flat) > len(dotless(parent_code))):
+        flat = strip_dot(code)
+        if parent_code and not (flat.startswith(strip_dot(parent_code)) and len(flat) > len(strip_dot(parent_code))):
             message = f"code {code!r} does not extend its parent {parent_code!r}"
             # Kept as the file has it when it stays in the same category (the
             # FY2021 file nests H54.512A under H54.511); refused otherwise.
-            if flat[:3] == dotless(parent_code)[:3] and len(flat) > len(dotless(parent_code)):
+            if flat[:3] == strip_dot(parent_code)[:3] and len(flat) > len(strip_dot(parent_code)):
                 self.anomalies.append(message)
             else:
                 self.problems.add(message)
@@ -422,10 +422,10 @@ def read_tabular(source: Source, code_list: Source | None = None) -> TabularRele
 
 
 def _check_code_list(reader: _Reader, codes: frozenset[str], name: str) -> None:
-    known = {dotless(n.id) for n in reader.nodes}
+    known = {strip_dot(n.id) for n in reader.nodes}
     for node in reader.nodes:
         if node.seventh:
-            padded = dotless(node.id).ljust(6, "X")
+            padded = strip_dot(node.id).ljust(6, "X")
             known.update(padded + char for char in node.seventh)
     unknown = sorted(codes - known)
     if unknown:

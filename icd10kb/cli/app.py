@@ -41,8 +41,14 @@ PLUGINS: dict[str, tuple[str, str]] = {
     "ccsr": ("icd10kb.groupers.cli", "CCSR categories of ICD-10-CM codes, with the default categories"),
     "comorbidity": ("icd10kb.groupers.cli", "Charlson, Elixhauser or CMR comorbidities of one record, and its score"),
     "hcc": ("icd10kb.groupers.cli", "CMS-HCC categories of one patient's codes, hierarchies applied (no risk score)"),
-    "gems": ("icd10kb.groupers.cli", "ICD-9-CM <-> ICD-10-CM General Equivalence Mappings (FY2018), every target with flags"),
+    "gems": (
+        "icd10kb.groupers.cli",
+        "ICD-9-CM <-> ICD-10-CM General Equivalence Mappings (FY2018), every target with flags",
+    ),
     "groupers": ("icd10kb.groupers.cli", "list the grouper maps shipped, with version and citation"),
+    "history": ("icd10kb.history.cli", "a code's status and title in every release FY2016-FY2027"),
+    "diff": ("icd10kb.history.cli", "what changed between two releases"),
+    "release-for": ("icd10kb.history.cli", "the release in force on a date"),
 }
 
 

@@ -23,7 +23,7 @@ from __future__ import annotations
 from .codes import history, release_for, status_on, valid_on, valid_on_many
 from .diff import diff
 from .errors import ReleaseNotShippedError
-from .loader import load_for_date, load_release, shipped
+from .loader import load_for_date, load_release, shipped, shipped_for_date
 from .timeline import SLOTS, Slot, parse_date
 
 __all__ = [
@@ -37,6 +37,7 @@ __all__ = [
     "parse_date",
     "release_for",
     "shipped",
+    "shipped_for_date",
     "status_on",
     "valid_on",
     "valid_on_many",

@@ -31,7 +31,7 @@ from ..errors import DataFileError
 from .readers import Addenda
 
 if TYPE_CHECKING:
-    from ..tabular import Classification, Node
+    from ..classification.tabular import Node, TabularRelease
 
 __all__ = ["NO_TITLE", "apply_addenda", "derived_title"]
 
@@ -76,7 +76,7 @@ def derived_title(titles: list[str]) -> str | None:
 class _Tree:
     """The classification as a mutable tree keyed by node index."""
 
-    def __init__(self, data: Classification) -> None:
+    def __init__(self, data: TabularRelease) -> None:
         self.nodes: list[Node] = [copy.copy(n) for n in data.nodes]
         self.children: dict[int, list[int]] = {i: [] for i in range(-1, len(self.nodes))}
         for index, node in enumerate(self.nodes):
@@ -114,12 +114,12 @@ class _Tree:
 
 
 def _new_node(code: str, kind: str, title: str, parent: int) -> Node:
-    from ..tabular import Node
+    from ..classification.tabular import Node
 
     return Node(_dotted(code), kind, title, parent)
 
 
-def apply_addenda(data: Classification, addenda: Addenda, name: str = "addenda") -> Classification:
+def apply_addenda(data: TabularRelease, addenda: Addenda, name: str = "addenda") -> TabularRelease:
     """Apply *addenda* to a classification read with its code list.
 
     Parameters
@@ -133,7 +133,7 @@ def apply_addenda(data: Classification, addenda: Addenda, name: str = "addenda")
 
     Returns
     -------
-    Classification
+    TabularRelease
         A new classification; *data* is left unchanged.
 
     Raises
@@ -142,7 +142,7 @@ def apply_addenda(data: Classification, addenda: Addenda, name: str = "addenda")
         If the addenda deletes or revises a code the release lacks, or adds
         one it already has.
     """
-    from ..tabular import Classification
+    from ..classification.tabular import TabularRelease
 
     tree = _Tree(data)
     anomalies = list(data.anomalies)
@@ -169,7 +169,7 @@ def apply_addenda(data: Classification, addenda: Addenda, name: str = "addenda")
     nodes = _preorder(tree)
     kept = {_dotless(n.id) for n in nodes}
     rejected = [c for c in data.rejected_seventh if _dotless(c)[:-1].rstrip("X") in kept]
-    return Classification(data.version, nodes, list(data.rules), list(data.files), rejected, anomalies)
+    return TabularRelease(data.version, nodes, list(data.rules), list(data.files), rejected, anomalies)
 
 
 def _delete(tree: _Tree, code: str, name: str, emptied: set[int]) -> None:

@@ -35,7 +35,8 @@ def add_parsers(subparsers: Any) -> None:
     history = subparsers.add_parser(
         "history",
         help="a code's status and title in every release FY2016-FY2027",
-        description="Show in which releases a code was billable, a header or absent, and its titles. "
+        description="A code's status and title in every release FY2016-FY2027: in which releases it was "
+        "billable, a header or absent, and its titles. "
         "Releases without a file are marked (inferred) or unknown.",
     )
     history.add_argument("code", help="an ICD-10-CM code, deleted ones too (e.g. D69.1)")
@@ -44,7 +45,8 @@ def add_parsers(subparsers: Any) -> None:
     diff = subparsers.add_parser(
         "diff",
         help="what changed between two releases",
-        description="Codes added, deleted, retitled and moved between billable and header from release A "
+        description="What changed between two releases: codes added, deleted, retitled and moved between "
+        "billable and header from release A "
         "to release B (FY2016 ... FY2027, 2025-04-01, 2026-04-01, or a shipped name such as 2021).",
     )
     diff.add_argument("a", help="the first release, e.g. 2026-04-01")
@@ -54,7 +56,7 @@ def add_parsers(subparsers: Any) -> None:
     when = subparsers.add_parser(
         "release-for",
         help="the release in force on a date",
-        description="The ICD-10-CM release in force on a date of service (YYYY-MM-DD).",
+        description="The release in force on a date: the ICD-10-CM release for a date of service (YYYY-MM-DD).",
     )
     when.add_argument("date", help="a date, YYYY-MM-DD")
     when.add_argument("--json", action="store_true", help="print JSON for programs instead of text")

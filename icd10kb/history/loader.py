@@ -11,8 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..datasets import memo, read
-from ..errors import InvalidArgumentError, UnknownReleaseError
+from ..errors import InvalidArgumentError
 from .codes import release_for
 from .errors import ReleaseNotShippedError
 from .timeline import SLOTS, slot_at
@@ -20,7 +19,7 @@ from .timeline import SLOTS, slot_at
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
-__all__ = ["DERIVED", "load_for_date", "load_release", "shipped"]
+__all__ = ["DERIVED", "load_for_date", "load_release", "shipped", "shipped_for_date"]
 
 #: Shipped releases that ``icd10kb.load`` does not (yet) list: name -> dataset.
 DERIVED = {"2027": "icd10cm-2027"}
@@ -36,11 +35,11 @@ def shipped() -> tuple[str, ...]:
     """
     import icd10kb
 
-    return tuple(sorted(set(icd10kb.releases()) | set(DERIVED), reverse=True))
+    return icd10kb.releases()
 
 
 def load_release(name: object) -> KnowledgeBase:
-    """The knowledge base of the shipped release *name*, built once per process.
+    """The shared knowledge base of the shipped release *name* (``icd10kb.load(name)``).
 
     Raises
     ------
@@ -55,29 +54,7 @@ def load_release(name: object) -> KnowledgeBase:
     """
     import icd10kb
 
-    if not isinstance(name, str) or name not in shipped():
-        raise UnknownReleaseError(name, shipped())
-    default = icd10kb.load()
-    if default.release.name == name:
-        return default
-    if name in icd10kb.releases():
-        return memo("icd10cm-history", f"kb:{name}", lambda: icd10kb.load(name))
-    return memo("icd10cm-history", f"kb:{name}", lambda: _open_derived(name))
-
-
-def _open_derived(name: str) -> KnowledgeBase:
-    # Uses the core's store and knowledge base directly: the public
-    # ``icd10kb.load`` lists only datasets of kind "release" (see the report).
-    from ..compiled import load_notes, read_sections
-    from ..kb import KnowledgeBase
-    from ..load import _knowledge_loader
-    from ..store import Store
-
-    dataset = DERIVED[name]
-    hierarchy = f"{dataset}/{dataset}.hierarchy.bin.gz"
-    notes = f"{dataset}/{dataset}.notes.json.gz"
-    store = Store(read_sections(read(dataset, hierarchy), hierarchy))
-    return KnowledgeBase(store, lambda: load_notes(read(dataset, notes), notes), _knowledge_loader((), True, "warn"))
+    return icd10kb.load(name)  # type: ignore[arg-type]
 
 
 def load_for_date(date: object, *, fallback: str = "error") -> KnowledgeBase:
@@ -108,15 +85,26 @@ def load_for_date(date: object, *, fallback: str = "error") -> KnowledgeBase:
     >>> load_for_date("2025-11-15", fallback="same-year").release.name
     '2026-04-01'
     """
+    return load_release(shipped_for_date(date, fallback=fallback))
+
+
+def shipped_for_date(date: object, *, fallback: str = "error") -> str:
+    """The name of the shipped release in force on *date* (see :func:`load_for_date` for *fallback*).
+
+    Examples
+    --------
+    >>> shipped_for_date("2026-12-06"), shipped_for_date("2025-06-30")
+    ('2027', '2025-04-01')
+    """
     if fallback not in ("error", "same-year"):
         raise InvalidArgumentError(fallback, "'error' or 'same-year'", "fallback")
     answer = release_for(date)
     if answer.shipped is not None:
-        return load_release(answer.shipped)
+        return answer.shipped
     index = slot_at(answer.date)
     if fallback == "same-year" and index is not None:
         same = [s.shipped for s in SLOTS if s.fiscal_year == answer.fiscal_year and s.shipped]
         if same:
-            return load_release(same[-1])
+            return same[-1]
     hint = "; fallback='same-year' uses the shipped release of the same fiscal year" if fallback == "error" else ""
     raise ReleaseNotShippedError(answer.date.isoformat(), answer.release, shipped(), hint)

@@ -34,7 +34,7 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..classification.codes import dotless
+from ..classification.codes import strip_dot
 from ..classification.models import Frozen
 from ..errors import ICD10KBError, InvalidArgumentError
 
@@ -89,7 +89,7 @@ class NoteEdge:
 
 
 def _top_matches(kb: Classification, roots: list[str], test: Callable[[str], bool]) -> list[str]:
-    """The topmost concepts at or below *roots* for which *test(dotless code)* holds."""
+    """The topmost concepts at or below *roots* for which *test(strip_dot code)* holds."""
     out: list[str] = []
     store = kb.store
     for root in roots:
@@ -101,7 +101,7 @@ def _top_matches(kb: Classification, roots: list[str], test: Callable[[str], boo
             if matched <= position < skip_until and (position, char) != (matched, ""):
                 continue
             code = store.id_of((position, char))
-            if test(dotless(code)):
+            if test(strip_dot(code)):
                 out.append(code)
                 if not char:
                     matched, skip_until = position, store.ends[position]
@@ -245,7 +245,7 @@ def find_references(kb: Classification, code: str, kind: str, text: str) -> Iter
             else:
                 reference = _read_item(resolver, code, kind, text, item)
                 found.append(reference)
-                if reference.shape == "code" and len(dotless(compact)) == 3:
+                if reference.shape == "code" and len(strip_dot(compact)) == 3:
                     bare.append(len(found) - 1)
                     scopes = [compact]
                 else:
