@@ -13,6 +13,7 @@ again and compares.
 from __future__ import annotations
 
 import sys
+from dataclasses import replace
 from pathlib import Path
 from typing import Any
 
@@ -64,7 +65,8 @@ def compile_tables(sources: Path = SOURCES) -> dict[str, bytes]:
     """Compile the three tables; return compiled file name -> bytes."""
     out: dict[str, bytes] = {}
     for name, (source, heading) in FILES.items():
-        index = read_index(sources / source)
+        # the name recorded is the file's path in the repository, never where this machine keeps it
+        index = replace(read_index(sources / source), name=f"data/icd10cm-index/{source}")
         if index.heading != heading:
             raise SystemExit(f"{source}: column headings {index.heading} are not the expected {heading}")
         if index.version != "2025":

@@ -35,6 +35,7 @@ _SKIPPABLE = frozenset({"of", "the", "a", "an", "by", "with", "in", "on", "and"}
 _TRAILING = ("nec", "nos")
 _MAX_WORDS = 40
 _MAX_STEPS = 50_000
+_MAX_SKIPPED = 3
 _MAX_CANDIDATES = 12
 
 Key = tuple[str, ...]
@@ -134,6 +135,14 @@ class Matcher:
             If only a search anywhere found the term, at several places.
         """
         text = _text(query)
+        if not isinstance(query, str):
+            levels = self._levels(query)  # type: ignore[arg-type]
+            if levels is not None:
+                return levels
+        else:
+            exact = self._exact(self.roots, query.strip())
+            if exact is not None:
+                return (*self.prefix, exact)
         ws = words(text)
         if not ws:
             raise InvalidArgumentError(query, "a term needs at least one letter or digit", "term")
@@ -174,6 +183,36 @@ class Matcher:
         starts = [k for k in self._titles if k.startswith(text)] if len(text) >= 3 else []
         return tuple(dict.fromkeys(self._titles[k] for k in [*close, *sorted(starts, key=len)]))[:limit]
 
+    @staticmethod
+    def _exact(terms: Sequence[IndexTerm], text: str) -> IndexTerm | None:
+        """The term whose title or display is exactly *text* (case and all), if any."""
+        for term in terms:
+            if text in (term.title, term.display):
+                return term
+        return None
+
+    def _levels(self, query: Sequence[str]) -> Path | None:
+        """A sequence of terms, one per level: each must be a term's title, exactly or by its words."""
+        parts = list(query)
+        if self.prefix and parts and words(parts[0]) in [k for k, _ in keys(self.prefix[0])]:
+            parts = parts[1:]
+        path: Path = ()
+        options: Sequence[IndexTerm] = self.roots
+        for part in parts:
+            found = self._exact(options, part.strip())
+            if found is None:
+                wanted = words(part)
+                ranked = sorted(
+                    ((r, i, t) for i, t in enumerate(options) for k, r in keys(t) if k == wanted),
+                    key=lambda x: (x[0], x[1]),
+                )
+                if not ranked:
+                    return None
+                found = ranked[0][2]
+            path = (*path, found)
+            options = found.terms
+        return self.prefix + path if path else None
+
     def _strip_prefix(self, ws: Key) -> Key:
         for term in self.prefix:
             for key in sorted((k for k, _ in keys(term)), key=len, reverse=True):
@@ -181,7 +220,10 @@ class Matcher:
                     return ws[len(key) :]
         return ws
 
-    def _descend(self, search: _Search, term: IndexTerm | None, at: int, path: Path, skipped: int, rank: int = 0) -> None:
+    def _descend(
+        self, search: _Search, term: IndexTerm | None, at: int, path: Path, skipped: int, rank: int = 0
+    ) -> None:
+        """Match the words from *at* on below *term*; a skipped word must be followed by a term."""
         search.steps += 1
         if search.steps > _MAX_STEPS:
             return
@@ -190,7 +232,9 @@ class Matcher:
             search.deepest = (at, path)
         if at == len(ws):
             if path:
-                search.found.append((len(path), rank, skipped, path))
+                search.found.append((skipped, rank, len(path), path))
+            return
+        if skipped > _MAX_SKIPPED:
             return
         if term is None:
             options = self.first.get(ws[at], [])
@@ -199,7 +243,7 @@ class Matcher:
         for key, key_rank, child in options:
             if ws[at : at + len(key)] == key:
                 self._descend(search, child, at + len(key), (*path, child), skipped, rank + key_rank)
-        if ws[at] in _SKIPPABLE:
+        if ws[at] in _SKIPPABLE and at + 1 < len(ws):  # never the last word: that must name a term
             self._descend(search, term, at + 1, path, skipped + 1, rank)
 
 
