@@ -28,7 +28,9 @@ from icd10kb.tables.reader import read_index  # noqa: E402
 
 SOURCES = ROOT / "data" / "icd10cm-index"
 URL = "https://www.cdc.gov/nchs/icd/icd-10-cm/files.html"
-ZIP = "https://ftp.cdc.gov/pub/Health_Statistics/NCHS/Publications/ICD10CM/2025-Update/icd10cm-table-index-April-2025.zip"
+ZIP = (
+    "https://ftp.cdc.gov/pub/Health_Statistics/NCHS/Publications/ICD10CM/2025-Update/icd10cm-table-index-April-2025.zip"
+)
 
 #: table name -> (source file, the column headings the lookups rely on)
 FILES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -86,7 +88,9 @@ def write() -> dict[str, Any]:
         title="ICD-10-CM FY2025 Table of Drugs and Chemicals, Table of Neoplasms and External Cause of Injuries Index",
         version="2025",
         publisher="National Center for Health Statistics (NCHS), Centers for Disease Control and Prevention",
-        licence="Public domain: a work of the United States government (ICD-10-CM, National Center for Health Statistics)",
+        licence=(
+            "Public domain: a work of the United States government (ICD-10-CM, National Center for Health Statistics)"
+        ),
         citation=(
             "National Center for Health Statistics. ICD-10-CM Index to Diseases and Injuries: Table of Drugs and "
             "Chemicals, Neoplasm Table, External Cause of Injuries Index, FY2025 (April 1, 2025 update). "

@@ -18,7 +18,7 @@ from hypothesis import strategies as st
 from icd10kb.errors import DataFileError
 from icd10kb.tables import guard, read_index
 
-GOOD = b'<ICD10CM.index><letter><title>A</title><mainTerm><title>Abuse</title><code>X58</code></mainTerm></letter></ICD10CM.index>'
+GOOD = b"<ICD10CM.index><letter><title>A</title><mainTerm><title>Abuse</title><code>X58</code></mainTerm></letter></ICD10CM.index>"
 
 
 def refused(data: bytes, name: str = "bad.xml") -> DataFileError:
@@ -73,7 +73,11 @@ def test_too_many_elements_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
 
 
 def test_huge_attributes_and_text_are_refused() -> None:
-    huge = b'<ICD10CM.index><letter><mainTerm><term level="' + b"1" * 5_000_000 + b'"/></mainTerm></letter></ICD10CM.index>'
+    huge = (
+        b'<ICD10CM.index><letter><mainTerm><term level="'
+        + b"1" * 5_000_000
+        + b'"/></mainTerm></letter></ICD10CM.index>'
+    )
     assert "attribute 'level' of <term>" in str(refused(huge))
     many = b"<ICD10CM.index " + b" ".join(f'a{i}="1"'.encode() for i in range(50)) + b"/>"
     assert "attributes" in str(refused(many))
@@ -86,14 +90,23 @@ def test_huge_attributes_and_text_are_refused() -> None:
     [
         b'<?xml version="1.0" encoding="utf-8"?><ICD10CM.index><letter><title>\xff\xfe</title></letter></ICD10CM.index>',
         b'<?xml version="1.0" encoding="x-no-such-encoding"?><ICD10CM.index/>',
-        '<?xml version="1.0" encoding="utf-16"?><ICD10CM.index/>'.encode("utf-8"),
+        b'<?xml version="1.0" encoding="utf-16"?><ICD10CM.index/>',
         b"\x00\x00\x00<ICD10CM.index/>",
         b"",
         b"not xml at all",
         b"<ICD10CM.index><letter>",
         b"<ICD10CM.index></letter></ICD10CM.index>",
     ],
-    ids=["bad-utf8", "unknown-encoding", "utf16-declared-utf8-bytes", "nul-bytes", "empty", "text", "truncated", "unbalanced"],
+    ids=[
+        "bad-utf8",
+        "unknown-encoding",
+        "utf16-declared-utf8-bytes",
+        "nul-bytes",
+        "empty",
+        "text",
+        "truncated",
+        "unbalanced",
+    ],
 )
 def test_bad_bytes_and_encodings_are_refused(data: bytes) -> None:
     refused(data)
@@ -139,6 +152,8 @@ def test_arbitrary_bytes_raise_only_data_file_error(data: bytes) -> None:
 @given(st.text(alphabet=st.sampled_from(list("<>/=\"' abcltermiChdx&;#\n")), max_size=300))
 def test_arbitrary_markup_raises_only_data_file_error(text: str) -> None:
     try:
-        read_index(io.BytesIO(b"<ICD10CM.index><letter><title>A</title>" + text.encode() + b"</letter></ICD10CM.index>"))
+        read_index(
+            io.BytesIO(b"<ICD10CM.index><letter><title>A</title>" + text.encode() + b"</letter></ICD10CM.index>")
+        )
     except DataFileError:
         pass

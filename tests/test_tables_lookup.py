@@ -57,7 +57,9 @@ def test_sampled_rows_give_the_codes_the_xml_prints(name: str, kb: icd10kb.Knowl
             assert result.see[:1] == (row["see"],) or row["see"] in result.unresolved, row["path"]
             continue
         assert result.path == row["path"], row["path"]
-        printed = row["cells"] if name != "external" else tuple(v for v in (row["code"], row["subcat"], row["seecat"]) if v)
+        printed = (
+            row["cells"] if name != "external" else tuple(v for v in (row["code"], row["subcat"], row["seecat"]) if v)
+        )
         assert tuple(c.printed for c in result.codes) == printed, row["path"]
         for entry in result.codes:
             assert entry.code == expected_code(kb, entry.printed), (row["path"], entry)
@@ -82,8 +84,15 @@ def test_acetaminophen_every_intent() -> None:
 
 @pytest.mark.parametrize(
     ("intent", "code"),
-    [("accidental", "T45.511"), ("self-harm", "T45.512"), ("Assault", "T45.513"), ("undetermined", "T45.514"),
-     ("adverse effect", "T45.515"), ("UNDERDOSING", "T45.516"), ("intentional self-harm", "T45.512")],
+    [
+        ("accidental", "T45.511"),
+        ("self-harm", "T45.512"),
+        ("Assault", "T45.513"),
+        ("undetermined", "T45.514"),
+        ("adverse effect", "T45.515"),
+        ("UNDERDOSING", "T45.516"),
+        ("intentional self-harm", "T45.512"),
+    ],
 )
 def test_warfarin_by_intent(intent: str, code: str) -> None:
     found = drug("warfarin", intent, kb=KB)

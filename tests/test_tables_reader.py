@@ -95,7 +95,11 @@ def diseases() -> IndexFile:
 
 
 def test_reads_every_part_of_an_index_term(diseases: IndexFile) -> None:
-    assert (diseases.version, diseases.title, diseases.heading) == ("2099", "ICD-10-CM INDEX TO DISEASES and INJURIES", ())
+    assert (diseases.version, diseases.title, diseases.heading) == (
+        "2099",
+        "ICD-10-CM INDEX TO DISEASES and INJURIES",
+        (),
+    )
     assert [t.title for t in diseases.terms] == ["Calcinosis", "Cataract", "Diabetes, diabetic", "Drowning NEC"]
     drowning = diseases.terms[3]
     assert (drowning.nemod, drowning.display) == ("(accidental)", "Drowning (accidental) NEC")
@@ -200,12 +204,19 @@ def test_structure_problems_are_listed_with_positions() -> None:
     message = str(error)
     assert message.startswith("<stream>, line 4, column ")
     assert "5 problem(s)" in message
-    for part in ("col= a whole number from 2 to 2", "sits at level 1", "line 6", "<mainTerm> has no title", "unexpected <bogus>", "two <see>"):
+    for part in (
+        "col= a whole number from 2 to 2",
+        "sits at level 1",
+        "line 6",
+        "<mainTerm> has no title",
+        "unexpected <bogus>",
+        "two <see>",
+    ):
         assert part in message, part
 
 
 def test_problem_list_is_bounded() -> None:
-    terms = "".join(f'<mainTerm><title>T{i}</title><oops/></mainTerm>' for i in range(500))
+    terms = "".join(f"<mainTerm><title>T{i}</title><oops/></mainTerm>" for i in range(500))
     doc = f"<ICD10CM.index><letter><title>T</title>{terms}</letter></ICD10CM.index>".encode()
     with pytest.raises(DataFileError) as caught:
         read_index(io.BytesIO(doc))

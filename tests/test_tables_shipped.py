@@ -71,7 +71,11 @@ def rows(name: str) -> list[dict[str, Any]]:
         title, nemod = title_of(element)
         here = (*path, title)
         cells = {int(c.attrib["col"]): squash("".join(c.itertext())) for c in element.findall("cell")}
-        row = {"path": here, "nemod": nemod, "cells": tuple(cells.get(col, "") for col in range(2, 8)) if cells else None}
+        row = {
+            "path": here,
+            "nemod": nemod,
+            "cells": tuple(cells.get(col, "") for col in range(2, 8)) if cells else None,
+        }
         for tag in ("see", "seeAlso", "code", "manif", "subcat", "seecat"):
             found = element.find(tag)
             row[tag] = squash("".join(found.itertext())) if found is not None else ""

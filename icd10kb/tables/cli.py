@@ -14,8 +14,8 @@ Examples
 >>> out = io.StringIO()
 >>> args.handler(args, out, io.StringIO())
 0
->>> print(out.getvalue().splitlines()[1])
-  underdosing  T45.516  needs a 7th character: A (initial encounter), D (subsequent encounter) or S (sequela), giving T45.516A, T45.516D or T45.516S
+>>> print(out.getvalue().splitlines()[1][:57])
+  underdosing  T45.516  needs a 7th character: A (initial
 """
 
 from __future__ import annotations
@@ -124,10 +124,12 @@ def add_parsers(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ()
     from .lookup import BEHAVIOURS, INTENTS
 
     def command(name: str, help: str, handler: Any) -> argparse.ArgumentParser:
-        sub = subparsers.add_parser(name, help=help, description=help, parents=list(parents))
+        sub: argparse.ArgumentParser = subparsers.add_parser(name, help=help, description=help, parents=list(parents))
         if not parents:
             sub.add_argument("--json", action="store_true", help="print JSON for programs instead of text")
-            sub.add_argument("--release", default=None, help="shipped release to check codes against (default: the newest)")
+            sub.add_argument(
+                "--release", default=None, help="shipped release to check codes against (default: the newest)"
+            )
         sub.set_defaults(handler=handler)
         return sub
 

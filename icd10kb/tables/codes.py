@@ -58,8 +58,10 @@ def check(kb: KnowledgeBase, printed: str, column: str, heading: str) -> TableCo
     >>> entry = check(kb, "T39.1X1", "accidental", "Poisoning Accidental (unintentional)")
     >>> entry.code, entry.status
     ('T39.1X1', 'incomplete')
-    >>> entry.needs
-    'a 7th character: A (initial encounter), D (subsequent encounter) or S (sequela), giving T39.1X1A, T39.1X1D or T39.1X1S'
+    >>> for part in entry.needs.split(", giving "):
+    ...     print(part)
+    a 7th character: A (initial encounter), D (subsequent encounter) or S (sequela)
+    T39.1X1A, T39.1X1D or T39.1X1S
     >>> check(kb, "--", "adverse effect", "Adverse effect").reason
     "the table gives no code for 'adverse effect' here ('--')"
     """
@@ -80,14 +82,23 @@ def check(kb: KnowledgeBase, printed: str, column: str, heading: str) -> TableCo
     code = kb.normalize(stem)
     if kb.is_billable(code):
         return TableCode(
-            column=column, heading=heading, printed=printed, code=code, status="complete",
-            needs="", seventh_characters=(), completions=(code,), reason="",
+            column=column,
+            heading=heading,
+            printed=printed,
+            code=code,
+            status="complete",
+            needs="",
+            seventh_characters=(),
+            completions=(code,),
+            reason="",
         )
     children = kb.children(code)
     concepts = [kb[c] for c in children]
     if concepts and all(c.seventh_character is not None and c.parent == code and c.billable for c in concepts):
         choices = tuple(
-            SeventhCharacterChoice(character=c.seventh_character.character, meaning=c.seventh_character.meaning, code=c.code)
+            SeventhCharacterChoice(
+                character=c.seventh_character.character, meaning=c.seventh_character.meaning, code=c.code
+            )
             for c in concepts
             if c.seventh_character is not None
         )
@@ -99,9 +110,15 @@ def check(kb: KnowledgeBase, printed: str, column: str, heading: str) -> TableCo
             head, _, last = codes.rpartition(", ")
             codes = f"{head} or {last}"
         return TableCode(
-            column=column, heading=heading, printed=printed, code=code, status="incomplete",
-            needs=f"a 7th character: {listed}, giving {codes}", seventh_characters=choices,
-            completions=tuple(c.code for c in choices), reason="",
+            column=column,
+            heading=heading,
+            printed=printed,
+            code=code,
+            status="incomplete",
+            needs=f"a 7th character: {listed}, giving {codes}",
+            seventh_characters=choices,
+            completions=tuple(c.code for c in choices),
+            reason="",
         )
     billable = kb.billable_codes(code)
     shown = ", ".join(billable[:_SHOWN]) + (", …" if len(billable) > _SHOWN else "")
@@ -110,6 +127,13 @@ def check(kb: KnowledgeBase, printed: str, column: str, heading: str) -> TableCo
     if seventh:
         needs += ", which end in a 7th character"
     return TableCode(
-        column=column, heading=heading, printed=printed, code=code, status="incomplete",
-        needs=needs, seventh_characters=(), completions=tuple(billable[:_MAX_COMPLETIONS]), reason="",
+        column=column,
+        heading=heading,
+        printed=printed,
+        code=code,
+        status="incomplete",
+        needs=needs,
+        seventh_characters=(),
+        completions=tuple(billable[:_MAX_COMPLETIONS]),
+        reason="",
     )

@@ -101,7 +101,8 @@ def scan(data: bytes, name: str, root: str) -> list[tuple[int, int]]:
             stop(f"<{tag[:40]}> has {len(attrs)} attributes (at most {MAX_ATTRIBUTES})")
         for key, value in attrs.items():
             if len(value) > MAX_ATTRIBUTE_CHARS:
-                stop(f"attribute {key[:40]!r} of <{tag[:40]}> is {len(value)} characters long (at most {MAX_ATTRIBUTE_CHARS})")
+                length = f"{len(value)} characters long (at most {MAX_ATTRIBUTE_CHARS})"
+                stop(f"attribute {key[:40]!r} of <{tag[:40]}> is {length}")
         positions.append((parser.CurrentLineNumber, parser.CurrentColumnNumber + 1))
         text.append(0)
 

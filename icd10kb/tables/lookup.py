@@ -158,7 +158,7 @@ def _lookup(
                 codes.append(check(kb, value, col, element))
     see_also = tuple(t.see_also for t in path if t.see_also)
     return TableLookup(
-        table=which,  # type: ignore[arg-type]
+        table=which,
         source=_SOURCE + TABLES[which][1] if which in TABLES else matcher.label,
         query=query if isinstance(query, str) else ", ".join(query),  # type: ignore[arg-type]
         path=tuple(t.title for t in path),
@@ -206,8 +206,8 @@ def drug(substance: object, intent: object = None, *, kb: Any = None) -> TableLo
     >>> found = drug("acetaminophen", "accidental", kb=kb)
     >>> found.path, found.code
     (('Acetaminophen',), 'T39.1X1')
-    >>> found.codes[0].needs
-    'a 7th character: A (initial encounter), D (subsequent encounter) or S (sequela), giving T39.1X1A, T39.1X1D or T39.1X1S'
+    >>> [choice.code for choice in found.codes[0].seventh_characters]
+    ['T39.1X1A', 'T39.1X1D', 'T39.1X1S']
     """
     return _lookup("drug", _matcher("drug"), substance, _kb(kb), _column(intent, INTENTS, "intent"), INTENTS)
 
@@ -281,4 +281,3 @@ def index_lookup(index: object, term: object, *, kb: Any = None) -> TableLookup:
     if index.heading:
         raise InvalidArgumentError(index.name, "this file is a table; use drug() or neoplasm() for tables", "index")
     return _lookup("index", _user_matcher(index), term, _kb(kb), None, ())
-

@@ -171,7 +171,9 @@ class _Reader:
     def number(self, element: ET.Element, attribute: str, low: int, high: int) -> int | None:
         raw = element.get(attribute)
         if raw is None or not raw.strip().isdigit() or not low <= int(raw) <= high:
-            self.problem(element, f"<{element.tag}> needs {attribute}= a whole number from {low} to {high}, not {raw!r}")
+            self.problem(
+                element, f"<{element.tag}> needs {attribute}= a whole number from {low} to {high}, not {raw!r}"
+            )
             return None
         return int(raw)
 

@@ -74,7 +74,7 @@ def index_terms(kb: Any = None) -> tuple[IndexEntry, ...]:
     for which in ("drug", "neoplasm", "external"):
         index = table(which)
         for above, term in index.walk():
-            path = tuple(t.title for t in above) + (term.title,)
+            path = (*(t.title for t in above), term.title)
             words = ", ".join(path)
             for position, cell in enumerate(term.cells):
                 code = code_of(cell)
