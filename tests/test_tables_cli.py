@@ -102,3 +102,19 @@ def test_common_options_can_come_from_parents() -> None:
 def test_unknown_options_are_usage_errors() -> None:
     with pytest.raises(SystemExit):
         parser().parse_args(["drug", "aspirin", "--intnet", "assault"])
+
+
+def test_file_gives_a_table_of_another_year(tmp_path: Path) -> None:
+    path = tmp_path / "drug.xml"
+    path.write_bytes(
+        b'<ICD10CM.index><version>2099</version><indexHeading><head col="1">Substance</head>'
+        + b"".join(f'<head col="{c}">h{c}</head>'.encode() for c in range(2, 8))
+        + b"</indexHeading><letter><title>Z</title><mainTerm><title>Zzzine</title>"
+        + b"".join(f'<cell col="{c}">T39.1X{c - 1}</cell>'.encode() for c in range(2, 8))
+        + b"</mainTerm></letter></ICD10CM.index>"
+    )
+    status, out, err = run("drug", "zzzine", "--intent", "assault", "--file", str(path))
+    assert status == 0, err
+    assert "T39.1X3" in out and "version 2099" in out.splitlines()[0]
+    status, _, err = run("neoplasm", "lung", "--file", str(path))
+    assert status == 1 and "not those of the Table of Neoplasms" in err

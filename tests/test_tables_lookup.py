@@ -203,3 +203,25 @@ def test_index_terms_for_search() -> None:
     assert sum(1 for e in entries if e.table == "drug") == cells
     old = {e.code for e in index_terms(OLD)}
     assert "T40.711" not in old and "T40.711" in {e.code for e in entries}
+
+
+def test_tables_of_another_year_can_be_supplied() -> None:
+    from pathlib import Path
+
+    from icd10kb.tables import read_index
+
+    data = Path(__file__).resolve().parent.parent / "data" / "icd10cm-index"
+    drugs = read_index(data / "icd10cm-drug-2025.xml.gz")
+    found = drug("acetaminophen", "accidental", kb=KB, index=drugs)
+    assert found.code == "T39.1X1" and found.source.startswith("Table of Drugs and Chemicals (")
+    assert drug("acetaminophen", "accidental", kb=KB).source == "ICD-10-CM FY2025 Table of Drugs and Chemicals"
+    sites = read_index(data / "icd10cm-neoplasm-2025.xml")
+    assert neoplasm("lung", "benign", kb=KB, index=sites).codes[0].printed == "D14.3-"
+    causes = read_index(data / "icd10cm-eindex-2025.xml.gz")
+    assert external_cause("fall from ladder", kb=KB, index=causes).code == "W11"
+    with pytest.raises(InvalidArgumentError, match="not those of the Table of Drugs"):
+        drug("lung", kb=KB, index=sites)
+    with pytest.raises(InvalidArgumentError, match="not those of the External Cause"):
+        external_cause("lung", kb=KB, index=sites)
+    with pytest.raises(InvalidArgumentError):
+        drug("aspirin", kb=KB, index=str(data / "icd10cm-drug-2025.xml.gz"))

@@ -30,6 +30,7 @@ from ..errors import ICD10KBError
 if TYPE_CHECKING:
     from .. import KnowledgeBase
     from .models import TableLookup
+    from .reader import IndexFile
 
 __all__ = ["add_parsers", "cmd_drug", "cmd_external", "cmd_index", "cmd_neoplasm"]
 
@@ -41,6 +42,13 @@ def _kb(args: argparse.Namespace) -> KnowledgeBase:
     if tabular is not None:
         return icd10kb.load_tabular(tabular, getattr(args, "code_list", None))
     return icd10kb.load(getattr(args, "release", None))
+
+
+def _file(args: argparse.Namespace) -> IndexFile | None:
+    """The table of another year given with ``--file``, read with the guarded reader."""
+    from .reader import read_index
+
+    return read_index(args.file) if getattr(args, "file", None) else None
 
 
 def _write(result: TableLookup, args: argparse.Namespace, out: TextIO) -> None:
@@ -83,21 +91,21 @@ def cmd_drug(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb drug NAME [--intent INTENT]``: the Table of Drugs and Chemicals."""
     from .lookup import drug
 
-    return _run(args, out, err, lambda kb: drug(" ".join(args.name), args.intent, kb=kb))
+    return _run(args, out, err, lambda kb: drug(" ".join(args.name), args.intent, kb=kb, index=_file(args)))
 
 
 def cmd_neoplasm(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb neoplasm SITE [--behaviour BEHAVIOUR]``: the Table of Neoplasms."""
     from .lookup import neoplasm
 
-    return _run(args, out, err, lambda kb: neoplasm(" ".join(args.site), args.behaviour, kb=kb))
+    return _run(args, out, err, lambda kb: neoplasm(" ".join(args.site), args.behaviour, kb=kb, index=_file(args)))
 
 
 def cmd_external(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb external TERM``: the External Cause of Injuries Index."""
     from .lookup import external_cause
 
-    return _run(args, out, err, lambda kb: external_cause(" ".join(args.term), kb=kb))
+    return _run(args, out, err, lambda kb: external_cause(" ".join(args.term), kb=kb, index=_file(args)))
 
 
 def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -136,11 +144,14 @@ def add_parsers(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ()
     sub = command("drug", "look a drug or chemical up in the Table of Drugs and Chemicals", cmd_drug)
     sub.add_argument("name", nargs="+", help="the substance, e.g. acetaminophen or 'alcohol, ethyl'")
     sub.add_argument("--intent", help="one of: " + ", ".join(INTENTS) + " (default: all)")
+    sub.add_argument("--file", metavar="XML", help="a Table of Drugs and Chemicals of another year (default: FY2025)")
     sub = command("neoplasm", "look a site up in the Table of Neoplasms", cmd_neoplasm)
     sub.add_argument("site", nargs="+", help="the site, e.g. lung or 'skin of breast'")
     sub.add_argument("--behaviour", "--behavior", help="one of: " + ", ".join(BEHAVIOURS) + " (default: all)")
+    sub.add_argument("--file", metavar="XML", help="a Table of Neoplasms of another year (default: FY2025)")
     sub = command("external", "look a term up in the External Cause of Injuries Index", cmd_external)
     sub.add_argument("term", nargs="+", help="the term, e.g. 'fall from ladder'")
+    sub.add_argument("--file", metavar="XML", help="an External Cause Index of another year (default: FY2025)")
     sub = command("index", "look a term up in an index XML file you supply (Index to Diseases and Injuries)", cmd_index)
     sub.add_argument("file", help="the index XML (icd10cm-index-YYYY.xml, plain or gzip)")
     sub.add_argument("term", nargs="+", help="the term, e.g. 'calcinosis cutis'")

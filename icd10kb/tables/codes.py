@@ -70,7 +70,9 @@ def check(kb: KnowledgeBase, printed: str, column: str, heading: str) -> TableCo
         shown = f" ({printed!r})" if printed else ""
         return _no_code(column, heading, printed, f"the table gives no code for {column!r} here{shown}")
     release = kb.release.name
-    if not _CODE_LIKE.fullmatch(stem) or stem not in kb:
+    if not _CODE_LIKE.fullmatch(stem):
+        return _no_code(column, heading, printed, f"{printed[:60]!r} is not a code: the file has text here")
+    if stem not in kb:
         return _no_code(
             column,
             heading,

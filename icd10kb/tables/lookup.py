@@ -10,6 +10,7 @@ release lacks is reported with the reason and never handed out.
 
 from __future__ import annotations
 
+import re
 import weakref
 from typing import TYPE_CHECKING, Any
 
@@ -58,6 +59,7 @@ _ALIASES = {
     "unspecified behaviour": "unspecified",
 }
 _MAX_HOPS = 6
+_NAMES_CODES = re.compile(r"\b[A-Z][0-9][0-9A-Z]\b")
 _SOURCE = "ICD-10-CM FY2025 "
 
 
@@ -83,24 +85,41 @@ def _column(value: object, columns: tuple[str, ...], what: str) -> str | None:
     return key
 
 
-def _matcher(which: str) -> Matcher:
-    def build() -> Matcher:
-        index = table(which)
-        roots = index.terms[0].terms if which == "neoplasm" else None
-        return Matcher(index, TABLES[which][1], roots)
+def _roots(which: str, index: IndexFile) -> tuple[IndexTerm, ...] | None:
+    """The neoplasm table's sites are the subterms of its one main term, *Neoplasm, neoplastic*."""
+    return index.terms[0].terms if which == "neoplasm" and len(index.terms) == 1 else None
 
-    return memo(DATASET, f"matcher-{which}", build)
+
+def _matcher(which: str, index: object = None) -> Matcher:
+    if index is None:
+
+        def build() -> Matcher:
+            shipped = table(which)
+            return Matcher(shipped, TABLES[which][1], _roots(which, shipped))
+
+        return memo(DATASET, f"matcher-{which}", build)
+    if not isinstance(index, IndexFile):
+        raise InvalidArgumentError(index, "an IndexFile read with icd10kb.tables.read_index, or None", "index")
+    expected = table(which).heading
+    if len(index.heading) != len(expected) or index.heading[:1] != expected[:1]:
+        shown = ", ".join(index.heading) or "none"
+        raise InvalidArgumentError(
+            index.name, f"its columns ({shown}) are not those of the {TABLES[which][1]}", "index"
+        )
+    return _user_matcher(index, TABLES[which][1], _roots(which, index))
 
 
 _user_matchers: dict[int, tuple[weakref.ref[IndexFile], Matcher]] = {}
 
 
-def _user_matcher(index: IndexFile) -> Matcher:
+def _user_matcher(index: IndexFile, label: str, roots: tuple[IndexTerm, ...] | None = None) -> Matcher:
+    """A matcher for a file the user read, kept while the file is."""
     entry = _user_matchers.get(id(index))
     if entry is not None and entry[0]() is index:
         return entry[1]
-    matcher = Matcher(index, index.title or index.name)
-    _user_matchers[id(index)] = (weakref.ref(index, lambda _: _user_matchers.pop(id(index), None)), matcher)
+    matcher = Matcher(index, label, roots)
+    key, registry = id(index), _user_matchers  # the callback may run when the module is being torn down
+    registry[key] = (weakref.ref(index, lambda _: registry.pop(key, None)), matcher)
     return matcher
 
 
@@ -114,7 +133,9 @@ def _why_not(reference: str) -> str:
         return f"see {reference!r}: look the substance up with icd10kb.tables.drug (icd10kb drug NAME)"
     if "index to diseases" in lowered:
         return f"see {reference!r}: that is in the Index to Diseases and Injuries, which is not shipped"
-    return f"see {reference!r}: no such term in this table (the reference is an instruction, not a term)"
+    if _NAMES_CODES.search(reference):
+        return f"see {reference!r}: it names codes, not a term of this table; read it as written"
+    return f"see {reference!r}: no term of this table matches it"
 
 
 def _follow(matcher: Matcher, path: Path) -> tuple[Path, tuple[str, ...], str]:
@@ -159,7 +180,7 @@ def _lookup(
     see_also = tuple(t.see_also for t in path if t.see_also)
     return TableLookup(
         table=which,
-        source=_SOURCE + TABLES[which][1] if which in TABLES else matcher.label,
+        source=_source(which, matcher),
         query=query if isinstance(query, str) else ", ".join(query),  # type: ignore[arg-type]
         path=tuple(t.title for t in path),
         display=term.display,
@@ -173,7 +194,14 @@ def _lookup(
     )
 
 
-def drug(substance: object, intent: object = None, *, kb: Any = None) -> TableLookup:
+def _source(which: str, matcher: Matcher) -> str:
+    if which in TABLES and matcher.index is table(which):
+        return _SOURCE + TABLES[which][1]
+    version = f", version {matcher.index.version}" if matcher.index.version else ""
+    return f"{matcher.label} ({matcher.index.name}{version})"
+
+
+def drug(substance: object, intent: object = None, *, kb: Any = None, index: Any = None) -> TableLookup:
     """Look a drug or chemical up in the Table of Drugs and Chemicals.
 
     Parameters
@@ -187,6 +215,9 @@ def drug(substance: object, intent: object = None, *, kb: Any = None) -> TableLo
     kb:
         The knowledge base whose release the codes are checked against
         (None: :func:`icd10kb.load`).
+    index:
+        A Table of Drugs and Chemicals of another year, read with
+        :func:`~icd10kb.tables.read_index` (None: the shipped FY2025 table).
 
     Returns
     -------
@@ -209,10 +240,11 @@ def drug(substance: object, intent: object = None, *, kb: Any = None) -> TableLo
     >>> [choice.code for choice in found.codes[0].seventh_characters]
     ['T39.1X1A', 'T39.1X1D', 'T39.1X1S']
     """
-    return _lookup("drug", _matcher("drug"), substance, _kb(kb), _column(intent, INTENTS, "intent"), INTENTS)
+    column = _column(intent, INTENTS, "intent")
+    return _lookup("drug", _matcher("drug", index), substance, _kb(kb), column, INTENTS)
 
 
-def neoplasm(site: object, behaviour: object = None, *, kb: Any = None) -> TableLookup:
+def neoplasm(site: object, behaviour: object = None, *, kb: Any = None, index: Any = None) -> TableLookup:
     """Look a site up in the Table of Neoplasms.
 
     Parameters
@@ -226,6 +258,9 @@ def neoplasm(site: object, behaviour: object = None, *, kb: Any = None) -> Table
         are accepted); None for all six.
     kb:
         The knowledge base whose release the codes are checked against.
+    index:
+        A Table of Neoplasms of another year, read with
+        :func:`~icd10kb.tables.read_index` (None: the shipped FY2025 table).
 
     Raises
     ------
@@ -238,13 +273,16 @@ def neoplasm(site: object, behaviour: object = None, *, kb: Any = None) -> Table
     >>> found.path, found.codes[0].printed, found.code
     (('Neoplasm, neoplastic', 'lung'), 'C78.0-', 'C78.0')
     """
-    return _lookup(
-        "neoplasm", _matcher("neoplasm"), site, _kb(kb), _column(behaviour, BEHAVIOURS, "behaviour"), BEHAVIOURS
-    )
+    column = _column(behaviour, BEHAVIOURS, "behaviour")
+    return _lookup("neoplasm", _matcher("neoplasm", index), site, _kb(kb), column, BEHAVIOURS)
 
 
-def external_cause(term: object, *, kb: Any = None) -> TableLookup:
+def external_cause(term: object, *, kb: Any = None, index: Any = None) -> TableLookup:
     """Look a term up in the External Cause of Injuries Index.
+
+    *kb* is the knowledge base whose release the codes are checked against;
+    *index* an External Cause Index of another year read with
+    :func:`~icd10kb.tables.read_index` (None: the shipped FY2025 one).
 
     Examples
     --------
@@ -254,7 +292,7 @@ def external_cause(term: object, *, kb: Any = None) -> TableLookup:
     >>> found.codes[0].completions
     ('W11.XXXA', 'W11.XXXD', 'W11.XXXS')
     """
-    return _lookup("external", _matcher("external"), term, _kb(kb), None, ())
+    return _lookup("external", _matcher("external", index), term, _kb(kb), None, ())
 
 
 def index_lookup(index: object, term: object, *, kb: Any = None) -> TableLookup:
@@ -280,4 +318,4 @@ def index_lookup(index: object, term: object, *, kb: Any = None) -> TableLookup:
         raise InvalidArgumentError(index, "read the file with icd10kb.tables.read_index first", "index")
     if index.heading:
         raise InvalidArgumentError(index.name, "this file is a table; use drug() or neoplasm() for tables", "index")
-    return _lookup("index", _user_matcher(index), term, _kb(kb), None, ())
+    return _lookup("index", _user_matcher(index, index.title or "index"), term, _kb(kb), None, ())
