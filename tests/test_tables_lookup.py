@@ -225,3 +225,14 @@ def test_tables_of_another_year_can_be_supplied() -> None:
         external_cause("lung", kb=KB, index=sites)
     with pytest.raises(InvalidArgumentError):
         drug("aspirin", kb=KB, index=str(data / "icd10cm-drug-2025.xml.gz"))
+
+
+def test_see_references_that_are_not_terms_are_reported() -> None:
+    sequela = external_cause("accident, sequelae of", kb=KB)
+    assert sequela.codes == () and sequela.see == ()
+    assert (
+        sequela.unresolved
+        == "see 'W00-X58 with 7th character S': it names codes, not a term of this table; read it as written"
+    )
+    bean = external_cause("bean in nose", kb=KB)  # the file prints 'see categories T17 and' beside <code>T18</code>
+    assert bean.code == "T18" and "not followed, the term has a code of its own" in bean.unresolved

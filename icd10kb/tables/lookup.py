@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..datasets import memo
 from ..errors import InvalidArgumentError
-from .codes import check
+from .codes import check, printed_stem
 from .compiled import DATASET, TABLES, table
 from .errors import AmbiguousTermError, UnknownTermError
 from .matching import Matcher, Path
@@ -124,7 +124,7 @@ def _user_matcher(index: IndexFile, label: str, roots: tuple[IndexTerm, ...] | N
 
 
 def _has_codes(term: IndexTerm) -> bool:
-    return any(term.cells) or bool(term.code or term.subcat or term.seecat)
+    return any(printed_stem(c) for c in term.cells) or bool(term.code or term.subcat or term.seecat)
 
 
 def _why_not(reference: str) -> str:
@@ -154,6 +154,8 @@ def _follow(matcher: Matcher, path: Path) -> tuple[Path, tuple[str, ...], str]:
         seen.add(id(target[-1]))
         followed.append(reference)
         path = target
+    if path[-1].see:  # a 'see' beside a code of its own: reported, not followed
+        return path, tuple(followed), f"see {path[-1].see!r}: not followed, the term has a code of its own"
     return path, tuple(followed), ""
 
 

@@ -109,7 +109,10 @@ class Matcher:
         self.roots: tuple[IndexTerm, ...] = tuple(index.terms if roots is None else roots)
         self.prefix: Path = () if roots is None else (index.terms[0],)
         self.first: dict[str, list[tuple[Key, int, IndexTerm]]] = {}
+        self.exact: dict[str, IndexTerm] = {}
         for term in self.roots:
+            self.exact.setdefault(term.title, term)
+            self.exact.setdefault(term.display, term)
             for key, rank in keys(term):
                 self.first.setdefault(key[0], []).append((key, rank, term))
         self.anywhere: dict[Key, list[Path]] = {}
@@ -140,7 +143,7 @@ class Matcher:
             if levels is not None:
                 return levels
         else:
-            exact = self._exact(self.roots, query.strip())
+            exact = self.exact.get(query.strip())
             if exact is not None:
                 return (*self.prefix, exact)
         ws = words(text)
@@ -199,7 +202,7 @@ class Matcher:
         path: Path = ()
         options: Sequence[IndexTerm] = self.roots
         for part in parts:
-            found = self._exact(options, part.strip())
+            found = self.exact.get(part.strip()) if not path else self._exact(options, part.strip())
             if found is None:
                 wanted = words(part)
                 ranked = sorted(

@@ -67,7 +67,7 @@ class TableLookup(_Frozen):
     codes: tuple[TableCode, ...] = Field(description="One entry per column asked for, in table order.")
     see: tuple[str, ...] = Field(description="The 'see' references followed to get here, in order.")
     see_also: tuple[str, ...] = Field(description="'See also' references of the terms on the path.")
-    unresolved: str = Field(description="A 'see' reference that could not be followed, and why; '' if none.")
+    unresolved: str = Field(description="A 'see' reference that was not followed, and why; '' if none.")
     subterms: tuple[str, ...] = Field(description="Subterms of the last term: more specific entries to consider.")
     release: str = Field(description="The ICD-10-CM release the codes were checked against.")
 
