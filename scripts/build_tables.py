@@ -27,10 +27,20 @@ from icd10kb.tables.compiled import DATASET, TABLES, to_json  # noqa: E402
 from icd10kb.tables.reader import read_index  # noqa: E402
 
 SOURCES = ROOT / "data" / "icd10cm-index"
-URL = "https://www.cdc.gov/nchs/icd/icd-10-cm/files.html"
-ZIP = (
-    "https://ftp.cdc.gov/pub/Health_Statistics/NCHS/Publications/ICD10CM/2025-Update/icd10cm-table-index-April-2025.zip"
+URL = "https://www.cdc.gov/nchs/icd/icd-10-cm/"
+#: Where the unchanged copies were taken from: a public repository holding the CDC files, at this commit.
+COPY = (
+    "https://github.com/wbdill/Python-sandbox01/blob/3107d20f6afb4b62f247fa3583e72e872b11c821"
+    "/ICD10CM/icd10cm-table-index-2025/"
 )
+#: source file here -> its name in that repository
+ORIGINAL = {
+    "icd10cm-drug-2025.xml.gz": "icd-10-cm-drug-2025.xml",
+    "icd10cm-neoplasm-2025.xml": "icd-10-cm-neoplasm-2025.xml",
+    "icd10cm-eindex-2025.xml.gz": "icd-10-cm-eindex-2025.xml",
+    "icd10cm-index-2025.xsd": "icd10cm-index-2025.xsd",
+    "icd10cm-drug-neoplasm-2025.xsd": "icd-10-cm-drug-neoplasm-2025.xsd",
+}
 
 #: table name -> (source file, the column headings the lookups rely on)
 FILES: dict[str, tuple[str, tuple[str, ...]]] = {
@@ -79,8 +89,8 @@ def compile_tables(sources: Path = SOURCES) -> dict[str, bytes]:
 
 def write() -> dict[str, Any]:
     """Compile the tables and write them with their dataset descriptor."""
-    sources = [(f"data/icd10cm-index/{source}", ZIP) for source, _ in FILES.values()]
-    sources += [(f"data/icd10cm-index/{schema}", ZIP) for schema in SCHEMAS]
+    names = [source for source, _ in FILES.values()] + list(SCHEMAS)
+    sources = [(f"data/icd10cm-index/{name}", COPY + ORIGINAL[name]) for name in names]
     return write_dataset(
         compile_tables(),
         name=DATASET,
@@ -100,8 +110,9 @@ def write() -> dict[str, Any]:
         sources=sources,
         releases=["2025-04-01"],
         notes=(
-            "From the CDC file icd10cm-table-index-April-2025.zip (version element 2025), as kept in a public "
-            "repository; the files are byte for byte as stored there. Codes are checked at look-up time against "
+            "From the CDC file 2025-Update/icd10cm-table-index-April-2025.zip (version element 2025), as kept in "
+            "a public repository (the source URLs); the files are byte for byte as stored there, the larger ones "
+            "gzip-compressed. Codes are checked at look-up time against "
             "the release in use. The Index to Diseases and Injuries is not shipped (no copy could be obtained); "
             "icd10kb.tables.read_index reads it when a user supplies the file."
         ),
