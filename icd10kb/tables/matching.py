@@ -92,6 +92,11 @@ def name(path: Sequence[IndexTerm]) -> str:
     return ", ".join(t.title for t in path)
 
 
+def label(path: Sequence[IndexTerm]) -> str:
+    """Like :func:`name`, the last term as printed (with its modifier), to tell entries apart."""
+    return ", ".join([t.title for t in path[:-1]] + [path[-1].display]) if path else ""
+
+
 @dataclass
 class _Search:
     query: Key
@@ -109,10 +114,11 @@ class Matcher:
         self.roots: tuple[IndexTerm, ...] = tuple(index.terms if roots is None else roots)
         self.prefix: Path = () if roots is None else (index.terms[0],)
         self.first: dict[str, list[tuple[Key, int, IndexTerm]]] = {}
-        self.exact: dict[str, IndexTerm] = {}
+        self.displays: dict[str, list[IndexTerm]] = {}
+        self.titles: dict[str, list[IndexTerm]] = {}
         for term in self.roots:
-            self.exact.setdefault(term.title, term)
-            self.exact.setdefault(term.display, term)
+            self.displays.setdefault(term.display, []).append(term)
+            self.titles.setdefault(term.title, []).append(term)
             for key, rank in keys(term):
                 self.first.setdefault(key[0], []).append((key, rank, term))
         self.anywhere: dict[Key, list[Path]] = {}
@@ -143,7 +149,7 @@ class Matcher:
             if levels is not None:
                 return levels
         else:
-            exact = self.exact.get(query.strip())
+            exact = self._top(query, query.strip())
             if exact is not None:
                 return (*self.prefix, exact)
         ws = words(text)
@@ -157,8 +163,13 @@ class Matcher:
         search = _Search(ws)
         self._descend(search, None, 0, (), 0)
         if search.found:
-            best = min(search.found, key=lambda f: f[:3])  # min keeps the first in file order among equals
-            return self.prefix + best[3]
+            score = min(f[:3] for f in search.found)
+            best = [f[3] for f in search.found if f[:3] == score]
+            if len({p[-1].display for p in best}) > 1:  # the same words name different entries
+                raise AmbiguousTermError(
+                    query, self.label, tuple(label(self.prefix + p) for p in best[:_MAX_CANDIDATES])
+                )
+            return self.prefix + best[0]
         elsewhere = self.anywhere.get(ws, [])
         if len(elsewhere) == 1:
             return elsewhere[0]
@@ -186,6 +197,15 @@ class Matcher:
         starts = [k for k in self._titles if k.startswith(text)] if len(text) >= 3 else []
         return tuple(dict.fromkeys(self._titles[k] for k in [*close, *sorted(starts, key=len)]))[:limit]
 
+    def _top(self, query: object, text: str) -> IndexTerm | None:
+        """The main term printed exactly as *text* (with its modifier), else titled exactly so."""
+        for found in (self.displays.get(text), self.titles.get(text)):
+            if found:
+                if len({t.display for t in found}) > 1:
+                    raise AmbiguousTermError(query, self.label, tuple(label((*self.prefix, t)) for t in found))
+                return found[0]
+        return None
+
     @staticmethod
     def _exact(terms: Sequence[IndexTerm], text: str) -> IndexTerm | None:
         """The term whose title or display is exactly *text* (case and all), if any."""
@@ -195,26 +215,46 @@ class Matcher:
         return None
 
     def _levels(self, query: Sequence[str]) -> Path | None:
-        """A sequence of terms, one per level: each must be a term's title, exactly or by its words."""
-        parts = list(query)
+        """A sequence of terms, one per level: each must be a term's title, exactly or by its words.
+
+        Entries printed alike at one level (*Carbamate (insecticide)*, *Carbamate
+        (sedative)*) are told apart by the levels below them when they can be.
+        """
+        parts = [p.strip() for p in query]
         if self.prefix and parts and words(parts[0]) in [k for k, _ in keys(self.prefix[0])]:
             parts = parts[1:]
-        path: Path = ()
-        options: Sequence[IndexTerm] = self.roots
-        for part in parts:
-            found = self.exact.get(part.strip()) if not path else self._exact(options, part.strip())
-            if found is None:
-                wanted = words(part)
-                ranked = sorted(
-                    ((r, i, t) for i, t in enumerate(options) for k, r in keys(t) if k == wanted),
-                    key=lambda x: (x[0], x[1]),
-                )
-                if not ranked:
-                    return None
-                found = ranked[0][2]
-            path = (*path, found)
-            options = found.terms
-        return self.prefix + path if path else None
+        if not parts:
+            return None
+        paths = [p for p in self._below(self.roots, parts) if p]
+        if not paths:
+            return None
+        if len({label(p) for p in paths}) > 1:  # entries printed alike: the levels below did not decide
+            raise AmbiguousTermError(query, self.label, tuple(label(self.prefix + p) for p in paths[:_MAX_CANDIDATES]))
+        return self.prefix + paths[0]
+
+    @staticmethod
+    def _candidates(options: Sequence[IndexTerm], part: str) -> list[IndexTerm]:
+        """The terms of one level that *part* names: printed exactly so, else titled so, else by words."""
+        for attribute in ("display", "title"):
+            found = [t for t in options if getattr(t, attribute) == part]
+            if found:
+                return found
+        wanted = words(part)
+        ranked = sorted(
+            ((r, i, t) for i, t in enumerate(options) for k, r in keys(t) if k == wanted), key=lambda x: x[:2]
+        )
+        return [t for r, _, t in ranked if r == ranked[0][0]] if ranked else []
+
+    def _below(self, options: Sequence[IndexTerm], parts: list[str]) -> list[Path]:
+        if not parts:
+            return [()]
+        if options is self.roots and parts[0] in self.displays:
+            first = self.displays[parts[0]]
+        elif options is self.roots and parts[0] in self.titles:
+            first = self.titles[parts[0]]
+        else:
+            first = self._candidates(options, parts[0])
+        return [(term, *rest) for term in {id(t): t for t in first}.values() for rest in self._below(term.terms, parts[1:])]
 
     def _strip_prefix(self, ws: Key) -> Key:
         for term in self.prefix:
