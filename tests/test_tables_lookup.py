@@ -258,3 +258,13 @@ def test_entries_printed_alike_are_told_apart_or_refused() -> None:
     assert drug("Carbamate (sedative)", "accidental", kb=KB).code == "T42.6X1"
     assert drug(["Carbamate (insecticide)"], "accidental", kb=KB).code == "T60.0X1"
     assert drug(["Carbamate", "herbicide"], "accidental", kb=KB).path == ("Carbamate", "herbicide")
+
+
+@settings(max_examples=300, deadline=None)
+@given(st.text(max_size=80))
+def test_normalising_words_twice_changes_nothing(text: str) -> None:
+    from icd10kb.tables.matching import words
+
+    once = words(text)
+    assert words(" ".join(once)) == once
+    assert words(text.upper()) == words(text.lower()) or not text.isascii()
