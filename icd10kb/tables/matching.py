@@ -141,7 +141,9 @@ class Matcher:
         UnknownTermError
             If no term matches, with close terms as suggestions.
         AmbiguousTermError
-            If only a search anywhere found the term, at several places.
+            If the words name several different entries equally well (give
+            the modifier or more of the path), or if only a search anywhere in
+            the table found the term, at several places.
         """
         text = _text(query)
         if not isinstance(query, str):
@@ -165,7 +167,7 @@ class Matcher:
         if search.found:
             score = min(f[:3] for f in search.found)
             best = [f[3] for f in search.found if f[:3] == score]
-            if len({p[-1].display for p in best}) > 1:  # the same words name different entries
+            if len({label(p) for p in best}) > 1:  # the same words name different entries
                 raise AmbiguousTermError(
                     query, self.label, tuple(label(self.prefix + p) for p in best[:_MAX_CANDIDATES])
                 )
@@ -174,7 +176,7 @@ class Matcher:
         if len(elsewhere) == 1:
             return elsewhere[0]
         if elsewhere:
-            raise AmbiguousTermError(query, self.label, tuple(name(p) for p in elsewhere[:_MAX_CANDIDATES]))
+            raise AmbiguousTermError(query, self.label, tuple(label(p) for p in elsewhere[:_MAX_CANDIDATES]))
         consumed, partial = search.deepest
         if partial:
             rest = " ".join(ws[consumed:])
@@ -254,7 +256,9 @@ class Matcher:
             first = self.titles[parts[0]]
         else:
             first = self._candidates(options, parts[0])
-        return [(term, *rest) for term in {id(t): t for t in first}.values() for rest in self._below(term.terms, parts[1:])]
+        return [
+            (term, *rest) for term in {id(t): t for t in first}.values() for rest in self._below(term.terms, parts[1:])
+        ]
 
     def _strip_prefix(self, ws: Key) -> Key:
         for term in self.prefix:
