@@ -135,6 +135,14 @@ def test_files_that_cannot_be_read_are_named(tmp_path: Path) -> None:
         read_index(42)  # type: ignore[arg-type]
 
 
+@pytest.mark.parametrize("value", ["\u00b2", "\u0663", "1e3", "-1", "99999999999999999999", ""])
+def test_odd_numbers_in_attributes_are_problems_not_crashes(value: str) -> None:
+    """Regression: '\u00b2'.isdigit() is true but int('\u00b2') raises ValueError."""
+    doc = f'<ICD10CM.index><letter><title>A</title><mainTerm><title>X</title><term level="{value}"><title>y</title></term>'
+    error = refused((doc + "</mainTerm></letter></ICD10CM.index>").encode())
+    assert "level= a whole number from 1 to 9" in str(error) and error.line == 1
+
+
 def test_a_document_without_letters_is_refused() -> None:
     assert "no <letter> elements" in str(refused(b"<ICD10CM.index><version>1</version></ICD10CM.index>"))
 
@@ -155,5 +163,21 @@ def test_arbitrary_markup_raises_only_data_file_error(text: str) -> None:
         read_index(
             io.BytesIO(b"<ICD10CM.index><letter><title>A</title>" + text.encode() + b"</letter></ICD10CM.index>")
         )
+    except DataFileError:
+        pass
+
+
+@settings(max_examples=200, deadline=None)
+@given(st.text(max_size=12), st.text(max_size=12), st.text(max_size=30))
+def test_arbitrary_attribute_and_text_values_raise_only_data_file_error(level: str, col: str, title: str) -> None:
+    from xml.sax.saxutils import escape, quoteattr
+
+    doc = (
+        '<ICD10CM.index><indexHeading><head col="1">S</head><head col="2">A</head></indexHeading>'
+        f"<letter><title>A</title><mainTerm><title>{escape(title)}</title><cell col={quoteattr(col)}>T00</cell>"
+        f"<term level={quoteattr(level)}><title>x</title></term></mainTerm></letter></ICD10CM.index>"
+    )
+    try:
+        read_index(io.BytesIO(doc.encode("utf-8", "surrogatepass")))
     except DataFileError:
         pass

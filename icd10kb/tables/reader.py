@@ -36,6 +36,7 @@ __all__ = ["IndexFile", "IndexTerm", "read_index"]
 ROOT = "ICD10CM.index"
 _SINGLE = ("see", "seeAlso", "code", "manif", "subcat", "seecat", "warning")
 _SPACE = re.compile(r"\s+")
+_NUMBER = re.compile(r"[0-9]{1,3}")
 _MAX_SHOWN = 20
 _MAX_COLUMNS = 9
 _MAX_LEVEL = 9
@@ -170,7 +171,7 @@ class _Reader:
 
     def number(self, element: ET.Element, attribute: str, low: int, high: int) -> int | None:
         raw = element.get(attribute)
-        if raw is None or not raw.strip().isdigit() or not low <= int(raw) <= high:
+        if raw is None or not _NUMBER.fullmatch(raw.strip()) or not low <= int(raw) <= high:
             self.problem(
                 element, f"<{element.tag}> needs {attribute}= a whole number from {low} to {high}, not {raw!r}"
             )
