@@ -212,7 +212,12 @@ def test_index_terms_for_search() -> None:
     assert ("Acetaminophen, Poisoning Accidental (unintentional), overdose", "T39.1X1") in texts
     assert ("Neoplasm, neoplastic, lung, Malignant Primary", "C34.9") in texts
     cells = sum(1 for r in rows("drug") if r["cells"] for c in r["cells"] if expected_code(KB, c))
-    assert sum(1 for e in entries if e.table == "drug") == cells
+    followed = [e for e in entries if e.table == "drug" and e.path == ("Adrenalin",)]
+    assert [e.code for e in followed] == [c.code for c in drug("Adrenaline", kb=KB).codes if c.code]
+    referring = [r for r in rows("drug") if r["see"] and not r["cells"]]
+    reached = sum(1 for r in referring for c in drug(list(r["path"]), kb=KB).codes if c.code)
+    assert len(referring) == 97 and reached > 0
+    assert sum(1 for e in entries if e.table == "drug") == cells + reached  # the cells, and those 'see' leads to
     old = {e.code for e in index_terms(OLD)}
     assert "T40.711" not in old and "T40.711" in {e.code for e in entries}
 

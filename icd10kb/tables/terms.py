@@ -5,7 +5,8 @@ tables print, with a text a search index can match words against: the path
 of index terms and, for a table column, its official heading. So "fall from
 ladder" meets *Fall, falling, from, off, out of, ladder* (W11) and
 "acetaminophen overdose" meets *Acetaminophen, Poisoning Accidental
-(unintentional), overdose* (T39.1X1).
+(unintentional), overdose* (T39.1X1). An entry that only says *see* another
+gets the codes of the entry it leads to, under its own words.
 
 Two words are added to the tables' own: "overdose" to the accidental
 poisoning column of the drug table, because the tabular list's note at
@@ -21,7 +22,7 @@ from typing import Any, NamedTuple
 
 from .codes import printed_stem
 from .compiled import table
-from .lookup import _kb
+from .lookup import _follow, _has_codes, _kb, _matcher
 
 __all__ = ["IndexEntry", "index_terms"]
 
@@ -60,6 +61,8 @@ def index_terms(kb: Any = None) -> tuple[IndexEntry, ...]:
     ['W11']
     >>> [e.code for e in entries if e.path == ("Acetaminophen",)][:2]
     ['T39.1X1', 'T39.1X2']
+    >>> [e.code for e in entries if e.path == ("Adrenalin",)][:1]
+    ['T44.5X1']
     """
     release = _kb(kb)
     known: dict[str, str | None] = {}
@@ -73,9 +76,13 @@ def index_terms(kb: Any = None) -> tuple[IndexEntry, ...]:
     out: list[IndexEntry] = []
     for which in ("drug", "neoplasm", "external"):
         index = table(which)
-        for above, term in index.walk():
-            path = (*(t.title for t in above), term.title)
+        matcher = _matcher(which)
+        for above, entry in index.walk():
+            path = (*(t.title for t in above), entry.title)
             words = ", ".join(path)
+            term = entry
+            if entry.see and not _has_codes(entry):  # 'Adrenalin, see Adrenaline': the words lead to its codes
+                term = _follow(matcher, (*above, entry))[0][-1]
             for position, cell in enumerate(term.cells):
                 code = code_of(cell)
                 if code is None:
