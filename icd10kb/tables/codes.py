@@ -123,6 +123,8 @@ def check(kb: KnowledgeBase, printed: str, column: str, heading: str) -> TableCo
             reason="",
         )
     billable = kb.billable_codes(code)
+    if not billable:  # pragma: no cover - every header of the official releases has billable codes below it
+        return _no_code(column, heading, printed, f"{code!r} has no billable code below it in ICD-10-CM {release}")
     shown = ", ".join(billable[:_SHOWN]) + (", …" if len(billable) > _SHOWN else "")
     seventh = any(kb[c].seventh_character is not None for c in billable[:_SHOWN])
     needs = f"more characters: one of the {len(billable)} billable codes below it ({shown})"

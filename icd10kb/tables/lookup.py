@@ -179,6 +179,9 @@ def _lookup(
         ):
             if value:
                 codes.append(check(kb, value, col, element))
+    if term.terms and all(c.status == "no_code" for c in codes):
+        hint = f"; choose one of its {len(term.terms)} subterms"
+        codes = [c.model_copy(update={"reason": c.reason + hint}) for c in codes]
     see_also = tuple(t.see_also for t in path if t.see_also)
     return TableLookup(
         table=which,
