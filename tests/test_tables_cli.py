@@ -118,3 +118,9 @@ def test_file_gives_a_table_of_another_year(tmp_path: Path) -> None:
     assert "T39.1X3" in out and "version 2099" in out.splitlines()[0]
     status, _, err = run("neoplasm", "lung", "--file", str(path))
     assert status == 1 and "not those of the Table of Neoplasms" in err
+
+
+def test_json_errors_are_written_on_out_too() -> None:
+    status, out, err = run("neoplasm", "lnug", "--json")
+    assert status == 1 and err.startswith("icd10kb: error:")
+    assert json.loads(out)["error"]["type"] == "UnknownTermError"

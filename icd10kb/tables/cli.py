@@ -22,7 +22,7 @@ from __future__ import annotations
 
 import argparse
 import json
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
 from ..errors import ICD10KBError
@@ -32,7 +32,7 @@ if TYPE_CHECKING:
     from .models import TableLookup
     from .reader import IndexFile
 
-__all__ = ["add_parsers", "cmd_drug", "cmd_external", "cmd_index", "cmd_neoplasm"]
+__all__ = ["COMMANDS", "add_parsers", "cmd_drug", "cmd_external", "cmd_index", "cmd_neoplasm"]
 
 
 def _kb(args: argparse.Namespace) -> KnowledgeBase:
@@ -79,10 +79,15 @@ def _write(result: TableLookup, args: argparse.Namespace, out: TextIO) -> None:
 
 
 def _run(args: argparse.Namespace, out: TextIO, err: TextIO, look: Any) -> int:
+    """Run a look-up; an error goes to *err* (and, with ``--json``, to *out* as ``{"error": ...}``) with status 1."""
     try:
         _write(look(_kb(args)), args, out)
     except (ICD10KBError, OSError) as exc:
         err.write(f"icd10kb: error: {exc}\n")
+        if getattr(args, "json", False):
+            out.write(
+                json.dumps({"error": {"type": type(exc).__name__, "message": str(exc)}}, ensure_ascii=False) + "\n"
+            )
         return 1
     return 0
 
@@ -116,6 +121,48 @@ def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     return _run(args, out, err, lambda kb: index_lookup(read_index(args.file), " ".join(args.term), kb=kb))
 
 
+def _drug_arguments(sub: argparse.ArgumentParser) -> None:
+    from .lookup import INTENTS
+
+    sub.add_argument("name", nargs="+", help="the substance, e.g. acetaminophen or 'alcohol, ethyl'")
+    sub.add_argument("--intent", help="one of: " + ", ".join(INTENTS) + " (default: all)")
+    sub.add_argument("--file", metavar="XML", help="a Table of Drugs and Chemicals of another year (default: FY2025)")
+
+
+def _neoplasm_arguments(sub: argparse.ArgumentParser) -> None:
+    from .lookup import BEHAVIOURS
+
+    sub.add_argument("site", nargs="+", help="the site, e.g. lung or 'skin of breast'")
+    sub.add_argument("--behaviour", "--behavior", help="one of: " + ", ".join(BEHAVIOURS) + " (default: all)")
+    sub.add_argument("--file", metavar="XML", help="a Table of Neoplasms of another year (default: FY2025)")
+
+
+def _external_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("term", nargs="+", help="the term, e.g. 'fall from ladder'")
+    sub.add_argument("--file", metavar="XML", help="an External Cause Index of another year (default: FY2025)")
+
+
+def _index_arguments(sub: argparse.ArgumentParser) -> None:
+    sub.add_argument("file", help="the index XML (icd10cm-index-YYYY.xml, plain or gzip)")
+    sub.add_argument("term", nargs="+", help="the term, e.g. 'calcinosis cutis'")
+
+
+Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
+
+#: Every command: name -> (one-line help, handler, function adding its own arguments).
+#: The common options (``--json``, ``--release``, ``--tabular``) come from the caller's parents.
+COMMANDS: dict[str, tuple[str, Handler, Callable[[argparse.ArgumentParser], None]]] = {
+    "drug": ("look a drug or chemical up in the Table of Drugs and Chemicals", cmd_drug, _drug_arguments),
+    "neoplasm": ("look a site up in the Table of Neoplasms", cmd_neoplasm, _neoplasm_arguments),
+    "external": ("look a term up in the External Cause of Injuries Index", cmd_external, _external_arguments),
+    "index": (
+        "look a term up in an index XML file you supply (Index to Diseases and Injuries)",
+        cmd_index,
+        _index_arguments,
+    ),
+}
+
+
 def add_parsers(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ()) -> None:
     """Add the ``drug``, ``neoplasm``, ``external`` and ``index`` sub-commands.
 
@@ -129,29 +176,14 @@ def add_parsers(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ()
 
     Each sub-parser sets ``handler`` (the function to call with ``(args, out, err)``).
     """
-    from .lookup import BEHAVIOURS, INTENTS
-
-    def command(name: str, help: str, handler: Any) -> argparse.ArgumentParser:
-        sub: argparse.ArgumentParser = subparsers.add_parser(name, help=help, description=help, parents=list(parents))
+    for name, (help_text, handler, arguments) in COMMANDS.items():
+        sub: argparse.ArgumentParser = subparsers.add_parser(
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".", parents=list(parents)
+        )
         if not parents:
             sub.add_argument("--json", action="store_true", help="print JSON for programs instead of text")
             sub.add_argument(
                 "--release", default=None, help="shipped release to check codes against (default: the newest)"
             )
         sub.set_defaults(handler=handler)
-        return sub
-
-    sub = command("drug", "look a drug or chemical up in the Table of Drugs and Chemicals", cmd_drug)
-    sub.add_argument("name", nargs="+", help="the substance, e.g. acetaminophen or 'alcohol, ethyl'")
-    sub.add_argument("--intent", help="one of: " + ", ".join(INTENTS) + " (default: all)")
-    sub.add_argument("--file", metavar="XML", help="a Table of Drugs and Chemicals of another year (default: FY2025)")
-    sub = command("neoplasm", "look a site up in the Table of Neoplasms", cmd_neoplasm)
-    sub.add_argument("site", nargs="+", help="the site, e.g. lung or 'skin of breast'")
-    sub.add_argument("--behaviour", "--behavior", help="one of: " + ", ".join(BEHAVIOURS) + " (default: all)")
-    sub.add_argument("--file", metavar="XML", help="a Table of Neoplasms of another year (default: FY2025)")
-    sub = command("external", "look a term up in the External Cause of Injuries Index", cmd_external)
-    sub.add_argument("term", nargs="+", help="the term, e.g. 'fall from ladder'")
-    sub.add_argument("--file", metavar="XML", help="an External Cause Index of another year (default: FY2025)")
-    sub = command("index", "look a term up in an index XML file you supply (Index to Diseases and Injuries)", cmd_index)
-    sub.add_argument("file", help="the index XML (icd10cm-index-YYYY.xml, plain or gzip)")
-    sub.add_argument("term", nargs="+", help="the term, e.g. 'calcinosis cutis'")
+        arguments(sub)
