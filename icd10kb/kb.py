@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from .details import ConceptDetails
     from .history.models import CodeHistory
+    from .tables.models import TableLookup
     from .knowledge.differential import Candidate
     from .knowledge.index import KnowledgeIndex
     from .knowledge.models import KnowledgeProfile
@@ -204,6 +205,38 @@ class KnowledgeBase(Classification):
         from .history import history
 
         return history(code, kb=self)
+
+    # --- the coder's tables ------------------------------------------------------
+
+    def drug(self, substance: object, intent: object = None) -> TableLookup:
+        """A drug or chemical in the Table of Drugs and Chemicals; see :func:`icd10kb.tables.drug`.
+
+        Examples
+        --------
+        >>> [(c.column, c.code) for c in kb.drug("acetaminophen", "accidental").codes]
+        [('accidental', 'T39.1X1')]
+        """
+        from .tables import drug
+
+        return drug(substance, intent, kb=self)
+
+    def neoplasm(self, site: object, behaviour: object = None) -> TableLookup:
+        """A site in the Table of Neoplasms; see :func:`icd10kb.tables.neoplasm`.
+
+        Examples
+        --------
+        >>> [c.code for c in kb.neoplasm("lung", "secondary").codes]
+        ['C78.0']
+        """
+        from .tables import neoplasm
+
+        return neoplasm(site, behaviour, kb=self)
+
+    def external_cause(self, term: object) -> TableLookup:
+        """A term of the External Cause of Injuries Index; see :func:`icd10kb.tables.external_cause`."""
+        from .tables import external_cause
+
+        return external_cause(term, kb=self)
 
     # --- views -----------------------------------------------------------------
 

@@ -26,8 +26,8 @@ def available() -> tuple[str, ...]:
 
     Examples
     --------
-    >>> available()[0]
-    '2026-04-01'
+    >>> available()
+    ('2027', '2026-04-01', '2025-04-01', '2021')
     """
     found = [n[len(_PREFIX) :] for n in names() if n.startswith(_PREFIX) and describe(n).kind in _KINDS]
     return tuple(sorted(found, reverse=True))

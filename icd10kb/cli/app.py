@@ -49,6 +49,10 @@ PLUGINS: dict[str, tuple[str, str]] = {
     "history": ("icd10kb.history.cli", "a code's status and title in every release FY2016-FY2027"),
     "diff": ("icd10kb.history.cli", "what changed between two releases"),
     "release-for": ("icd10kb.history.cli", "the release in force on a date"),
+    "drug": ("icd10kb.tables.cli", "look a drug or chemical up in the Table of Drugs and Chemicals"),
+    "neoplasm": ("icd10kb.tables.cli", "look a site up in the Table of Neoplasms"),
+    "external": ("icd10kb.tables.cli", "look a term up in the External Cause of Injuries Index"),
+    "index": ("icd10kb.tables.cli", "look a term up in an index XML file you supply (Index to Diseases and Injuries)"),
 }
 
 
@@ -105,7 +109,11 @@ def get_parser(command: str | None = None) -> argparse.ArgumentParser:
             from importlib import import_module
 
             before = set(commands.choices)
-            import_module(module).add_parsers(commands)
+            add_parsers = import_module(module).add_parsers
+            if "parents" in add_parsers.__code__.co_varnames:  # the layer takes the common options
+                add_parsers(commands, parents=[common, as_json])
+            else:
+                add_parsers(commands)
             for added in set(commands.choices) - before:
                 commands.choices[added].set_defaults(command_parser=commands.choices[added])
             built.add(module)
