@@ -58,8 +58,9 @@ class KnowledgeBase(Classification):
         store: Store,
         notes_loader: Callable[[], dict[str, dict[str, list[str]]]],
         knowledge_loader: Callable[[KnowledgeBase], KnowledgeIndex],
+        release: str | None = None,
     ) -> None:
-        super().__init__(store, notes_loader)
+        super().__init__(store, notes_loader, release)
         object.__setattr__(self, "_knowledge_loader", knowledge_loader)
 
     # --- notes -------------------------------------------------------------------

@@ -42,8 +42,15 @@ class Lookup:
     (True, False)
     """
 
-    def __init__(self, store: Store, notes_loader: Callable[[], dict[str, dict[str, list[str]]]]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        notes_loader: Callable[[], dict[str, dict[str, list[str]]]],
+        release: str | None = None,
+    ) -> None:
         setattr_ = object.__setattr__
+        #: The shipped release this was read from (None for official files read with ``load_tabular``).
+        setattr_(self, "shipped_release", release)
         setattr_(self, "_store", store)
         setattr_(self, "_titles", store.titles)  # read by the title fast path
         setattr_(self, "_offsets", store.offsets)

@@ -41,7 +41,19 @@ from ..errors import ICD10KBError, InvalidArgumentError
 if TYPE_CHECKING:
     from ..classification.core import Classification
 
-__all__ = ["NoteEdge", "Reference", "Shape", "all_references", "find_references", "note_edges", "references"]
+__all__ = [
+    "DATASET",
+    "NoteEdge",
+    "Reference",
+    "Shape",
+    "all_references",
+    "decode",
+    "encode",
+    "find_references",
+    "note_edges",
+    "read_references",
+    "references",
+]
 
 Shape = Literal["code", "code_and_below", "range", "block", "chapter", "qualified", "mention"]
 
@@ -296,18 +308,75 @@ def _resolver(kb: Classification) -> _Resolver:
     return kb.piece(_Resolver)
 
 
+#: The dataset that holds the references of every shipped release, read out of their notes ahead of time.
+DATASET = "icd10cm-note-references"
+
+
 def all_references(kb: Classification) -> tuple[Reference, ...]:
-    """Every reference in every note of the release, in the classification's order (built once per release)."""
+    """Every reference in every note of the release, in the classification's order (built once per release).
+
+    For a shipped release they are read from the dataset :data:`DATASET`,
+    compiled by ``scripts/build_references.py`` with :func:`encode` (reading
+    them out of 55,000 notes takes seconds); for official files read with
+    ``load_tabular`` they are read out of the notes now.
+    """
     return kb.piece(_all_references)
 
 
 def _all_references(kb: Classification) -> tuple[Reference, ...]:
+    release = kb.shipped_release
+    if release is not None:
+        from ..datasets import describe, names, read_json
+
+        path = f"{DATASET}/{release}.json.gz"
+        if DATASET in names() and any(f.path == path for f in describe(DATASET).files):
+            return decode(kb, read_json(DATASET, path), path)
+    return read_references(kb)
+
+
+def read_references(kb: Classification) -> tuple[Reference, ...]:
+    """Every reference in every note of the release, read out of the notes' text."""
     table = kb.notes_table()
     out: list[Reference] = []
     for code in kb.store.ids:
         for kind, texts in table.get(code, {}).items():
             for text in texts:
                 out.extend(find_references(kb, code, kind, text))
+    return tuple(out)
+
+
+def encode(references: Sequence[Reference], table: dict[str, dict[str, list[str]]]) -> list[list[object]]:
+    """References as compact rows: the note by (concept, kind, position), then what was read from it."""
+    out: list[list[object]] = []
+    for r in references:
+        position = table[r.at][r.kind].index(r.text)
+        out.append([r.at, r.kind, position, r.reference, r.shape, list(r.targets), int(r.below)])
+    return out
+
+
+def decode(kb: Classification, rows: object, name: str) -> tuple[Reference, ...]:
+    """The references of :func:`encode`'s rows, checked against the release's notes."""
+    from ..errors import DataFileError
+
+    table = kb.notes_table()
+    out = []
+    if not isinstance(rows, list):
+        raise DataFileError(name, "not a list of references")
+    try:
+        for at, kind, position, reference, shape, targets, below in rows:
+            out.append(
+                Reference.model_construct(
+                    at=at,
+                    kind=kind,
+                    text=table[at][kind][position],
+                    reference=reference,
+                    shape=shape,
+                    targets=tuple(targets),
+                    below=bool(below),
+                )
+            )
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise DataFileError(name, f"a reference that does not fit the release's notes: {exc!r}"[:300]) from None
     return tuple(out)
 
 
