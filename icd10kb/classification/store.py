@@ -44,6 +44,7 @@ class Store:
         "index",
         "kinds",
         "offsets",
+        "official",
         "parents",
         "seventh",
         "seventh_total",
@@ -55,6 +56,8 @@ class Store:
         name = sections.name
         try:
             self.header: dict[str, Any] = sections.header
+            #: Official titles of chapters and blocks, range included; ``titles`` holds their labels.
+            self.official: dict[str, str] = dict(self.header.get("official_titles", {}))
             self.ids: list[str] = sections.text("ids").split("\n")
             self.titles: str = sections.text("titles")
             self.offsets = sections.ints("title_offsets")
@@ -211,12 +214,18 @@ class Store:
         return bool(ref[1]) or self.billable[ref[0]] == 1
 
     def base_title(self, position: int) -> str:
+        """The title without a chapter's or block's range: the label search and drawings use."""
         return self.titles[self.offsets[position] : self.offsets[position + 1]]
 
     def title(self, ref: Ref) -> str:
+        """The official title (a chapter's or block's with its range, as the tabular list writes it)."""
         position, char = ref
         title = self.titles[self.offsets[position] : self.offsets[position + 1]]
-        return f"{title}, {self.meaning(ref)}" if char else title
+        if char:
+            return f"{title}, {self.meaning(ref)}"
+        if self.kinds[position] in "CB":
+            return self.official.get(self.ids[position], title)
+        return title
 
     def meaning(self, ref: Ref) -> str:
         return self.meanings[self.seventh[ref[0]][1]][ref[1]]

@@ -96,6 +96,8 @@ class TabularRelease:
     rejected_seventh: list[str] = field(default_factory=list)
     #: Oddities of the file that were kept as the file has them.
     anomalies: list[str] = field(default_factory=list)
+    #: The official title of each chapter and block, range included ("... (L00-L99)"); nodes hold the label.
+    official_titles: dict[str, str] = field(default_factory=dict)
 
 
 def _text(element: ET.Element | None) -> str:
@@ -195,6 +197,7 @@ class _Reader:
         self.problems = _Problems(name)
         self.rejected: list[str] = []
         self.anomalies: list[str] = []
+        self.official: dict[str, str] = {}
 
     def add(self, id_: str, kind: str, title: str, parent: int, element: ET.Element | None) -> int:
         if id_ in self.seen:
@@ -210,7 +213,9 @@ class _Reader:
         if not (name.isascii() and name.isdigit() and 1 <= int(name) <= 99):
             self.problems.add(f"chapter name {name!r} is not a chapter number (1 to 99)")
             return
-        index = self.add(str(int(name)), "chapter", _split_title(_text(element.find("desc"))), -1, element)
+        desc = _text(element.find("desc"))
+        index = self.add(str(int(name)), "chapter", _split_title(desc), -1, element)
+        self.official[str(int(name))] = desc
         blocks = [self.block(section) for section in element.findall("section")]
         self.place(blocks)
         roots = self.nest(blocks)
@@ -273,6 +278,7 @@ class _Reader:
 
     def emit_block(self, block: _Block, parent: int) -> None:
         index = self.add(block.id, "block", block.title, parent, block.element)
+        self.official[block.id] = _text(block.element.find("desc"))
         items: list[tuple[int, int, _Block | ET.Element]] = [(b.start, 0, b) for b in block.blocks]
         for order, diag in enumerate(block.element.findall("diag")):
             items.append((block.start + order, 1, diag))
@@ -417,7 +423,13 @@ def read_tabular(source: Source, code_list: Source | None = None) -> TabularRele
     if codes is not None:
         _check_code_list(reader, codes, files[-1][0])
     return TabularRelease(
-        _text(root.find("version")), reader.nodes, reader.rules, files, reader.rejected, reader.anomalies
+        _text(root.find("version")),
+        reader.nodes,
+        reader.rules,
+        files,
+        reader.rejected,
+        reader.anomalies,
+        reader.official,
     )
 
 

@@ -156,6 +156,7 @@ def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
     store = kb.store
     ids, kinds, parents, depths, billable = store.ids, store.kinds, store.parents, store.depths, store.billable
     titles, offsets, seventh, meanings = store.titles, store.offsets, store.seventh, store.meanings
+    official = store.official
     names = {letter: kind for kind, letter in KINDS.items()}
     nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
     succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
@@ -170,7 +171,7 @@ def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
         nodes[code] = MappingProxyType(
             {
                 "kind": names[letter],
-                "title": title,
+                "title": official.get(code, title) if letter in "CB" else title,  # with its range
                 "billable": billable[position] == 1,
                 "depth": depth,
                 "chapter": chapter,

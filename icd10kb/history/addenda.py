@@ -169,7 +169,9 @@ def apply_addenda(data: TabularRelease, addenda: Addenda, name: str = "addenda")
     nodes = _preorder(tree)
     kept = {_dotless(n.id) for n in nodes}
     rejected = [c for c in data.rejected_seventh if _dotless(c)[:-1].rstrip("X") in kept]
-    return TabularRelease(data.version, nodes, list(data.rules), list(data.files), rejected, anomalies)
+    return TabularRelease(
+        data.version, nodes, list(data.rules), list(data.files), rejected, anomalies, dict(data.official_titles)
+    )
 
 
 def _delete(tree: _Tree, code: str, name: str, emptied: set[int]) -> None:
