@@ -1,7 +1,8 @@
 """ICD-10-CM for FHIR: R4 resources built from a release, and a terminology server.
 
 - :mod:`icd10kb.fhir.concepts` — codes, properties and designations of concepts;
-- :mod:`icd10kb.fhir.resources` — the CodeSystem, ValueSets and ConceptMaps;
+- :mod:`icd10kb.fhir.resources` — the CodeSystem and the ValueSets of the hierarchy;
+- :mod:`icd10kb.fhir.groupings` — ValueSets and ConceptMaps of groupings (CCSR, GEMs …);
 - :mod:`icd10kb.fhir.service`, :mod:`~icd10kb.fhir.operations`,
   :mod:`~icd10kb.fhir.expansion`, :mod:`~icd10kb.fhir.inputs` — the
   terminology operations ($lookup, $validate-code, $subsumes, $expand,
@@ -16,15 +17,8 @@ from __future__ import annotations
 
 from .concepts import SYSTEM, fhir_code, kb_code
 from .inputs import FhirError
-from .resources import (
-    code_system,
-    concept_map,
-    grouping_code_system,
-    grouping_value_sets,
-    hierarchy_value_set,
-    value_sets,
-    write_code_system,
-)
+from .groupings import concept_map, grouping_code_system, grouping_value_sets
+from .resources import code_system, hierarchy_value_set, value_sets, write_code_system
 from .service import Limits, TerminologyService
 
 __all__ = [

@@ -270,16 +270,44 @@ def serve(
     port: int = 8080,
     access_log: bool = False,
     log_level: str = "warning",
+    announce: Callable[[str], None] | None = None,
 ) -> None:
-    """Run the server with uvicorn until interrupted (bound to loopback unless *host* says otherwise)."""
+    """Run the server with uvicorn until interrupted.
+
+    Parameters
+    ----------
+    service:
+        What to serve (default: the default release).
+    host:
+        The address to listen on: loopback unless told otherwise.
+    port:
+        The port; 0 picks a free one.
+    access_log:
+        Log every request (slower).
+    log_level:
+        uvicorn's log level.
+    announce:
+        Called with the server's base URL once it listens (default: print it).
+    """
+    import socket
+
     import uvicorn
 
-    uvicorn.run(
-        create_app(service),
-        host=host,
-        port=port,
+    app = create_app(service)
+    family = socket.AF_INET6 if ":" in host else socket.AF_INET
+    sock = socket.socket(family, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind((host, port))
+    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
+    shown = f"[{host}]" if family == socket.AF_INET6 else host
+    (announce or print)(f"icd10kb FHIR terminology server on http://{shown}:{sock.getsockname()[1]}")
+    config = uvicorn.Config(
+        app,
         access_log=access_log,
         log_level=log_level,
         server_header=False,
+        lifespan="off",
         h11_max_incomplete_event_size=16_384,
+        timeout_keep_alive=5,
     )
+    uvicorn.Server(config).run(sockets=[sock])

@@ -35,11 +35,44 @@ from .resources import DEFAULT_BASE, VALUE_SET_KINDS, hierarchy_value_set
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
-__all__ = ["DateCheck", "Limits", "TerminologyService"]
+__all__ = ["DateCheck", "Limits", "TerminologyService", "read_resources"]
 
 DateCheck = Callable[[str, datetime.date], "bool | None"]
 _HIERARCHY_ID = re.compile(r"icd-10-cm-(chapter|block|category)-([A-Za-z0-9.\-]{1,20})")
 _RESOURCE_TYPES = ("CodeSystem", "ValueSet", "ConceptMap")
+
+
+def read_resources(path: str) -> list[dict[str, Any]]:
+    """The ValueSets, ConceptMaps and CodeSystems in a JSON file: one resource, or a Bundle of them.
+
+    Raises
+    ------
+    DataFileError
+        If the file is not JSON (at most 200 MB), or holds something else.
+    """
+    import json
+    import os
+
+    from ..errors import DataFileError
+
+    try:
+        if os.path.getsize(path) > 200_000_000:
+            raise DataFileError(path, "larger than 200 MB")
+        with open(path, "rb") as handle:
+            document = json.loads(handle.read())
+    except OSError as error:
+        raise DataFileError(path, f"cannot be read: {error.strerror}") from None
+    except (ValueError, RecursionError) as error:
+        raise DataFileError(path, f"is not JSON: {str(error)[:200]}") from None
+    if isinstance(document, dict) and document.get("resourceType") == "Bundle":
+        entries = document.get("entry", [])
+        found = [e.get("resource") if isinstance(e, dict) else None for e in entries if isinstance(entries, list)]
+    else:
+        found = [document]
+    for index, resource in enumerate(found):
+        if not isinstance(resource, dict) or resource.get("resourceType") not in _RESOURCE_TYPES:
+            raise DataFileError(path, f"entry {index} is not a {', '.join(_RESOURCE_TYPES)} resource")
+    return found  # type: ignore[return-value]
 
 
 class Limits:
