@@ -160,7 +160,7 @@ def designations(kb: KnowledgeBase, code: str) -> list[dict[str, Any]]:
     Examples
     --------
     >>> [d["value"] for d in designations(kb, "L94.0")]
-    ['Morphea', 'Scleroderma, circumscribed']
+    ['Circumscribed scleroderma']
     """
     return [
         {"language": "en", "use": SYNONYM, "value": note.text}
