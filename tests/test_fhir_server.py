@@ -314,3 +314,65 @@ def test_huge_body_without_length_is_cut_off(base: str) -> None:
         pass  # the server may close the connection once it has answered; it never read it all
     finally:
         connection.close()
+
+
+# --- the curl examples of docs/howto/fhir-server.md, run against the live server -----------
+
+DOC = ROOT / "docs" / "howto" / "fhir-server.md"
+DOC_BASE = "http://127.0.0.1:8080"
+
+
+def _examples() -> list[tuple[str, Any]]:
+    import re
+
+    text = DOC.read_text(encoding="utf-8")
+    pairs = re.findall(r"^```bash\n(curl [^\n]*)\n```\n\n```json\n(.*?)^```", text, flags=re.MULTILINE | re.DOTALL)
+    return [(command, json.loads(expected)) for command, expected in pairs]
+
+
+def _contains(actual: Any, expected: Any) -> bool:
+    """Whether *actual* holds *expected*: dict keys recursively, list items in order (a subsequence)."""
+    if isinstance(expected, dict):
+        return isinstance(actual, dict) and all(k in actual and _contains(actual[k], v) for k, v in expected.items())
+    if isinstance(expected, list):
+        if not isinstance(actual, list):
+            return False
+        items = iter(actual)
+        return all(any(_contains(item, want) for item in items) for want in expected)
+    if isinstance(expected, str) and isinstance(actual, str) and len(expected) > 30:
+        return expected in actual
+    return bool(actual == expected)
+
+
+def test_docs_have_curl_examples() -> None:
+    assert len(_examples()) >= 16
+
+
+@pytest.mark.parametrize(("command", "expected"), _examples(), ids=lambda v: str(v)[:70] if isinstance(v, str) else "")
+def test_docs_curl_example(base: str, command: str, expected: Any) -> None:
+    import shlex
+
+    words = shlex.split(command)
+    assert words[0] == "curl"
+    method, headers, body, url = "GET", {}, None, None
+    rest = iter(words[1:])
+    for word in rest:
+        if word == "-s":
+            continue
+        if word == "-X":
+            method = next(rest)
+        elif word == "-H":
+            name, _, value = next(rest).partition(":")
+            headers[name.strip()] = value.strip()
+        elif word == "-d":
+            body = next(rest).encode()
+        else:
+            assert word.startswith(DOC_BASE), word
+            url = word[len(DOC_BASE):]
+    assert url is not None
+    status, response_headers, content = _raw(base, method, url, body, headers)
+    answer = json.loads(content)
+    validate(answer)
+    assert response_headers["content-type"].startswith("application/fhir+json")
+    assert (status >= 400) == (answer["resourceType"] == "OperationOutcome")
+    assert _contains(answer, expected), json.dumps(answer)[:3000]
