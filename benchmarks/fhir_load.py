@@ -113,9 +113,20 @@ async def worker(port: int, plan: list[tuple[str, int]], latencies: list[float],
 
 
 def run_phase(port: int, pid: int, name: str, plans: list[list[tuple[str, int]]], seconds: float) -> dict[str, object]:
+    import threading
+
     latencies: list[float] = []
     errors: list[str] = []
     memory_before = rss(pid)
+    samples: list[int] = []
+    done = threading.Event()
+
+    def sample() -> None:  # the server's memory every half second, while the phase runs
+        while not done.wait(0.5):
+            samples.append(rss(pid))
+
+    sampler = threading.Thread(target=sample, daemon=True)
+    sampler.start()
 
     async def main() -> float:
         stop = time.monotonic() + seconds
@@ -124,6 +135,8 @@ def run_phase(port: int, pid: int, name: str, plans: list[list[tuple[str, int]]]
         return time.perf_counter() - started
 
     elapsed = asyncio.run(main())
+    done.set()
+    sampler.join()
     ordered = sorted(latencies)
     return {
         "phase": name,
@@ -136,6 +149,7 @@ def run_phase(port: int, pid: int, name: str, plans: list[list[tuple[str, int]]]
         "first_errors": errors[:5],
         "server_rss_kib_before": memory_before,
         "server_rss_kib_after": rss(pid),
+        "server_rss_kib_min_max": [min(samples, default=0), max(samples, default=0)],
     }
 
 

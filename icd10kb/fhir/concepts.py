@@ -39,6 +39,7 @@ __all__ = [
     "SYNONYM",
     "SYSTEM",
     "concept_entry",
+    "describe",
     "designations",
     "fhir_code",
     "kb_code",
@@ -162,11 +163,7 @@ def designations(kb: KnowledgeBase, code: str) -> list[dict[str, Any]]:
     >>> [d["value"] for d in designations(kb, "L94.0")]
     ['Circumscribed scleroderma']
     """
-    return [
-        {"language": "en", "use": SYNONYM, "value": note.text}
-        for note in kb.notes(code)
-        if note.kind == "inclusion_terms"
-    ]
+    return describe(kb, code, children=False)[0]
 
 
 def properties(kb: KnowledgeBase, code: str, *, children: bool = True, notes: bool = True) -> list[dict[str, Any]]:
@@ -190,25 +187,34 @@ def properties(kb: KnowledgeBase, code: str, *, children: bool = True, notes: bo
     >>> [p["valueString"] for p in properties(kb, "S72.001A") if p["code"] == "seventhCharacterMeaning"]
     ['initial encounter for closed fracture']
     """
-    out: list[dict[str, Any]] = []
+    return describe(kb, code, children=children, notes=notes)[1]
+
+
+def describe(
+    kb: KnowledgeBase, code: str, *, children: bool = True, notes: bool = True
+) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
+    """``(designations, properties)`` of a concept, reading its notes once."""
+    props: list[dict[str, Any]] = []
     parent = kb.parent(code)
     if parent is not None:
-        out.append({"code": "parent", "valueCode": fhir_code(kb, parent)})
+        props.append({"code": "parent", "valueCode": fhir_code(kb, parent)})
     if children:
-        out.extend({"code": "child", "valueCode": fhir_code(kb, child)} for child in kb.children(code))
-    out.append({"code": "kind", "valueCode": kb.kind(code)})
-    out.append({"code": "notSelectable", "valueBoolean": not kb.is_billable(code)})
+        props.extend({"code": "child", "valueCode": fhir_code(kb, child)} for child in kb.children(code))
+    kind = kb.kind(code)
+    props.append({"code": "kind", "valueCode": kind})
+    props.append({"code": "notSelectable", "valueBoolean": not kb.is_billable(code)})
+    synonyms: list[dict[str, Any]] = []
     seventh = kb[code].seventh_character if len(code) == 8 else None
     if seventh is not None:
-        out.append({"code": "seventhCharacter", "valueCode": seventh.character})
-        out.append({"code": "seventhCharacterMeaning", "valueString": seventh.meaning})
+        props.append({"code": "seventhCharacter", "valueCode": seventh.character})
+        props.append({"code": "seventhCharacterMeaning", "valueString": seventh.meaning})
     elif notes:
-        out.extend(
-            {"code": NOTE_PROPERTIES[note.kind], "valueString": note.text}
-            for note in kb.notes(code)
-            if note.kind in NOTE_PROPERTIES
-        )
-    return out
+        for note in kb.notes(code):
+            if note.kind == "inclusion_terms":
+                synonyms.append({"language": "en", "use": SYNONYM, "value": note.text})
+            elif note.kind in NOTE_PROPERTIES:
+                props.append({"code": NOTE_PROPERTIES[note.kind], "valueString": note.text})
+    return synonyms, props
 
 
 def concept_entry(kb: KnowledgeBase, code: str, *, notes: bool = True) -> dict[str, Any]:
@@ -221,9 +227,8 @@ def concept_entry(kb: KnowledgeBase, code: str, *, notes: bool = True) -> dict[s
     ('chapter-12', 'Diseases of the skin and subcutaneous tissue', {'code': 'child', 'valueCode': 'L00-L08'})
     """
     entry: dict[str, Any] = {"code": fhir_code(kb, code), "display": kb.title(code)}
-    if notes:
-        found = designations(kb, code)
-        if found:
-            entry["designation"] = found
-    entry["property"] = properties(kb, code, notes=notes)
+    found, props = describe(kb, code, notes=notes)
+    if found:
+        entry["designation"] = found
+    entry["property"] = props
     return entry

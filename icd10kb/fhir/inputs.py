@@ -18,7 +18,7 @@ from __future__ import annotations
 import json
 import re
 from typing import Any
-from urllib.parse import parse_qsl
+from urllib.parse import unquote_plus
 
 from ..errors import ICD10KBError
 
@@ -204,20 +204,38 @@ class Inputs:
 def from_query(query: str) -> Inputs:
     """The inputs of a GET: the query string's parameters, in order.
 
+    Decoded as ``urllib.parse.parse_qsl`` does (``+`` is a space, ``%XX``
+    escapes, bad UTF-8 replaced), at a fraction of its cost for the plain
+    queries that make up most requests.
+
     Examples
     --------
     >>> from_query("system=http%3A%2F%2Fhl7.org%2Ffhir%2Fsid%2Ficd-10-cm&code=L94.2").values["code"]
     ['L94.2']
+    >>> from_query("filter=calc+cutis&count=2").values["filter"]
+    ['calc cutis']
     """
-    try:
-        pairs = parse_qsl(query, keep_blank_values=True, strict_parsing=False, max_num_fields=MAX_PARAMETERS)
-    except ValueError:
-        raise _bad(f"more than {MAX_PARAMETERS} parameters", "too-long") from None
     values: dict[str, list[Any]] = {}
-    for name, value in pairs:
+    if not query:
+        return Inputs(values)
+    parts = query.split("&")
+    if len(parts) > MAX_PARAMETERS:
+        raise _bad(f"more than {MAX_PARAMETERS} parameters", "too-long")
+    for part in parts:
+        if not part:
+            continue
+        name, _, value = part.partition("=")
+        if "%" in name or "+" in name:
+            name = unquote_plus(name)
+        if "%" in value or "+" in value:
+            value = unquote_plus(value)
         if not _NAME.fullmatch(name):
             raise _bad(f"{name[:64]!r} is not a parameter name")
-        values.setdefault(name, []).append(value)
+        found = values.get(name)
+        if found is None:
+            values[name] = [value]
+        else:
+            found.append(value)
     return Inputs(values)
 
 

@@ -25,7 +25,7 @@ import time
 import uuid
 from typing import TYPE_CHECKING, Any
 
-from .concepts import SYSTEM, UnknownConceptError, designations, fhir_code, kb_code, properties
+from .concepts import SYSTEM, UnknownConceptError, describe, designations, fhir_code, kb_code
 from .expansion import Compose, text_matcher
 from .inputs import FhirError, Inputs
 
@@ -116,8 +116,9 @@ def lookup(service: TerminologyService, inputs: Inputs, resource_id: str | None 
         ("version", "valueString", kb.release.name),
         ("display", "valueString", kb.title(canonical)),
     )
+    found, props = describe(kb, canonical, children=not wanted or "child" in wanted)
     if not wanted or "designation" in wanted:
-        for d in designations(kb, canonical):
+        for d in found:
             out["parameter"].append(
                 {"name": "designation", "part": [
                     {"name": "language", "valueCode": d["language"]},
@@ -125,7 +126,7 @@ def lookup(service: TerminologyService, inputs: Inputs, resource_id: str | None 
                     {"name": "value", "valueString": d["value"]},
                 ]}
             )
-    for prop in properties(kb, canonical):
+    for prop in props:
         if wanted and prop["code"] not in wanted:
             continue
         key = next(k for k in prop if k.startswith("value"))
