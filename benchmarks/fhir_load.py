@@ -87,7 +87,9 @@ def requests_for(codes: list[str], categories: list[str], mixed: bool, rng: rand
     return f"/ValueSet/icd-10-cm-category-{category}/$expand?count=10", 200
 
 
-async def worker(port: int, plan: list[tuple[str, int]], latencies: list[float], errors: list[str], stop: float) -> None:
+async def worker(
+    port: int, plan: list[tuple[str, int]], latencies: list[float], errors: list[str], stop: float
+) -> None:
     reader, writer = await asyncio.open_connection(HOST, port)
     try:
         for path, expected in plan:

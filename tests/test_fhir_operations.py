@@ -38,12 +38,14 @@ def _value(parameters: dict[str, Any], name: str) -> Any:
 
 
 def _inline(*filters: tuple[str, str, str], exclude: list[dict[str, Any]] | None = None) -> Inputs:
-    compose: dict[str, Any] = {"include": [{"system": SYSTEM, "filter": [
-        {"property": p, "op": o, "value": v} for p, o, v in filters]}]}
+    compose: dict[str, Any] = {
+        "include": [{"system": SYSTEM, "filter": [{"property": p, "op": o, "value": v} for p, o, v in filters]}]
+    }
     if exclude:
         compose["exclude"] = exclude
-    return Inputs({"valueSet": [{"resourceType": "ValueSet", "status": "active", "compose": compose}],
-                   "count": ["1000"]})
+    return Inputs(
+        {"valueSet": [{"resourceType": "ValueSet", "status": "active", "compose": compose}], "count": ["1000"]}
+    )
 
 
 def _codes(result: dict[str, Any]) -> list[str]:
@@ -52,20 +54,29 @@ def _codes(result: dict[str, Any]) -> list[str]:
 
 @settings(max_examples=200, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
-def test_subsumes_agrees_with_the_hierarchy(service: TerminologyService, kb: icd10kb.KnowledgeBase,
-                                            codes: list[str], data: st.DataObject) -> None:
+def test_subsumes_agrees_with_the_hierarchy(
+    service: TerminologyService, kb: icd10kb.KnowledgeBase, codes: list[str], data: st.DataObject
+) -> None:
     a = data.draw(st.sampled_from(codes))
     b = data.draw(st.sampled_from([a, kb.parent(a) or a, *kb.children(a), data.draw(st.sampled_from(codes))]))
     outcome = _value(subsumes(service, _get(system=SYSTEM, codeA=fhir_code(kb, a), codeB=fhir_code(kb, b))), "outcome")
-    expected = ("equivalent" if a == b else "subsumes" if kb.is_ancestor(a, b)
-                else "subsumed-by" if kb.is_ancestor(b, a) else "not-subsumed")
+    expected = (
+        "equivalent"
+        if a == b
+        else "subsumes"
+        if kb.is_ancestor(a, b)
+        else "subsumed-by"
+        if kb.is_ancestor(b, a)
+        else "not-subsumed"
+    )
     assert outcome == expected
 
 
 @settings(max_examples=100, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(st.data())
-def test_lookup_of_any_code_is_valid_fhir(service: TerminologyService, kb: icd10kb.KnowledgeBase,
-                                          codes: list[str], data: st.DataObject) -> None:
+def test_lookup_of_any_code_is_valid_fhir(
+    service: TerminologyService, kb: icd10kb.KnowledgeBase, codes: list[str], data: st.DataObject
+) -> None:
     code = data.draw(st.sampled_from(codes))
     result = Parameters.model_validate(lookup(service, _get(system=SYSTEM, code=code)))
     assert [p.valueString for p in result.parameter if p.name == "display"] == [kb.title(code)]
@@ -73,8 +84,9 @@ def test_lookup_of_any_code_is_valid_fhir(service: TerminologyService, kb: icd10
 
 @settings(max_examples=30, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
 @given(size=st.integers(1, 400), root=st.sampled_from(["L80-L99", "S72", "chapter-12", "E11"]))
-def test_expand_pages_cover_the_value_set(service: TerminologyService, kb: icd10kb.KnowledgeBase,
-                                          size: int, root: str) -> None:
+def test_expand_pages_cover_the_value_set(
+    service: TerminologyService, kb: icd10kb.KnowledgeBase, size: int, root: str
+) -> None:
     url = f"{SYSTEM}?fhir_vs=isa/{root}"
     pages: list[str] = []
     for offset in range(0, 100_000, size):  # bounded
@@ -90,19 +102,32 @@ def test_expand_filters(service: TerminologyService, kb: icd10kb.KnowledgeBase) 
     assert _codes(expand(service, _inline(("concept", "descendent-of", "L94")))) == list(kb.descendants("L94"))
     assert _codes(expand(service, _inline(("parent", "=", "L94")))) == list(kb.children("L94"))
     assert _codes(expand(service, _inline(("concept", "is-a", "L80-L99"), ("kind", "=", "category")))) == [
-        c for c in kb.descendants("L80-L99") if kb.kind(c) == "category"]
+        c for c in kb.descendants("L80-L99") if kb.kind(c) == "category"
+    ]
     kept = _codes(expand(service, _inline(("concept", "is-a", "L94"), ("concept", "is-not-a", "L94.2"))))
     assert kept == ["L94", *[c for c in kb.descendants("L94") if c != "L94.2"]]
-    excluded = _codes(expand(service, _inline(("concept", "is-a", "L94"), exclude=[
-        {"system": SYSTEM, "concept": [{"code": "L94.0"}, {"code": "L94.1"}]}])))
+    excluded = _codes(
+        expand(
+            service,
+            _inline(
+                ("concept", "is-a", "L94"),
+                exclude=[{"system": SYSTEM, "concept": [{"code": "L94.0"}, {"code": "L94.1"}]}],
+            ),
+        )
+    )
     assert excluded == ["L94", *[c for c in kb.descendants("L94") if c not in ("L94.0", "L94.1")]]
     assert _codes(expand(service, _inline(("concept", "is-a", "L94"), ("concept", "is-a", "A00")))) == []
 
 
-@pytest.mark.parametrize(("compose_filter", "status"), [
-    (("concept", "regex", "L9.*"), 422), (("concept", "is-a", "L99.9"), 422), (("kind", "=", "leaf"), 400),
-    (("notSelectable", "=", "maybe"), 422),
-])
+@pytest.mark.parametrize(
+    ("compose_filter", "status"),
+    [
+        (("concept", "regex", "L9.*"), 422),
+        (("concept", "is-a", "L99.9"), 422),
+        (("kind", "=", "leaf"), 400),
+        (("notSelectable", "=", "maybe"), 422),
+    ],
+)
 def test_expand_filter_errors(service: TerminologyService, compose_filter: tuple[str, str, str], status: int) -> None:
     with pytest.raises(FhirError) as caught:
         expand(service, _inline(compose_filter))
@@ -144,8 +169,10 @@ def test_validate_code_date_hook(kb: icd10kb.KnowledgeBase) -> None:
 def test_validate_code_display_and_codeable_concept(service: TerminologyService) -> None:
     wrong = validate_code(service, _get(url=SYSTEM, code="L94.2", display="Calcium"))
     assert _value(wrong, "result") is False and _value(wrong, "display") == "Calcinosis cutis"
-    right = validate_code(service, Inputs({"codeableConcept": [{"coding": [
-        {"system": SYSTEM, "code": "L94.2", "display": "calcinosis cutis"}]}]}))
+    right = validate_code(
+        service,
+        Inputs({"codeableConcept": [{"coding": [{"system": SYSTEM, "code": "L94.2", "display": "calcinosis cutis"}]}]}),
+    )
     assert _value(right, "result") is True
 
 
@@ -157,7 +184,9 @@ def test_older_release_by_version(service: TerminologyService) -> None:
 
 def test_value_set_validate_code_in_a_block(service: TerminologyService) -> None:
     inside = validate_in_value_set(service, Inputs({"system": [SYSTEM], "code": ["L94.2"]}), "icd-10-cm-block-L80-L99")
-    outside = validate_in_value_set(service, Inputs({"system": [SYSTEM], "code": ["L02.01"]}), "icd-10-cm-block-L80-L99")
+    outside = validate_in_value_set(
+        service, Inputs({"system": [SYSTEM], "code": ["L02.01"]}), "icd-10-cm-block-L80-L99"
+    )
     assert _value(inside, "result") is True and _value(outside, "result") is False
 
 
@@ -172,10 +201,16 @@ def test_any_query_string_gives_inputs_or_a_fhir_error(text: str) -> None:
 
 
 @settings(max_examples=300, deadline=None)
-@given(st.one_of(st.binary(max_size=300), st.recursive(
-    st.none() | st.booleans() | st.integers() | st.text(max_size=20),
-    lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
-    max_leaves=20).map(lambda v: json.dumps({"resourceType": "Parameters", "parameter": v}).encode())))
+@given(
+    st.one_of(
+        st.binary(max_size=300),
+        st.recursive(
+            st.none() | st.booleans() | st.integers() | st.text(max_size=20),
+            lambda inner: st.lists(inner, max_size=4) | st.dictionaries(st.text(max_size=10), inner, max_size=4),
+            max_leaves=20,
+        ).map(lambda v: json.dumps({"resourceType": "Parameters", "parameter": v}).encode()),
+    )
+)
 def test_any_body_gives_inputs_or_a_fhir_error(body: bytes) -> None:
     try:
         lookup(_SERVICE, from_body(body))

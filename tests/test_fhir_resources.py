@@ -135,18 +135,23 @@ def test_grouping_resources(kb: icd10kb.KnowledgeBase) -> None:
     labels = {"L94": kb.title("L94")}
     CodeSystem.model_validate(grouping_code_system("demo", labels, title="t", version="1", publisher="p"))
     sets = grouping_value_sets("demo", rows, labels, version="1", publisher="p", system_version="2026-04-01")
-    assert [c["code"] for c in ValueSet.model_validate(sets[0]).model_dump()["compose"]["include"][0]["concept"]] == \
-        sorted(c for c, _ in rows)
-    cm = ConceptMap.model_validate(concept_map("demo", rows, source=SYSTEM, target="urn:x", title="t", version="1",
-                                               publisher="p", equivalence="wider"))
+    assert [
+        c["code"] for c in ValueSet.model_validate(sets[0]).model_dump()["compose"]["include"][0]["concept"]
+    ] == sorted(c for c, _ in rows)
+    cm = ConceptMap.model_validate(
+        concept_map(
+            "demo", rows, source=SYSTEM, target="urn:x", title="t", version="1", publisher="p", equivalence="wider"
+        )
+    )
     assert len(cm.group[0].element) == len(rows)
     with pytest.raises(InvalidArgumentError):
         grouping_value_sets("demo", rows, {}, version="1", publisher="p")
     with pytest.raises(InvalidArgumentError):
         concept_map("demo", [("L94.2",)], source=SYSTEM, target="urn:x", title="t", version="1", publisher="p")
     with pytest.raises(InvalidArgumentError):
-        concept_map("demo", rows, source=SYSTEM, target="urn:x", title="t", version="1", publisher="p",
-                    equivalence="same")
+        concept_map(
+            "demo", rows, source=SYSTEM, target="urn:x", title="t", version="1", publisher="p", equivalence="same"
+        )
 
 
 @pytest.mark.parametrize("bad", ["l94.2", "12", "chapter-99", "chapter-x", "", "L94.7", 42, "X" * 100])

@@ -16,8 +16,8 @@ Nothing here is imported by ``import icd10kb``.
 from __future__ import annotations
 
 from .concepts import SYSTEM, fhir_code, kb_code
-from .inputs import FhirError
 from .groupings import concept_map, grouping_code_system, grouping_value_sets
+from .inputs import FhirError
 from .resources import code_system, hierarchy_value_set, value_sets, write_code_system
 from .service import Limits, TerminologyService
 

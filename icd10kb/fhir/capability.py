@@ -57,9 +57,7 @@ def capability_statement(service: TerminologyService) -> dict[str, Any]:
                 "type": kind,
                 "interaction": [{"code": "read"}, {"code": "search-type"}],
                 "searchParam": [{"name": "url", "type": "uri"}],
-                "operation": [
-                    {"name": name, "definition": f"{_DEFINITION}{kind}-{name}"} for name in operations
-                ],
+                "operation": [{"name": name, "definition": f"{_DEFINITION}{kind}-{name}"} for name in operations],
             }
         )
     return {

@@ -54,11 +54,16 @@ def add_parsers(subparsers: Any) -> None:
         help="run the FHIR R4 terminology server (needs the fhir extra)",
         description="Serve ICD-10-CM over FHIR R4: metadata, $lookup, $validate-code, $subsumes, $expand, $translate.",
     )
-    serve.add_argument("--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)")
+    serve.add_argument(
+        "--host", default="127.0.0.1", help="address to listen on (default 127.0.0.1: this machine only)"
+    )
     serve.add_argument("--port", type=_port, default=8080, help="port to listen on; 0 picks a free one (default 8080)")
     serve.add_argument("--release", help="the release answered by default (default: the newest shipped)")
     serve.add_argument(
-        "--resources", action="append", default=[], metavar="FILE",
+        "--resources",
+        action="append",
+        default=[],
+        metavar="FILE",
         help="a JSON file of ValueSets/ConceptMaps/CodeSystems (or a Bundle of them) to serve too; repeatable",
     )
     serve.add_argument("--max-expansion", type=_positive, default=1000, help="most concepts in one $expand page")
@@ -68,12 +73,17 @@ def add_parsers(subparsers: Any) -> None:
     serve.set_defaults(handler=cmd_serve)
 
     fhir = subparsers.add_parser(
-        "fhir", help="write FHIR R4 resources (CodeSystem, ValueSets) as JSON",
+        "fhir",
+        help="write FHIR R4 resources (CodeSystem, ValueSets) as JSON",
         description="Write the ICD-10-CM CodeSystem, or the ValueSets of its chapters, blocks or categories, as JSON.",
     )
     fhir.add_argument("resource", choices=("codesystem", "valuesets"), help="what to write")
-    fhir.add_argument("--kind", choices=("chapter", "block", "category"), default="chapter",
-                      help="for valuesets: one value set per chapter, block or category (default chapter)")
+    fhir.add_argument(
+        "--kind",
+        choices=("chapter", "block", "category"),
+        default="chapter",
+        help="for valuesets: one value set per chapter, block or category (default chapter)",
+    )
     fhir.add_argument("--release", help="the release (default: the newest shipped)")
     fhir.add_argument("--no-notes", action="store_true", help="codesystem: leave out notes and inclusion terms")
     fhir.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
@@ -120,7 +130,7 @@ def cmd_fhir(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     try:
         kb = _load(args.release)
-        target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+        target = open(args.output, "w", encoding="utf-8") if args.output else out
     except (ICD10KBError, OSError) as error:
         err.write(f"error: {error}\n")
         return 1

@@ -135,7 +135,7 @@ def kb_code(kb: KnowledgeBase, code: object) -> str:
     >>> kb_code(kb, "l94.2")
     Traceback (most recent call last):
       ...
-    icd10kb.fhir.concepts.UnknownConceptError: 'l94.2' is not a code of http://hl7.org/fhir/sid/icd-10-cm; did you mean L94.2?
+    icd10kb.fhir.concepts.UnknownConceptError: 'l94.2' is not a code of ...; did you mean L94.2?
     """
     if not isinstance(code, str) or not code or len(code) > 40:
         raise UnknownConceptError(code)

@@ -121,7 +121,9 @@ class Compose:
             raise FhirError(422, "not-supported", f"compose.{what}.system must be {SYSTEM}")
         version = entry.get("version")
         if version is not None and version != self.kb.release.name:
-            raise FhirError(422, "not-found", f"compose.{what}.version {str(version)[:40]!r} is not {self.kb.release.name}")
+            raise FhirError(
+                422, "not-found", f"compose.{what}.version {str(version)[:40]!r} is not {self.kb.release.name}"
+            )
         concepts, filters = entry.get("concept"), entry.get("filter", [])
         if not isinstance(filters, list) or len(filters) > 10:
             raise _bad(f"compose.{what}.filter must be a list of at most 10 filters")
@@ -132,7 +134,9 @@ class Compose:
             for i, c in enumerate(concepts):
                 if i % 1000 == 0:
                     self._tick()
-                listed.append(self._code(c.get("code") if isinstance(c, dict) else None, f"compose.{what}.concept[{i}]"))
+                listed.append(
+                    self._code(c.get("code") if isinstance(c, dict) else None, f"compose.{what}.concept[{i}]")
+                )
             return dict.fromkeys(listed), None, []
         root: str | None = None
         predicates: list[Predicate] = []
@@ -151,24 +155,49 @@ class Compose:
         if prop == "concept" and op in ("is-a", "descendent-of", "is-not-a"):
             code = self._code(value, where)
             if op == "is-not-a":
-                return root, [*predicates, lambda c, a=code: c != a and not kb.is_ancestor(a, c)]
+
+                def outside(c: str) -> bool:
+                    return c != code and not kb.is_ancestor(code, c)
+
+                return root, [*predicates, outside]
             if op == "descendent-of":
-                predicates = [*predicates, lambda c, a=code: c != a]
+
+                def below(c: str) -> bool:
+                    return c != code
+
+                predicates = [*predicates, below]
             if root is None or kb.is_ancestor(root, code) or root == code:
                 return code, predicates
             if kb.is_ancestor(code, root):
                 return root, predicates
-            return root, [*predicates, lambda c: False]  # disjoint subtrees: nothing is in both
+
+            def nothing(c: str) -> bool:  # disjoint subtrees: nothing is in both
+                return False
+
+            return root, [*predicates, nothing]
         if prop == "parent" and op == "=":
-            code = self._code(value, where)
-            return root, [*predicates, lambda c, p=code: kb.parent(c) == p]
+            up = self._code(value, where)
+
+            def child(c: str) -> bool:
+                return kb.parent(c) == up
+
+            return root, [*predicates, child]
         if prop == "kind" and op in ("=", "in"):
             kinds = frozenset(v.strip() for v in value.split(",")) if op == "in" else frozenset({value})
             if not kinds <= _KINDS:
                 raise _bad(f"{where}: the kinds are {', '.join(sorted(_KINDS))}")
-            return root, [*predicates, lambda c, k=kinds: kb.kind(c) in k]
+
+            def of_kind(c: str) -> bool:
+                return kb.kind(c) in kinds
+
+            return root, [*predicates, of_kind]
         if prop == "notSelectable" and op == "=" and value in ("true", "false"):
-            return root, [*predicates, lambda c, b=(value == "false"): kb.is_billable(c) is b]
+            billable = value == "false"
+
+            def selectable(c: str) -> bool:
+                return kb.is_billable(c) is billable
+
+            return root, [*predicates, selectable]
         raise FhirError(422, "not-supported", f"{where}: this filter is not supported")
 
     def _members_of(self, entry: Entry) -> Iterable[str]:

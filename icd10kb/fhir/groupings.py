@@ -38,6 +38,7 @@ EQUIVALENCES = frozenset(
     }
 )
 
+
 def _check_pairs(rows: Iterable[Any], what: str) -> Iterator[tuple[str, ...]]:
     for number, row in enumerate(rows):
         if not isinstance(row, (tuple, list)) or len(row) < 2 or not all(isinstance(v, str) and v for v in row[:2]):

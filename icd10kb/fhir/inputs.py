@@ -160,10 +160,13 @@ class Inputs:
     def boolean(self, name: str) -> bool | None:
         """``true`` or ``false``."""
         value = self._one(name)
-        if value is None or isinstance(value, bool):
-            return value
+        if value is None:
+            return None
+        if value is True or value is False:
+            return bool(value)
         if value in ("true", "false"):
-            return value == "true"
+            return bool(value == "true")
+
         raise _bad(f"the parameter {name!r} must be true or false")
 
     def coding(self, name: str) -> dict[str, Any] | None:
@@ -275,7 +278,9 @@ def from_body(body: bytes) -> Inputs:
             if not isinstance(value, dict):
                 raise _bad(f"Parameters.parameter[{index}].resource must be a resource", "structure")
         elif key == "part":
-            raise _bad(f"Parameters.parameter[{index}] ({name}): parameters with parts are not taken here", "not-supported")
+            raise _bad(
+                f"Parameters.parameter[{index}] ({name}): parameters with parts are not taken here", "not-supported"
+            )
         else:
             kind = _VALUE_KEYS.get(key)
             if kind is None:

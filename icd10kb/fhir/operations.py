@@ -37,21 +37,72 @@ __all__ = ["OPERATIONS", "expand", "lookup", "subsumes", "translate", "validate_
 
 _LOOKUP = frozenset({"code", "system", "version", "coding", "date", "displayLanguage", "property"})
 _VALIDATE = frozenset(
-    {"url", "codeSystem", "code", "system", "version", "display", "coding", "codeableConcept", "date", "abstract",
-     "displayLanguage"}
+    {
+        "url",
+        "codeSystem",
+        "code",
+        "system",
+        "version",
+        "display",
+        "coding",
+        "codeableConcept",
+        "date",
+        "abstract",
+        "displayLanguage",
+    }
 )
 _SUBSUMES = frozenset({"codeA", "codeB", "system", "version", "codingA", "codingB"})
 _EXPAND = frozenset(
-    {"url", "valueSet", "valueSetVersion", "context", "filter", "date", "offset", "count", "includeDesignations",
-     "activeOnly", "displayLanguage", "excludeNested", "includeDefinition", "system-version"}
+    {
+        "url",
+        "valueSet",
+        "valueSetVersion",
+        "context",
+        "filter",
+        "date",
+        "offset",
+        "count",
+        "includeDesignations",
+        "activeOnly",
+        "displayLanguage",
+        "excludeNested",
+        "includeDefinition",
+        "system-version",
+    }
 )
 _VS_VALIDATE = frozenset(
-    {"url", "valueSet", "valueSetVersion", "context", "code", "system", "systemVersion", "version", "display",
-     "coding", "codeableConcept", "date", "abstract", "displayLanguage"}
+    {
+        "url",
+        "valueSet",
+        "valueSetVersion",
+        "context",
+        "code",
+        "system",
+        "systemVersion",
+        "version",
+        "display",
+        "coding",
+        "codeableConcept",
+        "date",
+        "abstract",
+        "displayLanguage",
+    }
 )
 _TRANSLATE = frozenset(
-    {"url", "conceptMap", "conceptMapVersion", "code", "system", "version", "source", "coding", "codeableConcept",
-     "target", "targetsystem", "reverse"}
+    {
+        "url",
+        "conceptMap",
+        "conceptMapVersion",
+        "code",
+        "system",
+        "version",
+        "source",
+        "coding",
+        "codeableConcept",
+        "target",
+        "targetsystem",
+        "reverse",
+    }
 )
 
 
@@ -72,8 +123,15 @@ def _date(inputs: Inputs) -> datetime.date | None:
         raise FhirError(400, "invalid", f"the date {text!r} is not a FHIR date or dateTime") from None
 
 
-def _coded(inputs: Inputs, service: TerminologyService, code_name: str, coding_name: str, system_name: str,
-           version_name: str, implied_system: bool) -> tuple[KnowledgeBase, str, str | None]:
+def _coded(
+    inputs: Inputs,
+    service: TerminologyService,
+    code_name: str,
+    coding_name: str,
+    system_name: str,
+    version_name: str,
+    implied_system: bool,
+) -> tuple[KnowledgeBase, str, str | None]:
     """The release, the code (as given) and the display of a code/system or a coding input."""
     code = inputs.text(code_name, limit=100)
     coding = inputs.coding(coding_name)
@@ -120,23 +178,31 @@ def lookup(service: TerminologyService, inputs: Inputs, resource_id: str | None 
     if not wanted or "designation" in wanted:
         for d in found:
             out["parameter"].append(
-                {"name": "designation", "part": [
-                    {"name": "language", "valueCode": d["language"]},
-                    {"name": "use", "valueCoding": d["use"]},
-                    {"name": "value", "valueString": d["value"]},
-                ]}
+                {
+                    "name": "designation",
+                    "part": [
+                        {"name": "language", "valueCode": d["language"]},
+                        {"name": "use", "valueCoding": d["use"]},
+                        {"name": "value", "valueString": d["value"]},
+                    ],
+                }
             )
     for prop in props:
         if wanted and prop["code"] not in wanted:
             continue
         key = next(k for k in prop if k.startswith("value"))
         out["parameter"].append(
-            {"name": "property", "part": [{"name": "code", "valueCode": prop["code"]}, {"name": "value", key: prop[key]}]}
+            {
+                "name": "property",
+                "part": [{"name": "code", "valueCode": prop["code"]}, {"name": "value", key: prop[key]}],
+            }
         )
     return out
 
 
-def _check_code(kb: KnowledgeBase, code: str, display: str | None, abstract: bool | None) -> tuple[bool, str | None, str | None]:
+def _check_code(
+    kb: KnowledgeBase, code: str, display: str | None, abstract: bool | None
+) -> tuple[bool, str | None, str | None]:
     """``(result, message, display)`` for one code of a release."""
     try:
         canonical = kb_code(kb, code)
@@ -181,8 +247,9 @@ def validate_code(service: TerminologyService, inputs: Inputs, resource_id: str 
         else:
             extra = f"no code history here: answered from release {kb.release.name}"
             message = f"{message}; {extra}" if message else extra
-    return _parameters(("result", "valueBoolean", result), ("message", "valueString", message),
-                       ("display", "valueString", title))
+    return _parameters(
+        ("result", "valueBoolean", result), ("message", "valueString", message), ("display", "valueString", title)
+    )
 
 
 def subsumes(service: TerminologyService, inputs: Inputs, resource_id: str | None = None) -> dict[str, Any]:
@@ -293,7 +360,9 @@ def expand(service: TerminologyService, inputs: Inputs, resource_id: str | None 
     return out
 
 
-def validate_in_value_set(service: TerminologyService, inputs: Inputs, resource_id: str | None = None) -> dict[str, Any]:
+def validate_in_value_set(
+    service: TerminologyService, inputs: Inputs, resource_id: str | None = None
+) -> dict[str, Any]:
     """``ValueSet/$validate-code``: whether a code is a member of a value set."""
     inputs.check_names(_VS_VALIDATE, "$validate-code")
     vs = _value_set(service, inputs, resource_id)
@@ -313,8 +382,9 @@ def validate_in_value_set(service: TerminologyService, inputs: Inputs, resource_
     result, message, title = _check_code(kb, code, display, checked.boolean("abstract"))
     if result and not compose.contains(kb_code(kb, code)):
         result, message = False, f"{code} is not in the value set {vs.get('url', '')}"
-    return _parameters(("result", "valueBoolean", result), ("message", "valueString", message),
-                       ("display", "valueString", title))
+    return _parameters(
+        ("result", "valueBoolean", result), ("message", "valueString", message), ("display", "valueString", title)
+    )
 
 
 def translate(service: TerminologyService, inputs: Inputs, resource_id: str | None = None) -> dict[str, Any]:
@@ -326,7 +396,9 @@ def translate(service: TerminologyService, inputs: Inputs, resource_id: str | No
     if resource_id is not None:
         url = service.read("ConceptMap", resource_id)["url"]
     code, system = inputs.text("code", limit=100), inputs.text("system", limit=300)
-    coding = inputs.coding("coding") or (inputs.codings_of("codeableConcept") or [None])[0]
+    coding = inputs.coding("coding")
+    if coding is None:
+        coding = next(iter(inputs.codings_of("codeableConcept")), None)
     if coding is not None:
         code, system = coding.get("code"), coding.get("system")
     if code is None or system is None:
@@ -343,11 +415,16 @@ def translate(service: TerminologyService, inputs: Inputs, resource_id: str | No
             continue
         index = found.backward if reverse else found.forward
         for match in index.get((system, code), ()):
-            matches.append({"name": "match", "part": [
-                {"name": "equivalence", "valueCode": match["equivalence"]},
-                {"name": "concept", "valueCoding": match["concept"]},
-                {"name": "source", "valueUri": found.resource["url"]},
-            ]})
+            matches.append(
+                {
+                    "name": "match",
+                    "part": [
+                        {"name": "equivalence", "valueCode": match["equivalence"]},
+                        {"name": "concept", "valueCoding": match["concept"]},
+                        {"name": "source", "valueUri": found.resource["url"]},
+                    ],
+                }
+            )
     message = None if matches else f"no mapping for {code!r} of {system[:120]} in the concept maps served here"
     out = _parameters(("result", "valueBoolean", bool(matches)), ("message", "valueString", message))
     out["parameter"].extend(matches)

@@ -107,7 +107,9 @@ def code_system_header(kb: KnowledgeBase, count: int, content: str) -> dict[str,
     }
 
 
-def code_system(kb: KnowledgeBase | None = None, *, codes: Iterable[str] | None = None, notes: bool = True) -> dict[str, Any]:
+def code_system(
+    kb: KnowledgeBase | None = None, *, codes: Iterable[str] | None = None, notes: bool = True
+) -> dict[str, Any]:
     """The FHIR ``CodeSystem`` of a release.
 
     Parameters
@@ -167,8 +169,10 @@ def hierarchy_value_set(kb: KnowledgeBase | None, code: str, *, base: str = DEFA
     Examples
     --------
     >>> vs = hierarchy_value_set(kb, "L94")
-    >>> vs["id"], vs["url"], vs["compose"]["include"][0]["filter"]
-    ('icd-10-cm-category-L94', 'urn:icd10kb:fhir/ValueSet/icd-10-cm-category-L94', [{'property': 'concept', 'op': 'is-a', 'value': 'L94'}])
+    >>> vs["id"], vs["url"]
+    ('icd-10-cm-category-L94', 'urn:icd10kb:fhir/ValueSet/icd-10-cm-category-L94')
+    >>> vs["compose"]["include"][0]["filter"]
+    [{'property': 'concept', 'op': 'is-a', 'value': 'L94'}]
     """
     kb = _kb(kb)
     canonical = kb.normalize(code)
@@ -201,7 +205,9 @@ def hierarchy_value_set(kb: KnowledgeBase | None, code: str, *, base: str = DEFA
     }
 
 
-def value_sets(kb: KnowledgeBase | None = None, kind: str = "chapter", *, base: str = DEFAULT_BASE) -> Iterator[dict[str, Any]]:
+def value_sets(
+    kb: KnowledgeBase | None = None, kind: str = "chapter", *, base: str = DEFAULT_BASE
+) -> Iterator[dict[str, Any]]:
     """One ``ValueSet`` per chapter, block or category of the release, in the classification's order.
 
     Examples

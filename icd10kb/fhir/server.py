@@ -52,7 +52,7 @@ def _dumps() -> Callable[[Any], bytes]:
         import orjson
     except ImportError:
         return lambda value: json.dumps(value, ensure_ascii=False, separators=(",", ":")).encode()
-    return orjson.dumps  # type: ignore[no-any-return]
+    return orjson.dumps
 
 
 class _App:

@@ -198,7 +198,9 @@ class TerminologyService:
             return found
         if version not in self._names:
             raise FhirError(
-                404, "not-found", f"{SYSTEM} version {version[:40]!r} is not served here; versions: {', '.join(self._names)}"
+                404,
+                "not-found",
+                f"{SYSTEM} version {version[:40]!r} is not served here; versions: {', '.join(self._names)}",
             )
         with self._lock:
             if version not in self._loaded:

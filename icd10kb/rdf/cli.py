@@ -38,7 +38,7 @@ def cmd_rdf(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     try:
         kb = load(args.release)
-        target = open(args.output, "w", encoding="utf-8") if args.output else out  # noqa: SIM115
+        target = open(args.output, "w", encoding="utf-8") if args.output else out
     except (ICD10KBError, OSError) as error:
         err.write(f"error: {error}\n")
         return 1

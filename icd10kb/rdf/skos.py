@@ -66,7 +66,14 @@ PREDICATES = {
     "diagnosed_by": BIOLINK + "is_diagnosed_by",
     "treated_by": BIOLINK + "treated_by",
 }
-_PREFIXES = {"rdf": RDF, "rdfs": RDFS, "owl": OWL, "skos": SKOS, "biolink": BIOLINK, "xsd": "http://www.w3.org/2001/XMLSchema#"}
+_PREFIXES = {
+    "rdf": RDF,
+    "rdfs": RDFS,
+    "owl": OWL,
+    "skos": SKOS,
+    "biolink": BIOLINK,
+    "xsd": "http://www.w3.org/2001/XMLSchema#",
+}
 _SAFE = re.compile(r"[A-Za-z0-9._~:#\-]+")
 _SLUG = re.compile(r"[^a-z0-9]+")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
@@ -142,8 +149,11 @@ def triples(kb: KnowledgeBase, *, codes: Iterable[str] | None = None, knowledge:
     yield scheme, _iri(OWL + "versionInfo"), _literal(kb.release.name, None)
     owl_class, concept_type = _iri(OWL + "Class"), _iri(SKOS + "Concept")
     notation, pref, alt = _iri(SKOS + "notation"), _iri(SKOS + "prefLabel"), _iri(SKOS + "altLabel")
-    sub, broader, in_scheme, top = _iri(RDFS + "subClassOf"), _iri(SKOS + "broader"), _iri(SKOS + "inScheme"), _iri(
-        SKOS + "topConceptOf"
+    sub, broader, in_scheme, top = (
+        _iri(RDFS + "subClassOf"),
+        _iri(SKOS + "broader"),
+        _iri(SKOS + "inScheme"),
+        _iri(SKOS + "topConceptOf"),
     )
     chosen: Iterable[str] = kb if codes is None else dict.fromkeys(kb.normalize(c) for c in codes)
     for code in chosen:
