@@ -483,3 +483,56 @@ def test_docs_curl_example(base: str, command: str, expected: Any) -> None:
     assert response_headers["content-type"].startswith("application/fhir+json")
     assert (status >= 400) == (answer["resourceType"] == "OperationOutcome")
     assert _contains(answer, expected), json.dumps(answer)[:3000]
+
+
+def _socket_exchange(base: str, raw: bytes, step: int = 16_384) -> bytes:
+    """Send raw bytes (in pieces), read until the server closes; a reset ends the reading."""
+    import socket
+
+    parts = urlsplit(base)
+    received = b""
+    with socket.create_connection((parts.hostname, parts.port), timeout=10) as sock:
+        try:
+            for start in range(0, len(raw), step):
+                sock.sendall(raw[start : start + step])
+        except OSError:
+            pass  # the server answered and closed before taking it all
+        try:
+            while len(received) < 1_000_000:
+                chunk = sock.recv(65_536)
+                if not chunk:
+                    break
+                received += chunk
+        except OSError:
+            pass
+    return received
+
+
+def _fhir_or_nothing(received: bytes, status: int) -> None:
+    if not received:
+        return  # the connection was reset after the answer: nothing else reached the client
+    head, _, body = received.partition(b"\r\n\r\n")
+    assert head.startswith(b"HTTP/1.1 %d " % status), head
+    assert b"content-type: application/fhir+json" in head.lower()
+    assert validate(json.loads(body)).issue[0].severity == "error"
+
+
+@pytest.mark.parametrize(
+    "raw",
+    [
+        b"GARBAGE\r\n\r\n",
+        b"GET /metadata HTTP/1.1\r\nHost: x\r\nContent-Length: -5\r\n\r\n",
+        b"GET /metadata HTTP/1.1\r\nBad Header\r\n\r\n",
+    ],
+)
+def test_unparsable_http_gets_an_operation_outcome(base: str, raw: bytes) -> None:
+    received = _socket_exchange(base, raw)
+    assert received
+    _fhir_or_nothing(received, 400)
+
+
+def test_oversized_request_head_is_cut_off(base: str) -> None:
+    received = _socket_exchange(base, b"GET /metadata?x=" + b"A" * 300_000 + b" HTTP/1.1\r\nHost: x\r\n\r\n")
+    _fhir_or_nothing(received, 431)
+    status, _, _ = _raw(base, "GET", "/metadata")  # and the server goes on serving
+    assert status == 200

@@ -116,12 +116,16 @@ class _App:
         if len(query) > 8192:
             raise FhirError(414, "too-long", "the query string is longer than 8192 characters")
         key = (path, query)
-        if method == "GET":
+        if method == "GET" and not header("accept"):
             cached = self.cache.get(key)
             if cached is not None:
                 return 200, cached
         inputs = from_query(query)
         self._negotiate(header, inputs)
+        if method == "GET":
+            cached = self.cache.get(key)
+            if cached is not None:
+                return 200, cached
         if path.rstrip("/") == "/metadata":
             if method != "GET":
                 raise FhirError(405, "not-supported", "metadata is read with GET")
@@ -301,8 +305,11 @@ def serve(
     sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
     shown = f"[{host}]" if family == socket.AF_INET6 else host
     (announce or print)(f"icd10kb FHIR terminology server on http://{shown}:{sock.getsockname()[1]}")
+    from .protocol import protocol_class
+
     config = uvicorn.Config(
         app,
+        http=protocol_class(),
         access_log=access_log,
         log_level=log_level,
         server_header=False,
