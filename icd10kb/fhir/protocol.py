@@ -35,16 +35,15 @@ def protocol_class() -> type[Any]:
     """The protocol class to give ``uvicorn.Config(http=...)``."""
     try:
         import httptools  # noqa: F401
-
         from uvicorn.protocols.http.httptools_impl import HttpToolsProtocol as Base
 
         bounded = True  # h11 bounds the head itself (h11_max_incomplete_event_size)
     except ImportError:  # pragma: no cover - the fhir extra installs httptools
-        from uvicorn.protocols.http.h11_impl import H11Protocol as Base
+        from uvicorn.protocols.http.h11_impl import H11Protocol as Base  # type: ignore[assignment]
 
         bounded = False
 
-    class FhirProtocol(Base):  # type: ignore[misc, valid-type]
+    class FhirProtocol(Base):
         """Malformed requests answered with an OperationOutcome; the head bounded."""
 
         _in_head = True
