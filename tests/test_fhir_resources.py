@@ -173,3 +173,44 @@ def test_cli_rejects_bad_options(capsys: pytest.CaptureFixture[str]) -> None:
         main(["fhir", "valuesets", "--kind", "chapters"])
     assert main(["fhir", "codesystem", "--release", "1999"]) == 1
     assert "no embedded release" in capsys.readouterr().err
+
+
+def test_gem_concept_maps(kb: icd10kb.KnowledgeBase) -> None:
+    from icd10kb.fhir import ICD9CM, TerminologyService, gem_concept_map
+    from icd10kb.fhir.inputs import Inputs
+    from icd10kb.fhir.operations import translate
+
+    # Two entries of the FY2018 GEMs (2018_I9gem.txt), and one row made up to exercise "no map".
+    rows = [("4280", "I509", "10000"), ("00845", "A0471", "10000"), ("7999", "NoDx", "11000")]
+    forward = ConceptMap.model_validate(gem_concept_map(kb, rows, direction="9to10"))
+    assert forward.group[0].source == ICD9CM and forward.group[0].target == SYSTEM
+    elements = {e.code: [(t.code, t.equivalence) for t in e.target] for e in forward.group[0].element}
+    assert elements == {
+        "428.0": [("I50.9", "inexact")],
+        "008.45": [("A04.71", "inexact")],
+        "799.9": [(None, "unmatched")],
+    }
+    backward = gem_concept_map(kb, [("I509", "4280", "10000")], direction="10to9")
+    assert backward["group"][0]["element"][0]["target"][0]["code"] == "428.0"
+    service = TerminologyService(kb, releases=(), resources=[forward.model_dump(exclude_none=True), backward])
+    found = translate(service, Inputs({"system": [ICD9CM], "code": ["428.0"]}))
+    assert [p["part"][1]["valueCoding"]["code"] for p in found["parameter"] if p["name"] == "match"] == ["I50.9"]
+    unmatched = translate(service, Inputs({"system": [ICD9CM], "code": ["799.9"]}))
+    assert unmatched["parameter"][0] == {"name": "result", "valueBoolean": False}
+    with pytest.raises(InvalidArgumentError):
+        gem_concept_map(kb, [("4280", "I509", "1000")], direction="9to10")
+    with pytest.raises(InvalidArgumentError):
+        gem_concept_map(kb, rows, direction="both")
+
+
+def test_grouping_resources_for_a_grouper(kb: icd10kb.KnowledgeBase) -> None:
+    from icd10kb.fhir import grouping_resources
+
+    rows = [(c, kb.block(c)) for c in kb.descendants("L80-L99") if kb.kind(c) == "category"]
+    labels = {b: kb.title(b) for _, b in rows}
+    found = grouping_resources("blocks", rows, labels, title="Blocks", version="1", publisher="p")
+    for resource in found:
+        from fhir.resources.R4B import get_fhir_model_class
+
+        get_fhir_model_class(resource["resourceType"]).model_validate(resource)
+    assert [r["resourceType"] for r in found] == ["CodeSystem", "ValueSet", "ConceptMap"]

@@ -20,7 +20,7 @@ from ..errors import InvalidArgumentError
 from .concepts import SYSTEM
 from .resources import _NAME_UNSAFE, DEFAULT_BASE, resource_id
 
-__all__ = ["EQUIVALENCES", "concept_map", "grouping_code_system", "grouping_value_sets"]
+__all__ = ["EQUIVALENCES", "concept_map", "grouping_code_system", "grouping_resources", "grouping_value_sets"]
 
 #: ConceptMap equivalences of FHIR R4 (``ConceptMap.group.element.target.equivalence``).
 EQUIVALENCES = frozenset(
@@ -39,9 +39,15 @@ EQUIVALENCES = frozenset(
 )
 
 
-def _check_pairs(rows: Iterable[Any], what: str) -> Iterator[tuple[str, ...]]:
+def _check_pairs(rows: Iterable[Any], what: str, *, empty_target: bool = False) -> Iterator[tuple[str, ...]]:
     for number, row in enumerate(rows):
-        if not isinstance(row, (tuple, list)) or len(row) < 2 or not all(isinstance(v, str) and v for v in row[:2]):
+        if (
+            not isinstance(row, (tuple, list))
+            or len(row) < 2
+            or not all(isinstance(v, str) for v in row[:2])
+            or not row[0]
+            or not (row[1] or empty_target)
+        ):
             raise InvalidArgumentError(row, f"row {number} of {what} is not a pair of non-empty strings", what)
         yield tuple(row)
 
@@ -167,7 +173,8 @@ def concept_map(
         The map's resource id.
     rows:
         One row per mapping; the optional third item is the row's FHIR R4
-        equivalence (see :data:`EQUIVALENCES`), else *equivalence*.
+        equivalence (see :data:`EQUIVALENCES`), else *equivalence*. A row
+        whose target is ``""`` says the source has no target (``unmatched``).
     source, target:
         The code systems' canonical URLs (``SYSTEM`` for ICD-10-CM).
     displays:
@@ -184,11 +191,13 @@ def concept_map(
     if equivalence not in EQUIVALENCES:
         raise InvalidArgumentError(equivalence, f"one of {', '.join(sorted(EQUIVALENCES))}", "equivalence")
     elements: dict[str, list[dict[str, Any]]] = {}
-    for row in _check_pairs(rows, f"the rows of map {map_id}"):
+    for row in _check_pairs(rows, f"the rows of map {map_id}", empty_target=True):
         kind = row[2] if len(row) > 2 and row[2] else equivalence
         if kind not in EQUIVALENCES:
             raise InvalidArgumentError(row, f"the equivalence must be one of {', '.join(sorted(EQUIVALENCES))}", "row")
-        target_entry: dict[str, Any] = {"code": row[1]}
+        if not row[1] and kind != "unmatched":
+            raise InvalidArgumentError(row, "only an 'unmatched' row may have no target code", "row")
+        target_entry: dict[str, Any] = {"code": row[1]} if row[1] else {}
         if displays and row[1] in displays:
             target_entry["display"] = displays[row[1]]
         target_entry["equivalence"] = kind
@@ -215,3 +224,49 @@ def concept_map(
         "targetUri": target,
         "group": [group],
     }
+
+
+def grouping_resources(
+    name: str,
+    rows: Iterable[tuple[str, str]],
+    labels: Mapping[str, str],
+    *,
+    title: str,
+    version: str,
+    publisher: str,
+    system_version: str | None = None,
+    base: str = DEFAULT_BASE,
+) -> list[dict[str, Any]]:
+    """Everything to serve a grouping: its ``CodeSystem``, a ``ValueSet`` per group, and a ``ConceptMap``.
+
+    The map goes from ICD-10-CM to the grouping's code system (equivalence
+    ``wider``: a group holds more than one code); ``$translate`` answers
+    from it. *rows* are ``(code, group)`` pairs, as ``mapping(name)`` of a
+    grouper yields them.
+
+    Examples
+    --------
+    >>> found = grouping_resources("demo", [("L94.2", "SKN")], {"SKN": "Skin"}, title="Demo", version="1",
+    ...                            publisher="me")
+    >>> [(r["resourceType"], r["id"]) for r in found]
+    [('CodeSystem', 'demo'), ('ValueSet', 'demo-SKN'), ('ConceptMap', 'icd-10-cm-to-demo')]
+    """
+    pairs = list(rows)
+    system = grouping_code_system(name, labels, title=title, version=version, publisher=publisher, base=base)
+    sets = grouping_value_sets(
+        name, pairs, labels, version=version, publisher=publisher, system_version=system_version, base=base
+    )
+    cm = concept_map(
+        f"icd-10-cm-to-{name}",
+        pairs,
+        source=SYSTEM,
+        target=system["url"],
+        title=f"ICD-10-CM to {title}",
+        version=version,
+        publisher=publisher,
+        equivalence="wider",
+        source_version=system_version,
+        displays=labels,
+        base=base,
+    )
+    return [system, *sets, cm]

@@ -111,6 +111,8 @@ class _Map:
             source, target = group.get("source", ""), group.get("target", "")
             for element in group.get("element", ()):
                 for entry in element.get("target", ()):
+                    if not entry.get("code") or entry.get("equivalence") in ("unmatched", "disjoint"):
+                        continue  # says there is no translation: nothing for $translate to return
                     match = {"equivalence": entry.get("equivalence", "equivalent")}
                     coding = {"system": target, "code": entry.get("code"), "display": entry.get("display")}
                     self.forward.setdefault((source, element["code"]), []).append(
