@@ -536,3 +536,13 @@ def test_oversized_request_head_is_cut_off(base: str) -> None:
     _fhir_or_nothing(received, 431)
     status, _, _ = _raw(base, "GET", "/metadata")  # and the server goes on serving
     assert status == 200
+
+
+def test_lookup_and_validate_in_a_grouping_code_system(client: SyncFHIRClient, kb: icd10kb.KnowledgeBase) -> None:
+    found = validate(client.execute("CodeSystem/$lookup", method="get", params={"system": GROUPING, "code": "L80-L99"}))
+    assert [p.valueString for p in found.parameter if p.name == "display"] == [kb.title("L80-L99")]
+    good = client.execute("CodeSystem/$validate-code", method="get", params={"url": GROUPING, "code": "L80-L99"})
+    bad = client.execute("CodeSystem/$validate-code", method="get", params={"url": GROUPING, "code": "L94.2"})
+    assert _param(good, "result")[0]["valueBoolean"] is True and _param(bad, "result")[0]["valueBoolean"] is False
+    with pytest.raises(ResourceNotFound):
+        client.execute("CodeSystem/$lookup", method="get", params={"system": GROUPING, "code": "nope"})

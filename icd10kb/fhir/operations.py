@@ -123,16 +123,10 @@ def _date(inputs: Inputs) -> datetime.date | None:
         raise FhirError(400, "invalid", f"the date {text!r} is not a FHIR date or dateTime") from None
 
 
-def _coded(
-    inputs: Inputs,
-    service: TerminologyService,
-    code_name: str,
-    coding_name: str,
-    system_name: str,
-    version_name: str,
-    implied_system: bool,
-) -> tuple[KnowledgeBase, str, str | None]:
-    """The release, the code (as given) and the display of a code/system or a coding input."""
+def _given(
+    inputs: Inputs, code_name: str, coding_name: str, system_name: str, version_name: str
+) -> tuple[str | None, str | None, str | None, str | None]:
+    """``(code, system, version, display)`` from a code/system pair or a coding input, as given."""
     code = inputs.text(code_name, limit=100)
     coding = inputs.coding(coding_name)
     system = inputs.text(system_name, limit=300)
@@ -143,13 +137,42 @@ def _coded(
             raise FhirError(400, "invalid", f"give {code_name} or {coding_name}, not both")
         code, system = coding.get("code"), coding.get("system")
         version, display = coding.get("version") or version, coding.get("display")
+    return code, system, version, display
+
+
+def _coded(
+    inputs: Inputs,
+    service: TerminologyService,
+    code_name: str,
+    coding_name: str,
+    system_name: str,
+    version_name: str,
+    implied_system: bool,
+) -> tuple[KnowledgeBase, str, str | None]:
+    """The release, the code (as given) and the display of a code/system or a coding input."""
+    code, system, version, display = _given(inputs, code_name, coding_name, system_name, version_name)
     if code is None:
         raise FhirError(400, "required", f"a {code_name} (with its system) or a {coding_name} is required")
     if system is None and not implied_system:
         raise FhirError(400, "required", f"the {system_name} of {code!r} is required")
     if system is not None and system != SYSTEM:
-        raise FhirError(404, "not-found", f"the code system {system[:120]!r} is not served here; only {SYSTEM}")
+        raise FhirError(404, "not-found", f"the code system {system[:120]!r} is not served here")
     return service.release(version), code, display
+
+
+def _other_system(
+    service: TerminologyService, inputs: Inputs, resource_id: str | None
+) -> tuple[str, str, dict[str, str], str | None] | None:
+    """For a served code system other than ICD-10-CM (a grouping's): its url, the code, its concepts and display."""
+    if resource_id is not None:
+        return None
+    code, system, _, display = _given(inputs, "code", "coding", "system", "version")
+    if system is None and "url" in inputs.values:
+        system = inputs.text("url", limit=300)
+    if code is None or system is None or system == SYSTEM:
+        return None
+    concepts = service.flat_code_system(system)
+    return None if concepts is None else (system, code, concepts, display)
 
 
 def _instance(service: TerminologyService, resource_id: str | None) -> None:
@@ -161,6 +184,17 @@ def lookup(service: TerminologyService, inputs: Inputs, resource_id: str | None 
     """``CodeSystem/$lookup``: what the release says about one code."""
     inputs.check_names(_LOOKUP, "$lookup")
     _instance(service, resource_id)
+    other = _other_system(service, inputs, resource_id)
+    if other is not None:
+        system, code, concepts, _ = other
+        if code not in concepts:
+            raise FhirError(404, "not-found", f"{code[:100]!r} is not a code of {system[:120]}")
+        found = service.read_url("CodeSystem", system)
+        return _parameters(
+            ("name", "valueString", found.get("title") or found.get("name") or system),
+            ("version", "valueString", found.get("version")),
+            ("display", "valueString", concepts[code]),
+        )
     kb, code, _ = _coded(inputs, service, "code", "coding", "system", "version", resource_id is not None)
     _date(inputs)
     inputs.text("displayLanguage", limit=40)
@@ -174,9 +208,9 @@ def lookup(service: TerminologyService, inputs: Inputs, resource_id: str | None 
         ("version", "valueString", kb.release.name),
         ("display", "valueString", kb.title(canonical)),
     )
-    found, props = describe(kb, canonical, children=not wanted or "child" in wanted)
+    synonyms, props = describe(kb, canonical, children=not wanted or "child" in wanted)
     if not wanted or "designation" in wanted:
-        for d in found:
+        for d in synonyms:
             out["parameter"].append(
                 {
                     "name": "designation",
@@ -221,6 +255,23 @@ def validate_code(service: TerminologyService, inputs: Inputs, resource_id: str 
     """``CodeSystem/$validate-code``: whether a code is in the release, with its display."""
     inputs.check_names(_VALIDATE, "$validate-code")
     _instance(service, resource_id)
+    other = _other_system(service, inputs, resource_id)
+    if other is not None:
+        system, code, concepts, display = other
+        display = inputs.text("display", limit=1000) or display
+        title = concepts.get(code)
+        if title is None:
+            return _parameters(
+                ("result", "valueBoolean", False),
+                ("message", "valueString", f"{code[:100]!r} is not a code of {system[:120]}"),
+            )
+        if display is not None and display.casefold() != title.casefold():
+            return _parameters(
+                ("result", "valueBoolean", False),
+                ("message", "valueString", f"the display is not {title!r}"),
+                ("display", "valueString", title),
+            )
+        return _parameters(("result", "valueBoolean", True), ("display", "valueString", title))
     if inputs.values.get("codeSystem"):
         raise FhirError(422, "not-supported", "codeSystem given inline is not supported; use url")
     if "url" in inputs.values and "system" not in inputs.values:
@@ -344,7 +395,9 @@ def expand(service: TerminologyService, inputs: Inputs, resource_id: str | None 
             if found:
                 entry["designation"] = found
         contains.append(entry)
-    parameters = [{"name": "offset", "valueInteger": offset}, {"name": "count", "valueInteger": size}]
+    parameters: list[dict[str, Any]] = [{"name": "offset", "valueInteger": offset}]
+    if count is not None:
+        parameters.append({"name": "count", "valueInteger": size})
     if text is not None:
         parameters.append({"name": "filter", "valueString": text})
     out = {k: v for k, v in vs.items() if k not in ("compose", "expansion", "text")}

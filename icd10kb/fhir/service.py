@@ -75,6 +75,18 @@ def read_resources(path: str) -> list[dict[str, Any]]:
     return found  # type: ignore[return-value]
 
 
+def _flat(concepts: Any, depth: int = 0) -> dict[str, str]:
+    """Code to display of a CodeSystem's concepts, nested ones included (at most 20 levels)."""
+    out: dict[str, str] = {}
+    if not isinstance(concepts, list) or depth > 20:
+        return out
+    for concept in concepts:
+        if isinstance(concept, dict) and isinstance(concept.get("code"), str):
+            out[concept["code"]] = str(concept.get("display", ""))
+            out.update(_flat(concept.get("concept"), depth + 1))
+    return out
+
+
 class Limits:
     """The bounds of the service's work.
 
@@ -181,6 +193,7 @@ class TerminologyService:
         self._by_id: dict[tuple[str, str], dict[str, Any]] = {}
         self._by_url: dict[tuple[str, str], dict[str, Any]] = {}
         self._maps: dict[str, _Map] = {}
+        self._systems: dict[str, dict[str, str]] = {}
         for resource in resources:
             self.add(resource)
 
@@ -230,6 +243,19 @@ class TerminologyService:
         self._by_url[(kind, url)] = stored
         if kind == "ConceptMap":
             self._maps[url] = _Map(stored)
+        if kind == "CodeSystem":
+            self._systems[url] = _flat(stored.get("concept", []))
+
+    def flat_code_system(self, url: str) -> dict[str, str] | None:
+        """The concepts (code to display) of a served code system other than ICD-10-CM, or None."""
+        return self._systems.get(url)
+
+    def read_url(self, kind: str, url: str) -> dict[str, Any]:
+        """A served resource by canonical URL, or a 404 ``FhirError``."""
+        found = self._by_url.get((kind, url))
+        if found is None:
+            raise FhirError(404, "not-found", f"there is no {kind} {url[:120]!r} here")
+        return found
 
     def resources(self, kind: str) -> list[dict[str, Any]]:
         """The resources of one type that were added, in the order they were added."""
