@@ -15,7 +15,8 @@ from hypothesis import strategies as st
 import icd10kb
 from icd10kb.fhir import SYSTEM, FhirError, Limits, TerminologyService, fhir_code
 from icd10kb.fhir.inputs import Inputs, from_body, from_query
-from icd10kb.fhir.operations import expand, lookup, subsumes, validate_code, validate_in_value_set
+from icd10kb.fhir.operations import lookup, subsumes, validate_code
+from icd10kb.fhir.valuesets import expand, validate_in_value_set
 
 
 @pytest.fixture(scope="module")

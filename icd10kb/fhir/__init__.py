@@ -4,11 +4,11 @@
 - :mod:`icd10kb.fhir.resources` — the CodeSystem and the ValueSets of the hierarchy;
 - :mod:`icd10kb.fhir.groupings` — ValueSets and ConceptMaps of groupings (CCSR, comorbidity …);
 - :mod:`icd10kb.fhir.gems` — ConceptMaps of the GEMs (ICD-9-CM ↔ ICD-10-CM);
-- :mod:`icd10kb.fhir.service`, :mod:`~icd10kb.fhir.operations`,
+- :mod:`icd10kb.fhir.service`, :mod:`~icd10kb.fhir.operations`, :mod:`~icd10kb.fhir.valuesets`,
   :mod:`~icd10kb.fhir.expansion`, :mod:`~icd10kb.fhir.inputs` — the
   terminology operations ($lookup, $validate-code, $subsumes, $expand,
   $translate) over a release, independent of HTTP;
-- :mod:`icd10kb.fhir.server` — the Starlette application (the ``fhir`` extra);
+- :mod:`icd10kb.fhir.server`, :mod:`~icd10kb.fhir.protocol` — the ASGI application under uvicorn (the ``fhir`` extra);
 - :mod:`icd10kb.fhir.cli` — the ``serve`` and ``fhir`` commands.
 
 Nothing here is imported by ``import icd10kb``.

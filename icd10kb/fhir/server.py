@@ -28,15 +28,16 @@ from typing import TYPE_CHECKING, Any
 
 from .capability import capability_statement, terminology_capabilities
 from .inputs import FhirError, Inputs, from_body, from_query
-from .operations import OPERATIONS
+from .operations import lookup, subsumes, translate, validate_code
 from .service import TerminologyService
+from .valuesets import expand, validate_in_value_set
 
 if TYPE_CHECKING:
     from starlette.applications import Starlette
     from starlette.requests import Request
     from starlette.responses import Response
 
-__all__ = ["MEDIA_TYPE", "create_app", "serve"]
+__all__ = ["MEDIA_TYPE", "OPERATIONS", "create_app", "serve"]
 
 MEDIA_TYPE = "application/fhir+json"
 _LOG = logging.getLogger("icd10kb.fhir")
@@ -44,6 +45,15 @@ _PATH = re.compile(r"/(CodeSystem|ValueSet|ConceptMap)(?:/([A-Za-z0-9\-.]{1,64})
 _JSON_TYPES = ("application/fhir+json", "application/json")
 _FORMATS = frozenset({"json", "application/json", "application/fhir+json"})
 _CONTENT_TYPE = b"application/fhir+json; charset=utf-8"
+#: ``(resource type, operation name) -> function``.
+OPERATIONS = {
+    ("CodeSystem", "lookup"): lookup,
+    ("CodeSystem", "validate-code"): validate_code,
+    ("CodeSystem", "subsumes"): subsumes,
+    ("ValueSet", "expand"): expand,
+    ("ValueSet", "validate-code"): validate_in_value_set,
+    ("ConceptMap", "translate"): translate,
+}
 _CACHE_SIZE = 4096
 
 
