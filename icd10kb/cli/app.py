@@ -53,6 +53,9 @@ PLUGINS: dict[str, tuple[str, str]] = {
     "neoplasm": ("icd10kb.tables.cli", "look a site up in the Table of Neoplasms"),
     "external": ("icd10kb.tables.cli", "look a term up in the External Cause of Injuries Index"),
     "index": ("icd10kb.tables.cli", "look a term up in an index XML file you supply (Index to Diseases and Injuries)"),
+    "serve": ("icd10kb.fhir.cli", "run the FHIR R4 terminology server (needs the fhir extra)"),
+    "fhir": ("icd10kb.fhir.cli", "write FHIR R4 resources (CodeSystem, ValueSets) as JSON"),
+    "rdf": ("icd10kb.rdf.cli", "write the release as SKOS/OWL RDF (N-Triples or Turtle)"),
 }
 
 
@@ -115,7 +118,11 @@ def get_parser(command: str | None = None) -> argparse.ArgumentParser:
             else:
                 add_parsers(commands)
             for added in set(commands.choices) - before:
-                commands.choices[added].set_defaults(command_parser=commands.choices[added])
+                sub = commands.choices[added]
+                sub.set_defaults(command_parser=sub)
+                one_line = PLUGINS.get(added, ("", ""))[1]
+                if one_line and one_line[1:] not in " ".join((sub.description or "").split()):
+                    sub.description = f"{one_line[0].upper()}{one_line[1:]}. {sub.description or ''}".strip()
             built.add(module)
         else:
             commands.add_parser(name, help=help_text, add_help=False).set_defaults(command_parser=None)
