@@ -105,9 +105,9 @@ def _explain(disease: int, query: tuple[QueryTerm, ...], shared: list[tuple[Any,
     weights = sim.ann_weight[lo:hi]
     matches, conflicts = [], []
     for q, (ic_of, via_of) in zip(query, shared):
-        values = ic_of[annotated] * weights
+        values = ic_of[annotated] + 1e-6 * weights  # the best common ancestor; ties: the more frequent annotation
         k = int(values.argmax()) if len(values) else -1
-        if k < 0 or values[k] <= 0.0:
+        if k < 0 or ic_of[annotated[k]] <= 0.0:
             matches.append(TermMatch(given=q.given, term=q.term, annotation=None, annotation_label=None, via=None,
                                      via_label=None, information_content=0.0, frequency=None))
         else:

@@ -114,6 +114,7 @@ class SynonymEntry(_Frozen):
 
     text: str = Field(description="The synonym, as HPO writes it.")
     synonym_type: str = Field(description="'layperson', 'exact' (an EXACT synonym without a type), 'abbreviation', ...")
+    scope: Literal["EXACT", "RELATED"] = Field(description="The synonym's scope in HPO.")
     term: str = Field(description="The HPO term it is a synonym of.")
     term_label: str = Field(description="That term's label.")
     code: str = Field(description="The ICD-10-CM code it leads to.")
