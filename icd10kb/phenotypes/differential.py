@@ -17,7 +17,7 @@ Examples
 --------
 >>> top = differential(["Arachnodactyly", "Ectopia lentis", "Aortic root aneurysm", "tall stature"])
 >>> top[0].code, top[0].title
-('Q87.40', 'Marfan syndrome, unspecified')
+('Q87.4', 'Marfan syndrome')
 >>> m = top[0].best.matches[0]
 >>> m.given, m.annotation, m.via
 ('Arachnodactyly', 'HP:0001166', 'HP:0001166')
@@ -166,8 +166,8 @@ def rank_diseases(terms: object, limit: int = 10) -> tuple[DiseaseCandidate, ...
 
     Examples
     --------
-    >>> rank_diseases(["HP:0001166", "HP:0001083"], limit=1)[0].name
-    'Marfan syndrome'
+    >>> rank_diseases(["Kayser-Fleischer ring", "Hepatic failure", "Dystonia"], limit=1)[0].name
+    'Wilson disease'
     """
     limit = check_limit(limit)
     query = resolve_terms(terms)

@@ -13,10 +13,10 @@ Examples
 --------
 >>> from icd10kb.phenotypes import ontology
 >>> try:
-...     ontology().term("HP:0000057")
+...     ontology().term("HP:0003114")
 ... except ObsoleteTermError as exc:
 ...     print(exc.replaced_by, "|", exc)
-('HP:0008665',) | 'HP:0000057' is obsolete in HPO 2025-01-16 ('obsolete Clitoromegaly'); HPO replaces it with HP:0008665 (Clitoromegaly)
+('HP:0001626',) | 'HP:0003114' is obsolete in HPO 2025-01-16 ('obsolete Abnormal cardiological findings'); HPO replaces it with HP:0001626 (Abnormality of the cardiovascular system)
 """
 
 from __future__ import annotations

@@ -26,7 +26,7 @@ Examples
 --------
 >>> counts = reachable_codes(kb)
 >>> len(counts["exact"]), len(counts["broader"]), len(counts["exact"] | counts["broader"])
-(583, 1081, 1390)
+(583, 807, 1390)
 """
 
 from __future__ import annotations

@@ -185,7 +185,7 @@ class Ontology:
         Examples
         --------
         >>> ontology().term("HP:0001945").synonyms_of(type="layperson")
-        ('High temperature', 'Pyrexia')
+        ('Fever',)
         """
         i = self.index(term)
         return Term(self._ids[i], self._labels[i], tuple(self._synonyms[i]), tuple(self._ids[p] for p in self._parents[i]))
@@ -232,8 +232,8 @@ class Ontology:
 
         Examples
         --------
-        >>> len(ontology().descendants("HP:0000951")) > 1000
-        True
+        >>> len(ontology().descendants("HP:0000951"))
+        788
         """
         i = self.index(term)
         found = {i}

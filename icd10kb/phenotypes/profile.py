@@ -189,7 +189,7 @@ def codes_with_phenotype(
     Examples
     --------
     >>> [h.code for h in codes_with_phenotype("HP:0001166", descendants=False)][:3]
-    ['E72.11', 'Q87.4', 'Q87.40']
+    ['D82.1', 'G71.220', 'Q87.4']
     """
     from .models import CodeWithPhenotype
 
