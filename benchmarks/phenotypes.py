@@ -37,7 +37,7 @@ from typing import Any
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-PYHPO_RUNNER = r'''
+PYHPO_RUNNER = r"""
 import json, sys, time
 t0 = time.perf_counter()
 from pyhpo import HPOSet, Ontology
@@ -59,9 +59,10 @@ for patient in job["patients"]:
     times.append(time.perf_counter() - t)
     truth = scores[pool.index(patient["disease"])]
     ranks.append(1 + sum(1 for s in scores if s > truth))
-    print(f"pyhpo patient {len(ranks)}/{len(job['patients'])}: rank {ranks[-1]}, {times[-1]:.1f} s", file=sys.stderr, flush=True)
+    done = f"{len(ranks)}/{len(job['patients'])}"
+    print(f"pyhpo patient {done}: rank {ranks[-1]}, {times[-1]:.1f} s", file=sys.stderr, flush=True)
 json.dump({"load_s": load, "ranks": ranks, "times": times, "pool": len(pool)}, open(sys.argv[2], "w"))
-'''
+"""
 
 
 def pyhpo_python(given: str | None, workdir: Path) -> str:
@@ -85,7 +86,7 @@ def run_icd10kb(patients: Any, pool: list[str]) -> dict[str, Any]:
 
     import icd10kb
     from icd10kb.phenotypes import differential, rank_diseases
-    from icd10kb.phenotypes.annotations import annotations
+    from icd10kb.phenotypes.annotations import disease_annotations
     from icd10kb.phenotypes.links import link_index
     from icd10kb.phenotypes.ontology import ontology
     from icd10kb.phenotypes.similarity import arrays
@@ -96,7 +97,7 @@ def run_icd10kb(patients: Any, pool: list[str]) -> dict[str, Any]:
     kb = icd10kb.load()
     differential(list(patients[0].terms), kb=kb, limit=10)  # warm up: model classes, code arrays
     rank_diseases(list(patients[0].terms), limit=10)
-    store, hpo = annotations(), ontology()
+    store, hpo = disease_annotations(), ontology()
     in_pool = np.zeros(sim.n_diseases, dtype=bool)
     in_pool[[store.disease_index(d) for d in pool]] = True
     pool_ranks, all_ranks, score_times, full_times = [], [], [], []
@@ -130,18 +131,31 @@ def run_icd10kb(patients: Any, pool: list[str]) -> dict[str, Any]:
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description=__doc__.split("\n")[0])
     parser.add_argument("--patients", type=int, default=60, help="simulated patients (default 60)")
-    parser.add_argument("--pool", type=int, default=1000, help="candidate diseases for the comparison; 0: all (default 1000)")
+    parser.add_argument(
+        "--pool", type=int, default=1000, help="candidate diseases for the comparison; 0: all (default 1000)"
+    )
     parser.add_argument("--seed", type=int, default=2026, help="seed of the simulation and the pool (default 2026)")
+    parser.add_argument(
+        "--terms", type=int, nargs=2, default=(3, 8), metavar=("LOW", "HIGH"), help="terms drawn per patient (3 8)"
+    )
+    parser.add_argument(
+        "--noise", type=int, nargs=2, default=(0, 2), metavar=("LOW", "HIGH"), help="noise terms added (0 2)"
+    )
+    parser.add_argument("--imprecision", type=float, default=0.3, help="chance a term is replaced by a parent (0.3)")
+    parser.add_argument("--uniform", action="store_true", help="draw a disease's terms uniformly, not by frequency")
     parser.add_argument("--pyhpo-python", help="a Python that has pyhpo 4.0.0 (default: make a venv)")
     parser.add_argument("--skip-pyhpo", action="store_true", help="measure icd10kb only")
     parser.add_argument("--json", help="also write the raw figures to this file")
     args = parser.parse_args(argv)
 
     from icd10kb.phenotypes import simulate_patients
-    from icd10kb.phenotypes.annotations import annotations
+    from icd10kb.phenotypes.annotations import disease_annotations
 
-    patients = simulate_patients(args.patients, seed=args.seed)
-    store = annotations()
+    patients = simulate_patients(
+        args.patients, seed=args.seed, terms=tuple(args.terms), noise=tuple(args.noise),
+        imprecision=args.imprecision, by_frequency=not args.uniform,
+    )  # fmt: skip
+    store = disease_annotations()
     rng = random.Random(args.seed)
     everyone = sorted(store.diseases)
     chosen = {p.disease for p in patients}
@@ -162,7 +176,9 @@ def main(argv: list[str] | None = None) -> int:
             job = {"pool": pool, "patients": [{"disease": p.disease, "terms": list(p.terms)} for p in patients]}
             (work / "job.json").write_text(json.dumps(job))
             env = {k: v for k, v in os.environ.items() if k != "PYTHONPATH"}
-            subprocess.run([python, str(work / "runner.py"), str(work / "job.json"), str(work / "out.json")], check=True, env=env)
+            subprocess.run(
+                [python, str(work / "runner.py"), str(work / "job.json"), str(work / "out.json")], check=True, env=env
+            )
             theirs = json.loads((work / "out.json").read_text())
     report(args, patients, pool, mine, theirs)
     if args.json:
@@ -176,7 +192,9 @@ def report(args: Any, patients: Any, pool: list[str], mine: dict[str, Any], thei
     ms = lambda xs: 1000 * statistics.median(xs)  # noqa: E731
     print(f"Machine: {platform.machine()}, {os.cpu_count()} CPUs, {platform.python_implementation()} "
           f"{platform.python_version()}, numpy {numpy.__version__}, {platform.platform()}")  # fmt: skip
-    print(f"Patients: {len(patients)} (seed {args.seed}); pool: {len(pool)} diseases\n")
+    print(f"Patients: {len(patients)} (seed {args.seed}; terms {args.terms[0]}-{args.terms[1]}, "
+          f"{'uniformly' if args.uniform else 'by frequency'}; imprecision {args.imprecision}; "
+          f"noise {args.noise[0]}-{args.noise[1]}); pool: {len(pool)} diseases\n")  # fmt: skip
     print("| | top-1 | top-10 | median time per query | ratio (pyhpo / icd10kb) |")
     print("| --- | --- | --- | --- | --- |")
     one, ten = accuracy(mine["pool_ranks"])
@@ -187,7 +205,8 @@ def report(args: Any, patients: Any, pool: list[str], mine: dict[str, Any], thei
         print(f"| pyhpo 4.0.0, pool | {p1:.3f} | {p10:.3f} | {ms(theirs['times']):.0f} ms ({theirs['pool']} diseases) "
               f"| {ratio:,.0f}x (vs icd10kb end to end over all diseases) |")  # fmt: skip
     one, ten = accuracy(mine["all_ranks"])
-    print(f"| icd10kb, all {len(annotations_count())} diseases, end to end (rank_diseases, limit 10) | {one:.3f} | {ten:.3f} "
+    every = len(annotations_count())
+    print(f"| icd10kb, all {every} diseases, end to end (rank_diseases, limit 10) | {one:.3f} | {ten:.3f} "
           f"| {ms(mine['full_times']):.2f} ms | |")  # fmt: skip
     if mine["code_ranks"]:
         one, ten = accuracy(mine["code_ranks"])
@@ -198,9 +217,9 @@ def report(args: Any, patients: Any, pool: list[str], mine: dict[str, Any], thei
 
 
 def annotations_count() -> list[str]:
-    from icd10kb.phenotypes.annotations import annotations
+    from icd10kb.phenotypes.annotations import disease_annotations
 
-    return annotations().diseases
+    return disease_annotations().diseases
 
 
 if __name__ == "__main__":

@@ -135,7 +135,7 @@ def compile_annotations(root: Path = ROOT) -> tuple[str, bytes]:
 
 def _who_code(object_id: str) -> str | None:
     """An ORDO ICD-10 object as a code string: the dagger/asterisk mark removed; None if malformed."""
-    code = object_id[len("ICD10:"):].rstrip("+*")
+    code = object_id[len("ICD10:") :].rstrip("+*")
     return code if _CODE.fullmatch(code) else None
 
 
@@ -157,7 +157,7 @@ def compile_links(root: Path = ROOT) -> bytes:
     for key in ("exact", "broad"):
         _, rows = read_sssom(root / MONDO_FILES[key])
         for row in _live(rows):
-            code = row.object[len("ICD10CM:"):]
+            code = row.object[len("ICD10CM:") :]
             if row.object.startswith("ICD10CM:") and _CODE.fullmatch(code):
                 mondo_icd[row.subject].append((code, row.predicate, Path(MONDO_FILES[key]).name))
     orpha_icd: dict[str, list[tuple[str, str]]] = defaultdict(list)  # Orphanet id -> (code, predicate)
@@ -176,7 +176,9 @@ def compile_links(root: Path = ROOT) -> bytes:
                 for orpha in mondo_orpha.get(mondo, ()):
                     for code, predicate in orpha_icd.get(orpha, ()):
                         via = f"{mondo} {orpha}"
-                        links.add((disease, code, CLASS_OF[predicate], "MONDO>ORDO", via, first, predicate, "ordo.sssom.tsv"))
+                        links.add(
+                            (disease, code, CLASS_OF[predicate], "MONDO>ORDO", via, first, predicate, "ordo.sssom.tsv")
+                        )
         if disease.startswith("ORPHA:"):
             for code, predicate in orpha_icd.get("Orphanet:" + disease[6:], ()):
                 links.add((disease, code, CLASS_OF[predicate], "ORDO", "", "", predicate, "ordo.sssom.tsv"))
@@ -217,7 +219,10 @@ def main() -> None:
         (MONDO_FILES["omim"], MONDO_RAW + "mondo_exactmatch_omim.sssom.tsv"),
         (MONDO_FILES["orphanet"], MONDO_RAW + "mondo_exactmatch_orphanet.sssom.tsv"),
         (MONDO_FILES["decipher"], MONDO_RAW + "mondo_hasdbxref_decipher.sssom.tsv"),
-        (ORDO, "https://github.com/monarch-initiative/mondo-ingest/blob/9bc9f7a9bb942d7afc25958c832130cc378ace83/src/mappings/ordo.sssom.tsv"),
+        (
+            ORDO,
+            "https://github.com/monarch-initiative/mondo-ingest/blob/9bc9f7a9bb942d7afc25958c832130cc378ace83/src/mappings/ordo.sssom.tsv",
+        ),
     ]
     write_dataset(
         compiled[HPO_NAME],
@@ -253,7 +258,10 @@ def main() -> None:
         sources=[
             (HPOA, "https://github.com/obophenotype/human-phenotype-ontology/releases/tag/v2025-01-16"),
             *((path, MONDO_RAW + Path(path).name.removesuffix(".gz")) for path in MONDO_FILES.values()),
-            (ORDO, "https://github.com/monarch-initiative/mondo-ingest/blob/9bc9f7a9bb942d7afc25958c832130cc378ace83/src/mappings/ordo.sssom.tsv"),
+            (
+                ORDO,
+                "https://github.com/monarch-initiative/mondo-ingest/blob/9bc9f7a9bb942d7afc25958c832130cc378ace83/src/mappings/ordo.sssom.tsv",
+            ),
         ],
         releases=["2026-04-01", "2025-04-01", "2021"],
         notes=(

@@ -15,7 +15,7 @@ import icd10kb
 from icd10kb.errors import CodeNotFoundError, ICD10KBError, InvalidArgumentError
 from icd10kb.phenotypes import (
     UnknownPhenotypeError,
-    annotations,
+    disease_annotations,
     codes_with_phenotype,
     graph_edges,
     link_index,
@@ -28,14 +28,14 @@ from icd10kb.phenotypes.synonyms import offered_synonyms
 
 
 def _codes_with_not(kb: icd10kb.KnowledgeBase) -> list[str]:
-    store = annotations()
+    store = disease_annotations()
     negated = {store.diseases[store.disease[r]] for r in range(len(store)) if store.negated[r]}
     index = link_index(kb)
     return sorted({k.code for d in negated for k in index.for_disease(d)})
 
 
 def test_not_annotations_are_never_phenotypes(kb: icd10kb.KnowledgeBase) -> None:
-    store = annotations()
+    store = disease_annotations()
     codes = _codes_with_not(kb)
     assert len(codes) >= 20
     for code in codes:
@@ -48,7 +48,7 @@ def test_not_annotations_are_never_phenotypes(kb: icd10kb.KnowledgeBase) -> None
 
 
 def test_profile_holds_every_row_of_each_linked_disease(kb: icd10kb.KnowledgeBase) -> None:
-    store = annotations()
+    store = disease_annotations()
     p = profile("q87.4", kb)
     assert p.code == "Q87.4" and p.title == "Marfan syndrome" and not p.broader
     for disease in p.diseases:
@@ -59,7 +59,9 @@ def test_profile_holds_every_row_of_each_linked_disease(kb: icd10kb.KnowledgeBas
     assert fact.frequency is not None and fact.frequency.kind == "hpo_term" and fact.frequency.label == "Very frequent"
     assert fact.evidence == "TAS" and fact.references == ("ORPHA:558",) and fact.mappings
     ratio = next(f for f in p.phenotypes if f.frequency is not None and f.frequency.kind == "ratio")
-    assert ratio.frequency.n is not None and ratio.frequency.share == pytest.approx(ratio.frequency.n / ratio.frequency.m)
+    assert ratio.frequency.n is not None and ratio.frequency.share == pytest.approx(
+        ratio.frequency.n / ratio.frequency.m
+    )
 
 
 def test_broader_links_only_on_request(kb: icd10kb.KnowledgeBase) -> None:
@@ -137,7 +139,9 @@ def test_search_synonyms_are_sourced(kb: icd10kb.KnowledgeBase) -> None:
         assert (entry.text, entry.synonym_type, entry.scope) in offered_synonyms(entry.term)
         assert entry.code in kb and entry.term_label == hpo.label(entry.term)
     heart_attack = {e.code for e in entries if e.text == "Heart attack"}
-    assert {"I21", "I21.9", "I21.A1"} <= heart_attack and all(c.startswith(("I21", "I22", "I25.2")) for c in heart_attack)
+    assert {"I21", "I21.9", "I21.A1"} <= heart_attack and all(
+        c.startswith(("I21", "I22", "I25.2")) for c in heart_attack
+    )
     high_bp = {e.code for e in entries if e.text == "High blood pressure"}
     assert "I10" in high_bp and not any(c.startswith("I27") for c in high_bp)  # pulmonary hypertension is its own term
     assert not any(e.text == "Fever" and e.code.startswith("A01") for e in entries)  # typhoid fever is not "fever"

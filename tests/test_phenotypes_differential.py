@@ -9,7 +9,7 @@ from icd10kb.errors import InvalidArgumentError
 from icd10kb.phenotypes import (
     ObsoleteTermError,
     UnknownPhenotypeError,
-    annotations,
+    disease_annotations,
     differential,
     link_index,
     ontology,
@@ -24,7 +24,7 @@ def _rank(terms: tuple[str, ...], disease: str) -> int:
     import numpy as np
 
     sim = arrays()
-    store = annotations()
+    store = disease_annotations()
     scores = sim.scores([ontology().positions[t] for t in terms])
     scores = np.where(sim.has_annotations, scores, -np.inf)
     return 1 + int((scores > scores[store.disease_index(disease)]).sum())
@@ -51,7 +51,7 @@ def test_simulation_is_seeded_and_checked() -> None:
     assert simulate_patients(5, seed=3) == simulate_patients(5, seed=3)
     assert simulate_patients(5, seed=3) != simulate_patients(5, seed=4)
     hpo = ontology()
-    store = annotations()
+    store = disease_annotations()
     for p in simulate_patients(20, seed=11):
         related = {t for r in store.rows(p.disease) for t in hpo.ancestors(store.term[r], include_self=True)}
         assert all(t not in related for t in p.noise)
@@ -64,7 +64,7 @@ def test_simulation_is_seeded_and_checked() -> None:
 
 def test_every_candidate_explains_itself(kb: icd10kb.KnowledgeBase) -> None:
     hpo = ontology()
-    store = annotations()
+    store = disease_annotations()
     for patient in simulate_patients(8, seed=99):
         for candidate in rank_diseases(list(patient.terms), limit=5):
             annotated = {store.term[r] for r in store.rows(candidate.disease) if not store.negated[r]}
@@ -93,7 +93,7 @@ def test_codes_rank_by_their_best_disease(kb: icd10kb.KnowledgeBase) -> None:
 
 
 def test_not_annotations_lower_the_score() -> None:
-    store = annotations()
+    store = disease_annotations()
     row = next(r for r in range(len(store)) if store.negated[r] and store.aspect[r] == "P")
     disease, term = store.diseases[store.disease[row]], store.term[row]
     positives = [store.term[r] for r in store.rows(disease) if not store.negated[r] and store.aspect[r] == "P"][:4]

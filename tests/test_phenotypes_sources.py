@@ -14,7 +14,7 @@ import pytest
 
 from icd10kb import datasets
 from icd10kb.errors import DataFileError
-from icd10kb.phenotypes import ObsoleteTermError, TermNotFoundError, annotations, link_index, ontology, reachable_codes
+from icd10kb.phenotypes import ObsoleteTermError, TermNotFoundError, disease_annotations, link_index, ontology, reachable_codes
 from icd10kb.phenotypes.sources import read_hpoa, read_obo, read_sssom
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -39,7 +39,7 @@ def hpoa_rows() -> list[list[str]]:
 
 
 def test_every_annotation_row_is_shipped_unchanged(hpoa_rows: list[list[str]]) -> None:
-    store = annotations()
+    store = disease_annotations()
     assert len(store) == len(hpoa_rows) == 271_702
     for i, (disease, _, qualifier, term, ref, evidence, onset, freq, sex, modifier, aspect, _) in enumerate(hpoa_rows):
         assert store.diseases[store.disease[i]] == disease
@@ -51,7 +51,7 @@ def test_every_annotation_row_is_shipped_unchanged(hpoa_rows: list[list[str]]) -
 
 
 def test_annotation_counts(hpoa_rows: list[list[str]]) -> None:
-    store = annotations()
+    store = disease_annotations()
     assert sum(store.negated) == sum(r[2] == "NOT" for r in hpoa_rows) == 711
     assert len(store.diseases) == len({r[0] for r in hpoa_rows}) == 12_687
     prefixes = defaultdict(int)
@@ -62,13 +62,20 @@ def test_annotation_counts(hpoa_rows: list[list[str]]) -> None:
 
 
 def test_disease_names_come_from_mondo_or_orphanet_never_omim(hpoa_rows: list[list[str]]) -> None:
-    store = annotations()
+    store = disease_annotations()
     mondo: dict[str, set[str]] = defaultdict(set)
-    for name in ("mondo_exactmatch_omim.sssom.tsv.gz", "mondo_hasdbxref_decipher.sssom.tsv", "mondo_exactmatch_orphanet.sssom.tsv.gz"):
+    for name in (
+        "mondo_exactmatch_omim.sssom.tsv.gz",
+        "mondo_hasdbxref_decipher.sssom.tsv",
+        "mondo_exactmatch_orphanet.sssom.tsv.gz",
+    ):
         for row in _tsv(DATA / "mondo" / name):
             if not row["subject_label"].startswith("obsolete"):
                 mondo[row["object_id"].replace("Orphanet:", "ORPHA:")].add(row["subject_label"])
-    orphanet = {r["subject_id"].replace("Orphanet:", "ORPHA:"): r["subject_label"] for r in _tsv(DATA / "orphanet" / "ordo.sssom.tsv.gz")}
+    orphanet = {
+        r["subject_id"].replace("Orphanet:", "ORPHA:"): r["subject_label"]
+        for r in _tsv(DATA / "orphanet" / "ordo.sssom.tsv.gz")
+    }
     for disease in store.diseases:
         name, source = store.name(disease), store.name_source(disease)
         if disease.startswith("ORPHA:") and disease in orphanet:
@@ -140,14 +147,21 @@ def _independent_links(kb: object) -> set[tuple[str, str, str, str]]:
         return [r for r in _tsv(mondo / name) if not r["subject_label"].startswith("obsolete")]
 
     to_mondo: dict[str, list[str]] = defaultdict(list)
-    for name in ("mondo_exactmatch_omim.sssom.tsv.gz", "mondo_exactmatch_orphanet.sssom.tsv.gz", "mondo_hasdbxref_decipher.sssom.tsv"):
+    for name in (
+        "mondo_exactmatch_omim.sssom.tsv.gz",
+        "mondo_exactmatch_orphanet.sssom.tsv.gz",
+        "mondo_hasdbxref_decipher.sssom.tsv",
+    ):
         for r in live(name):
             to_mondo[r["object_id"].replace("Orphanet:", "ORPHA:")].append(r["subject_id"])
     mondo_orpha: dict[str, list[str]] = defaultdict(list)
     for r in live("mondo_exactmatch_orphanet.sssom.tsv.gz"):
         mondo_orpha[r["subject_id"]].append(r["object_id"])
     mondo_icd: dict[str, list[tuple[str, str]]] = defaultdict(list)
-    for name, cls in (("mondo_exactmatch_icd10cm.sssom.tsv", "exact"), ("mondo_broadmatch_icd10cm.sssom.tsv", "broader")):
+    for name, cls in (
+        ("mondo_exactmatch_icd10cm.sssom.tsv", "exact"),
+        ("mondo_broadmatch_icd10cm.sssom.tsv", "broader"),
+    ):
         for r in live(name):
             mondo_icd[r["subject_id"]].append((r["object_id"].removeprefix("ICD10CM:"), cls))
     ordo: dict[str, list[tuple[str, str]]] = defaultdict(list)
@@ -170,7 +184,11 @@ def _independent_links(kb: object) -> set[tuple[str, str, str, str]]:
 def test_links_equal_an_independent_reading_of_the_mapping_files(kb: object) -> None:
     expected = _independent_links(kb)
     index = link_index(kb)  # type: ignore[arg-type]
-    shipped = {(k.disease, k.code, k.link_class, k.path) for d in index.diseases(broader=True) for k in index.for_disease(d, True)}
+    shipped = {
+        (k.disease, k.code, k.link_class, k.path)
+        for d in index.diseases(broader=True)
+        for k in index.for_disease(d, True)
+    }
     assert shipped == expected
     exact = {code for _, code, cls, _ in expected if cls == "exact"}
     every = {code for _, code, _, _ in expected}
@@ -205,11 +223,27 @@ def test_compiled_files_rebuild_byte_for_byte() -> None:
         (read_obo, b"[Term]\nid: HP:0000002\nname: A\nis_a: HP:0000003 ! missing\n", 1),
         (read_obo, b"[Term]\nid: HP:1\nname: A\n", 1),
         (read_obo, b"[Term]\nid: HP:0000001\nname: A\nsynonym: no quotes EXACT []\n", 4),
-        (read_obo, b"[Term]\nid: HP:0000001\nname: A\nis_a: HP:0000002\n\n[Term]\nid: HP:0000002\nname: B\nis_a: HP:0000001\n", 1),
+        (
+            read_obo,
+            b"[Term]\nid: HP:0000001\nname: A\nis_a: HP:0000002\n\n[Term]\nid: HP:0000002\nname: B\nis_a: HP:0000001\n",
+            1,
+        ),
         (read_hpoa, b"#x\nnot the columns\n", 2),
-        (read_hpoa, b"database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\nOMIM:1\tx\tMAYBE\tHP:0000001\tPMID:1\tTAS\t\t\t\t\tP\tb\n", 2),
-        (read_hpoa, b"database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\nOMIM:1\tx\t\tHP:0000001\tPMID:1\tTAS\t\t7 of 9\t\t\tP\tb\n", 2),
-        (read_hpoa, b"database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\nOMIM:1\tshort row\n", 2),
+        (
+            read_hpoa,
+            b"database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\nOMIM:1\tx\tMAYBE\tHP:0000001\tPMID:1\tTAS\t\t\t\t\tP\tb\n",
+            2,
+        ),
+        (
+            read_hpoa,
+            b"database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\nOMIM:1\tx\t\tHP:0000001\tPMID:1\tTAS\t\t7 of 9\t\t\tP\tb\n",
+            2,
+        ),
+        (
+            read_hpoa,
+            b"database_id\tdisease_name\tqualifier\thpo_id\treference\tevidence\tonset\tfrequency\tsex\tmodifier\taspect\tbiocuration\nOMIM:1\tshort row\n",
+            2,
+        ),
         (read_sssom, b"# license: x\nsubject_id\tobject_id\nA\tB\n", 2),
         (read_sssom, b"subject_id\tpredicate_id\tobject_id\nA\tskos:exactMatch\n", 2),
     ],

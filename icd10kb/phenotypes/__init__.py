@@ -25,7 +25,7 @@ Examples
 ['Q87.4']
 """
 
-from .annotations import Annotations, annotations
+from .annotations import Annotations, disease_annotations
 from .differential import differential, rank_diseases, resolve_terms
 from .errors import DiseaseNotFoundError, ObsoleteTermError, TermNotFoundError, UnknownPhenotypeError
 from .graph import graph_edges
@@ -46,7 +46,7 @@ __all__ = [
     "Term",
     "TermNotFoundError",
     "UnknownPhenotypeError",
-    "annotations",
+    "disease_annotations",
     "codes_with_phenotype",
     "differential",
     "disease_facts",

@@ -1,6 +1,6 @@
 """The disease annotations of HPO 2025-01-16 (``phenotype.hpoa``), every row, read on first use.
 
-:func:`annotations` returns the :class:`Annotations` store: the 12,687
+:func:`disease_annotations` returns the :class:`Annotations` store: the 12,687
 annotated diseases (OMIM, ORPHA, DECIPHER) and their 271,702 annotation rows,
 column by column, in the order of the source file. A row is a phenotype
 (``aspect`` ``P``), an inheritance mode (``I``), a clinical course or onset
@@ -14,7 +14,7 @@ few OMIM diseases without a live Mondo match have no name.
 
 Examples
 --------
->>> store = annotations()
+>>> store = disease_annotations()
 >>> len(store), len(store.diseases)
 (271702, 12687)
 >>> sum(store.negated)
@@ -31,7 +31,7 @@ from .. import datasets
 from .errors import DiseaseNotFoundError
 from .ontology import HPO_DATASET, information_content_from_counts, ontology
 
-__all__ = ["FREQUENCY_TERMS", "Annotations", "annotations", "frequency_value"]
+__all__ = ["FREQUENCY_TERMS", "Annotations", "disease_annotations", "frequency_value"]
 
 #: HPO frequency terms with the share of patients HPO gives for them (the middle of the range).
 FREQUENCY_TERMS = {
@@ -158,6 +158,10 @@ class Annotations:
         return self._ic
 
 
-def annotations() -> Annotations:
+def disease_annotations() -> Annotations:
     """The annotation store of the shipped HPO release, built on first use (once per process)."""
-    return datasets.memo(HPO_DATASET, "annotations", lambda: Annotations(datasets.read_json(HPO_DATASET, f"{HPO_DATASET}/annotations.json.gz")))
+    return datasets.memo(
+        HPO_DATASET,
+        "annotations",
+        lambda: Annotations(datasets.read_json(HPO_DATASET, f"{HPO_DATASET}/annotations.json.gz")),
+    )

@@ -129,12 +129,17 @@ def cmd_differential(args: argparse.Namespace, out: TextIO) -> int:
         _json(result, out)
         return 0
     for c in result:
-        out.write(f"{c.rank:>2}. {c.code}  {c.title}  score {c.score:.3f} ({c.link_class}; {c.best.disease} {c.best.name or ''})\n")
+        out.write(
+            f"{c.rank:>2}. {c.code}  {c.title}  score {c.score:.3f} "
+            f"({c.link_class}; {c.best.disease} {c.best.name or ''})\n"
+        )
         for m in c.best.matches:
             if m.annotation is None:
                 out.write(f"      {m.given}: no match\n")
             else:
-                out.write(f"      {m.given} -> {m.annotation_label} via {m.via_label} (IC {m.information_content:.2f})\n")
+                out.write(
+                    f"      {m.given} -> {m.annotation_label} via {m.via_label} (IC {m.information_content:.2f})\n"
+                )
         for m in c.best.conflicts:
             out.write(f"      {m.given}: the disease is annotated NOT {m.annotation_label}\n")
     return 0
@@ -150,15 +155,23 @@ def add_parsers(subparsers: Any) -> None:
     term = commands.add_parser("term", help="show an HPO term (id or words)", description=cmd_term.__doc__)
     term.add_argument("term", help="an HPO id (HP:0001250) or words (seizures)")
     term.set_defaults(handler=cmd_term)
-    prof = commands.add_parser("profile", help="HPO phenotypes of the diseases linked to a code", description=cmd_profile.__doc__)
+    prof = commands.add_parser(
+        "profile", help="HPO phenotypes of the diseases linked to a code", description=cmd_profile.__doc__
+    )
     prof.add_argument("code", help="an ICD-10-CM code")
     codes = commands.add_parser("codes", help="codes whose diseases have a phenotype", description=cmd_codes.__doc__)
     codes.add_argument("term", help="an HPO id or words")
-    codes.add_argument("--only-term", action="store_true", help="only annotations to the term itself, not to terms below it")
-    diff = commands.add_parser("differential", help="rank codes by phenotype similarity", description=cmd_differential.__doc__)
+    codes.add_argument(
+        "--only-term", action="store_true", help="only annotations to the term itself, not to terms below it"
+    )
+    diff = commands.add_parser(
+        "differential", help="rank codes by phenotype similarity", description=cmd_differential.__doc__
+    )
     diff.add_argument("terms", nargs="+", help="HPO ids or words (quote words with spaces)")
     diff.add_argument("--limit", type=int, default=10, help="how many codes (default 10)")
     for sub, handler in ((prof, cmd_profile), (codes, cmd_codes), (diff, cmd_differential)):
-        sub.add_argument("--broader", action="store_true", help="also follow links where the code is broader than the disease")
+        sub.add_argument(
+            "--broader", action="store_true", help="also follow links where the code is broader than the disease"
+        )
         sub.add_argument("--json", action="store_true", help="write JSON")
         sub.set_defaults(handler=handler)

@@ -29,7 +29,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError, check_limit
-from .annotations import annotations
+from .annotations import disease_annotations
 from .links import check_broader, link_index, resolve_kb
 from .ontology import ontology
 from .similarity import arrays
@@ -63,7 +63,9 @@ def resolve_terms(terms: object) -> tuple[QueryTerm, ...]:
     from .models import QueryTerm
 
     if isinstance(terms, (str, bytes)) or not isinstance(terms, Iterable):
-        raise InvalidArgumentError(terms, "give a list of HPO ids or phenotype words, e.g. ['HP:0001250', 'fever']", "terms")
+        raise InvalidArgumentError(
+            terms, "give a list of HPO ids or phenotype words, e.g. ['HP:0001250', 'fever']", "terms"
+        )
     given = list(terms)
     if not given or len(given) > MAX_TERMS:
         raise InvalidArgumentError(given, f"give between 1 and {MAX_TERMS} terms", "terms")
@@ -75,66 +77,93 @@ def resolve_terms(terms: object) -> tuple[QueryTerm, ...]:
     return tuple(found.values())
 
 
-def _shared(query: tuple[QueryTerm, ...]) -> list[tuple[Any, Any]]:
-    """For each query term: for every term, the IC and the position of their most informative common ancestor."""
+def _shared(query: tuple[QueryTerm, ...], diseases: list[int]) -> tuple[Any, list[Any]]:
+    """The terms annotated to *diseases* (sorted positions) and, per query term, the IC each shares with it."""
     import numpy as np
 
     sim = arrays()
     positions = ontology().positions
-    ic = sim.ic
-    found = []
+    parts = [sim.ann_term[sim.ann_ptr[d] : sim.ann_ptr[d + 1]] for d in diseases]
+    terms = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32)
+    counts = sim.anc_ptr[terms + 1] - sim.anc_ptr[terms]
+    segments = np.cumsum(counts) - counts
+    offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(segments, counts)
+    above = sim.anc_idx[np.repeat(sim.anc_ptr[terms], counts) + offsets]
+    shared = []
     for q in query:
-        shared = np.zeros(len(ic), dtype=np.float64)
-        via = np.full(len(ic), -1, dtype=np.int64)
-        for a in sorted(sim.ancestors(positions[q.term]).tolist(), key=lambda t: (ic[t], -t)):
-            below = sim.desc_idx[sim.desc_ptr[a] : sim.desc_ptr[a + 1]]
-            shared[below] = ic[a]
-            via[below] = a
-        found.append((shared, via))
-    return found
+        mask = np.zeros(len(sim.ic), dtype=bool)
+        mask[sim.ancestors(positions[q.term])] = True
+        values = np.where(mask[above], sim.ic[above], 0.0)
+        shared.append(np.maximum.reduceat(values, segments) if len(terms) else values)
+    return terms, shared
 
 
-def _explain(disease: int, query: tuple[QueryTerm, ...], shared: list[tuple[Any, Any]]) -> tuple[tuple[TermMatch, ...], tuple[TermMatch, ...]]:
+def _explain(
+    disease: int, query: tuple[QueryTerm, ...], terms: Any, shared: list[Any]
+) -> tuple[tuple[TermMatch, ...], tuple[TermMatch, ...]]:
+    import numpy as np
+
     from .models import TermMatch
 
     sim = arrays()
     hpo = ontology()
     closure = hpo.ancestor_sets()
+    ic = sim.ic
     lo, hi = int(sim.ann_ptr[disease]), int(sim.ann_ptr[disease + 1])
     annotated = sim.ann_term[lo:hi]
+    where = np.searchsorted(terms, annotated)
     weights = sim.ann_weight[lo:hi]
     matches, conflicts = [], []
-    for q, (ic_of, via_of) in zip(query, shared):
-        values = ic_of[annotated] + 1e-6 * weights  # the best common ancestor; ties: the more frequent annotation
-        k = int(values.argmax()) if len(values) else -1
-        if k < 0 or ic_of[annotated[k]] <= 0.0:
-            matches.append(TermMatch(given=q.given, term=q.term, annotation=None, annotation_label=None, via=None,
-                                     via_label=None, information_content=0.0, frequency=None))
-        else:
-            t, via = hpo.id_at(int(annotated[k])), hpo.id_at(int(via_of[annotated[k]]))
-            matches.append(TermMatch(
-                given=q.given, term=q.term, annotation=t, annotation_label=hpo.label(t), via=via, via_label=hpo.label(via),
-                information_content=round(float(ic_of[annotated[k]]), 4), frequency=sim.ann_frequency[lo + k] or None,
-            ))  # fmt: skip
+    for q, values in zip(query, shared):
         qa = closure[hpo.positions[q.term]]
+        k = int((values[where] + 1e-6 * weights).argmax()) if len(where) else -1  # ties: the more frequent annotation
+        if k < 0 or values[where[k]] <= 0.0:
+            matches.append(
+                TermMatch(
+                    given=q.given,
+                    term=q.term,
+                    annotation=None,
+                    annotation_label=None,
+                    via=None,
+                    via_label=None,
+                    information_content=0.0,
+                    frequency=None,
+                )
+            )
+        else:
+            t = int(annotated[k])
+            via = max(closure[t] & qa, key=lambda a: (ic[a], -a))
+            matches.append(TermMatch(
+                given=q.given, term=q.term, annotation=hpo.id_at(t), annotation_label=hpo.label_at(t),
+                via=hpo.id_at(via),
+                via_label=hpo.label_at(via),
+                information_content=round(float(ic[via]), 4), frequency=sim.ann_frequency[lo + k] or None,
+            ))  # fmt: skip
         for n in sim.negated_of.get(disease, ()):
             if n in qa:
-                t = hpo.id_at(n)
                 conflicts.append(TermMatch(
-                    given=q.given, term=q.term, annotation=t, annotation_label=hpo.label(t), via=t, via_label=hpo.label(t),
-                    information_content=round(float(sim.ic[n]), 4), frequency=None, negated=True,
+                    given=q.given, term=q.term, annotation=hpo.id_at(n), annotation_label=hpo.label_at(n),
+                    via=hpo.id_at(n),
+                    via_label=hpo.label_at(n), information_content=round(float(ic[n]), 4), frequency=None, negated=True,
                 ))  # fmt: skip
     return tuple(matches), tuple(conflicts)
 
 
-def _candidate(rank: int, disease: int, score: float, query: tuple[QueryTerm, ...], shared: list[tuple[Any, Any]]) -> DiseaseCandidate:
+def _candidate(
+    rank: int, disease: int, score: float, query: tuple[QueryTerm, ...], shared: tuple[Any, list[Any]]
+) -> DiseaseCandidate:
     from .models import DiseaseCandidate
 
-    store = annotations()
-    matches, conflicts = _explain(disease, query, shared)
+    store = disease_annotations()
+    matches, conflicts = _explain(disease, query, *shared)
     disease_id = store.diseases[disease]
     return DiseaseCandidate(
-        rank=rank, disease=disease_id, name=store.name(disease_id), score=round(score, 4), matches=matches, conflicts=conflicts
+        rank=rank,
+        disease=disease_id,
+        name=store.name(disease_id),
+        score=round(score, 4),
+        matches=matches,
+        conflicts=conflicts,
     )
 
 
@@ -172,9 +201,10 @@ def rank_diseases(terms: object, limit: int = 10) -> tuple[DiseaseCandidate, ...
     limit = check_limit(limit)
     query = resolve_terms(terms)
     scores = _scores(query)
-    store = annotations()
-    shared = _shared(query)
-    return tuple(_candidate(r, i, float(scores[i]), query, shared) for r, i in enumerate(_top(scores, store.diseases, limit), 1))
+    store = disease_annotations()
+    top = _top(scores, store.diseases, limit)
+    shared = _shared(query, top)
+    return tuple(_candidate(r, i, float(scores[i]), query, shared) for r, i in enumerate(top, 1))
 
 
 def _code_arrays(kb: KnowledgeBase, broader: bool) -> tuple[list[str], Any, Any, list[str]]:
@@ -185,7 +215,7 @@ def _code_arrays(kb: KnowledgeBase, broader: bool) -> tuple[list[str], Any, Any,
 
     def build() -> tuple[list[str], Any, Any, list[str]]:
         index = link_index(kb)
-        store = annotations()
+        store = disease_annotations()
         codes = list(index.codes(broader))
         code_of, disease_of, classes = [], [], []
         for c, code in enumerate(codes):
@@ -238,23 +268,25 @@ def differential(
 
     best = np.full(len(codes), -np.inf)
     np.maximum.at(best, code_of, scores[disease_of])
-    store = annotations()
-    shared = _shared(query)
-    result = []
-    for rank, c in enumerate(_top(best, codes, limit), 1):
-        rows = np.flatnonzero(code_of == c).tolist()
+    store = disease_annotations()
+    chosen = []
+    for c in _top(best, codes, limit):
         behind: dict[int, tuple[float, str]] = {}
-        for r in rows:
+        for r in np.flatnonzero(code_of == c).tolist():
             d = int(disease_of[r])
             old = behind.get(d)
             if old is None or (classes[r] == "exact" and old[1] != "exact"):
                 behind[d] = (float(scores[d]), classes[r])
-        ordered = sorted(behind.items(), key=lambda kv: (-kv[1][0], store.diseases[kv[0]]))
+        chosen.append((c, sorted(behind.items(), key=lambda kv: (-kv[1][0], store.diseases[kv[0]]))))
+    shared = _shared(query, [ordered[0][0] for _, ordered in chosen])
+    result = []
+    for rank, (c, ordered) in enumerate(chosen, 1):
         top_disease, (top_score, top_class) = ordered[0]
         result.append(CodeCandidate(
-            rank=rank, code=codes[c], title=kb.title(codes[c]), score=round(top_score, 4), link_class=top_class,  # type: ignore[arg-type]
+            rank=rank, code=codes[c], title=kb.title(codes[c]), score=round(top_score, 4), link_class=top_class,
             best=_candidate(1, top_disease, top_score, query, shared),
-            diseases=tuple(DiseaseScore(disease=store.diseases[d], name=store.name(store.diseases[d]), score=round(s, 4),
-                                        link_class=k) for d, (s, k) in ordered),  # type: ignore[arg-type]
+            diseases=tuple(DiseaseScore(disease=store.diseases[d], name=store.name(store.diseases[d]),
+                                        score=round(s, 4),
+                                        link_class=k) for d, (s, k) in ordered),
         ))  # fmt: skip
     return tuple(result)

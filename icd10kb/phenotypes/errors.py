@@ -15,8 +15,10 @@ Examples
 >>> try:
 ...     ontology().term("HP:0003114")
 ... except ObsoleteTermError as exc:
-...     print(exc.replaced_by, "|", exc)
-('HP:0001626',) | 'HP:0003114' is obsolete in HPO 2025-01-16 ('obsolete Abnormal cardiological findings'); HPO replaces it with HP:0001626 (Abnormality of the cardiovascular system)
+...     print(exc.replaced_by)
+...     print(str(exc).split("; ")[1])
+('HP:0001626',)
+HPO replaces it with HP:0001626 (Abnormality of the cardiovascular system)
 """
 
 from __future__ import annotations
@@ -47,8 +49,8 @@ class TermNotFoundError(InvalidArgumentError, KeyError):
         return (_rebuild, (type(self), self.__dict__))
 
 
-def _rebuild(cls: type, state: dict[str, object]) -> object:
-    error = cls.__new__(cls)
+def _rebuild(cls: type[TermNotFoundError], state: dict[str, object]) -> TermNotFoundError:
+    error = Exception.__new__(cls)
     error.__dict__.update(state)
     error.args = (state.get("_text", ""),)
     return error

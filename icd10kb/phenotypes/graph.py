@@ -35,7 +35,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .annotations import annotations
+from .annotations import disease_annotations
 from .links import check_broader, link_index, resolve_kb
 from .ontology import ontology
 
@@ -88,7 +88,7 @@ def graph_edges(
 
         raise InvalidArgumentError(hierarchy, "hierarchy is True or False", "hierarchy")
     index = link_index(kb)
-    store = annotations()
+    store = disease_annotations()
     hpo = ontology()
     nodes: dict[str, dict[str, Any]] = {}
     edges: list[tuple[str, str, str, dict[str, Any]]] = []
@@ -128,5 +128,10 @@ def graph_edges(
             for parent in hpo.parents(term):
                 edges.append((parent, term, "hpo_parent_of", _edge("hpo_parent_of", "infores:hp")))
     for term in sorted(phenotypes):
-        nodes[term] = {"kind": "phenotype", "category": "biolink:PhenotypicFeature", "label": hpo.label(term), "provided_by": "infores:hp"}
+        nodes[term] = {
+            "kind": "phenotype",
+            "category": "biolink:PhenotypicFeature",
+            "label": hpo.label(term),
+            "provided_by": "infores:hp",
+        }
     return list(nodes.items()), edges

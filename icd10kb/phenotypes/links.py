@@ -130,11 +130,15 @@ class LinkIndex:
 
     def codes(self, broader: bool = False) -> tuple[str, ...]:
         """Every code reached by exact links (and broader ones, if asked), sorted."""
-        return tuple(sorted(c for c, links in self._by_code.items() if broader or any(k.link_class == "exact" for k in links)))
+        return tuple(
+            sorted(c for c, links in self._by_code.items() if broader or any(k.link_class == "exact" for k in links))
+        )
 
     def diseases(self, broader: bool = False) -> tuple[str, ...]:
         """Every disease with an exact link (or any link, if asked), sorted."""
-        return tuple(sorted(d for d, links in self._by_disease.items() if broader or any(k.link_class == "exact" for k in links)))
+        return tuple(
+            sorted(d for d, links in self._by_disease.items() if broader or any(k.link_class == "exact" for k in links))
+        )
 
 
 def _rows() -> list[list[Any]]:

@@ -34,7 +34,9 @@ class Frequency(_Frozen):
     raw: str = Field(description="The frequency cell as written: an HPO frequency term, 'n/m' or 'x%'.")
     kind: Literal["hpo_term", "ratio", "percent"] = Field(description="Which of the three forms it has.")
     label: str | None = Field(default=None, description="The HPO frequency term's label (e.g. 'Frequent'), if one.")
-    share: float | None = Field(description="The share of patients it stands for (0 to 1; the middle of an HPO term's range).")
+    share: float | None = Field(
+        description="The share of patients it stands for (0 to 1; the middle of an HPO term's range)."
+    )
     n: int | None = Field(default=None, description="For 'n/m': patients with the phenotype.")
     m: int | None = Field(default=None, description="For 'n/m': patients studied.")
 
@@ -44,7 +46,9 @@ class Mapping(_Frozen):
 
     disease: str = Field(description="The HPO disease id (OMIM:…, ORPHA:…, DECIPHER:…).")
     code: str = Field(description="The ICD-10-CM code it links to.")
-    link_class: Literal["exact", "broader"] = Field(description="'exact', or 'broader' when the code is broader than the disease.")
+    link_class: Literal["exact", "broader"] = Field(
+        description="'exact', or 'broader' when the code is broader than the disease."
+    )
     path: Literal["MONDO", "ORDO", "MONDO>ORDO"] = Field(description="The chain of mapping sets followed.")
     via: tuple[str, ...] = Field(description="The intermediate ids (Mondo, Orphanet).")
     disease_predicate: str = Field(description="Predicate of the step from the disease into Mondo (empty for ORDO).")
@@ -73,7 +77,9 @@ class PhenotypeFact(_Frozen):
     references: tuple[str, ...] = Field(description="The references (PMID:…, OMIM:…, ORPHA:…, ISBN…, URLs).")
     disease: str = Field(description="The disease it is annotated to.")
     disease_name: str | None = Field(description="The disease's name (Orphanet or Mondo label).")
-    mappings: tuple[Mapping, ...] = Field(description="The links by which the disease reaches the code (empty outside a profile).")
+    mappings: tuple[Mapping, ...] = Field(
+        description="The links by which the disease reaches the code (empty outside a profile)."
+    )
     source: str = Field(default=SOURCE, description="Where the fact comes from.")
 
 
@@ -94,8 +100,12 @@ class PhenotypeProfile(_Frozen):
     broader: bool = Field(description="Whether broader links were admitted (else exact links only).")
     diseases: tuple[LinkedDisease, ...] = Field(description="The linked diseases.")
     phenotypes: tuple[PhenotypeFact, ...] = Field(description="Phenotypes the diseases have (aspect P, no NOT).")
-    clinical: tuple[PhenotypeFact, ...] = Field(description="Inheritance, onset/course, modifiers, history (aspects I, C, M, H; no NOT).")
-    absent: tuple[PhenotypeFact, ...] = Field(description="NOT annotations: phenotypes the diseases explicitly do not have.")
+    clinical: tuple[PhenotypeFact, ...] = Field(
+        description="Inheritance, onset/course, modifiers, history (aspects I, C, M, H; no NOT)."
+    )
+    absent: tuple[PhenotypeFact, ...] = Field(
+        description="NOT annotations: phenotypes the diseases explicitly do not have."
+    )
     source: str = Field(default=SOURCE, description="Where the facts come from.")
 
 
@@ -119,7 +129,10 @@ class SynonymEntry(_Frozen):
     term_label: str = Field(description="That term's label.")
     code: str = Field(description="The ICD-10-CM code it leads to.")
     through: Literal["title", "exact_link"] = Field(
-        description="'title': the code's title names the term; 'exact_link': a disease exactly linked to the code bears the term's name."
+        description=(
+            "'title': the code's title names the term; "
+            "'exact_link': a disease exactly linked to the code bears the term's name."
+        )
     )
     detail: str = Field(description="What matched: the phrase in the title, or the disease id and name.")
 
@@ -143,7 +156,9 @@ class TermMatch(_Frozen):
     via_label: str | None = Field(description="Its label.")
     information_content: float = Field(description="Information content of the common ancestor.")
     frequency: str | None = Field(description="The annotation's frequency as stated (HPO term, n/m or x%), if any.")
-    negated: bool = Field(default=False, description="True when the disease is annotated NOT with 'annotation' (a conflict).")
+    negated: bool = Field(
+        default=False, description="True when the disease is annotated NOT with 'annotation' (a conflict)."
+    )
 
 
 class DiseaseCandidate(_Frozen):
@@ -153,8 +168,12 @@ class DiseaseCandidate(_Frozen):
     disease: str = Field(description="The HPO disease id.")
     name: str | None = Field(description="Its name (Orphanet or Mondo label).")
     score: float = Field(description="Similarity score (higher is closer; in units of information content).")
-    matches: tuple[TermMatch, ...] = Field(description="For each query term, its best match among the disease's annotations.")
-    conflicts: tuple[TermMatch, ...] = Field(description="Query terms the disease is annotated NOT to have (they lower the score).")
+    matches: tuple[TermMatch, ...] = Field(
+        description="For each query term, its best match among the disease's annotations."
+    )
+    conflicts: tuple[TermMatch, ...] = Field(
+        description="Query terms the disease is annotated NOT to have (they lower the score)."
+    )
 
 
 class DiseaseScore(_Frozen):

@@ -72,7 +72,9 @@ class Term:
 
     def synonyms_of(self, *, scope: str | None = None, type: str | None = None) -> tuple[str, ...]:
         """The synonym texts of a given scope and/or type (e.g. ``type="layperson"``)."""
-        return tuple(s.text for s in self.synonyms if (scope is None or s.scope == scope) and (type is None or s.type == type))
+        return tuple(
+            s.text for s in self.synonyms if (scope is None or s.scope == scope) and (type is None or s.type == type)
+        )
 
 
 def check_term_id(value: object) -> str:
@@ -92,7 +94,9 @@ def check_term_id(value: object) -> str:
 
 def _fold(text: str) -> tuple[str, ...]:
     """Words of *text*, case-folded, a plural 's' trimmed."""
-    return tuple(w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in _WORD.findall(text.casefold()))
+    return tuple(
+        w[:-1] if len(w) > 3 and w.endswith("s") and not w.endswith("ss") else w for w in _WORD.findall(text.casefold())
+    )
 
 
 class Ontology:
@@ -147,10 +151,11 @@ class Ontology:
         --------
         >>> ontology().check("hp:0001250")
         'HP:0001250'
-        >>> ontology().check("HP:0000624")
-        Traceback (most recent call last):
-        ...
-        icd10kb.phenotypes.errors.ObsoleteTermError: 'HP:0000624' is a secondary id of HP:0000286 (Epicanthus), merged into it; use HP:0000286
+        >>> try:
+        ...     ontology().check("HP:0000624")
+        ... except ObsoleteTermError as exc:
+        ...     print(exc.replaced_by, str(exc).split(", ")[0])
+        ('HP:0000286',) 'HP:0000624' is a secondary id of HP:0000286 (Epicanthus)
         """
         key = check_term_id(term)
         if key in self._index:
@@ -175,6 +180,10 @@ class Ontology:
         """The id of the term at *index*."""
         return self._ids[index]
 
+    def label_at(self, index: int) -> str:
+        """The label of the term at *index*."""
+        return self._labels[index]
+
     def label(self, term: object) -> str:
         """The label of a term."""
         return self._labels[self.index(term)]
@@ -188,7 +197,9 @@ class Ontology:
         ('Fever',)
         """
         i = self.index(term)
-        return Term(self._ids[i], self._labels[i], tuple(self._synonyms[i]), tuple(self._ids[p] for p in self._parents[i]))
+        return Term(
+            self._ids[i], self._labels[i], tuple(self._synonyms[i]), tuple(self._ids[p] for p in self._parents[i])
+        )
 
     # --- hierarchy -----------------------------------------------------
     def parents(self, term: object) -> tuple[str, ...]:
@@ -216,7 +227,7 @@ class Ontology:
                         continue
                     found = {node}
                     for p in self._parents[node]:
-                        found |= done[p]  # type: ignore[operator]
+                        found.update(done[p] or ())
                     done[node] = frozenset(found)
                     stack.pop()
             self._ancestors = done  # type: ignore[assignment]
@@ -257,15 +268,15 @@ class Ontology:
         >>> ontology().information_content("HP:0001250") > ontology().information_content("HP:0012638")
         True
         """
-        from .annotations import annotations
+        from .annotations import disease_annotations
 
-        return annotations().information_content()[self.index(term)]
+        return disease_annotations().information_content()[self.index(term)]
 
     def most_informative_common_ancestor(self, a: object, b: object) -> str:
         """The common ancestor (or self) of two terms with the largest information content."""
-        from .annotations import annotations
+        from .annotations import disease_annotations
 
-        ic = annotations().information_content()
+        ic = disease_annotations().information_content()
         common = self.ancestor_sets()[self.index(a)] & self.ancestor_sets()[self.index(b)]
         return self._ids[max(common, key=lambda t: (ic[t], -t))]
 
@@ -357,7 +368,9 @@ def ontology() -> Ontology:
     >>> hpo.version, len(hpo)
     ('2025-01-16', 19034)
     """
-    return datasets.memo(HPO_DATASET, "ontology", lambda: Ontology(datasets.read_json(HPO_DATASET, f"{HPO_DATASET}/ontology.json.gz")))
+    return datasets.memo(
+        HPO_DATASET, "ontology", lambda: Ontology(datasets.read_json(HPO_DATASET, f"{HPO_DATASET}/ontology.json.gz"))
+    )
 
 
 def information_content_from_counts(counts: list[int], total: int) -> list[float]:

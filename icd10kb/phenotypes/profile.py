@@ -27,7 +27,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .annotations import FREQUENCY_TERMS, annotations
+from .annotations import FREQUENCY_TERMS, disease_annotations
 from .links import Link, check_broader, link_index, resolve_kb
 from .ontology import ontology
 
@@ -60,8 +60,8 @@ def mapping_model(link: Link) -> Mapping:
     return Mapping(
         disease=link.disease,
         code=link.code,
-        link_class=link.link_class,  # type: ignore[arg-type]
-        path=link.path,  # type: ignore[arg-type]
+        link_class=link.link_class,
+        path=link.path,
         via=link.via,
         disease_predicate=link.disease_predicate,
         code_predicate=link.code_predicate,
@@ -81,7 +81,7 @@ def disease_facts(disease: str, mappings: tuple[Mapping, ...] = ()) -> tuple[Phe
     """
     from .models import PhenotypeFact
 
-    store = annotations()
+    store = disease_annotations()
     hpo = ontology()
     name = store.name(disease)
     facts = []
@@ -91,14 +91,14 @@ def disease_facts(disease: str, mappings: tuple[Mapping, ...] = ()) -> tuple[Phe
             PhenotypeFact(
                 term=store.term[row],
                 label=hpo.label(store.term[row]),
-                aspect=store.aspect[row],  # type: ignore[arg-type]
+                aspect=store.aspect[row],
                 negated=store.negated[row],
                 frequency=_frequency(store.frequency[row]),
                 onset=onset,
                 onset_label=hpo.label(onset) if onset else None,
-                sex=store.sex[row] or None,  # type: ignore[arg-type]
+                sex=store.sex[row] or None,
                 modifiers=tuple(m for m in store.modifier[row].split(";") if m),
-                evidence=store.evidence[row],  # type: ignore[arg-type]
+                evidence=store.evidence[row],
                 references=store.references[row],
                 disease=store.diseases[store.disease[row]],
                 disease_name=name,
@@ -147,12 +147,17 @@ def profile(code: str, kb: KnowledgeBase | None = None, broader: bool = False) -
     by_disease: dict[str, list[Link]] = {}
     for link in links:
         by_disease.setdefault(link.disease, []).append(link)
-    store = annotations()
-    diseases, phenotypes, clinical, absent = [], [], [], []
+    store = disease_annotations()
+    diseases: list[LinkedDisease] = []
+    phenotypes: list[PhenotypeFact] = []
+    clinical: list[PhenotypeFact] = []
+    absent: list[PhenotypeFact] = []
     for disease in sorted(by_disease):
         mappings = tuple(mapping_model(k) for k in by_disease[disease])
         diseases.append(
-            LinkedDisease(id=disease, name=store.name(disease), name_source=store.name_source(disease), mappings=mappings)  # type: ignore[arg-type]
+            LinkedDisease(
+                id=disease, name=store.name(disease), name_source=store.name_source(disease), mappings=mappings
+            )
         )
         for fact in disease_facts(disease, mappings):
             (absent if fact.negated else phenotypes if fact.aspect == "P" else clinical).append(fact)
@@ -202,7 +207,7 @@ def codes_with_phenotype(
     hpo = ontology()
     start = hpo.resolve(term).id
     terms = hpo.descendants(start, include_self=True) if descendants else frozenset({start})
-    store = annotations()
+    store = disease_annotations()
     found: dict[str, set[str]] = {}
     for t in terms:
         for row in store.rows_with_term(t):

@@ -33,8 +33,8 @@ from __future__ import annotations
 from typing import Any
 
 from .. import datasets
-from .annotations import FREQUENCY_TERMS, annotations, frequency_value
-from .ontology import HPO_DATASET, ROOT, ontology
+from .annotations import FREQUENCY_TERMS, disease_annotations, frequency_value
+from .ontology import HPO_DATASET, ontology
 
 __all__ = ["QUERY_WEIGHT", "UNKNOWN_WEIGHT", "SimilarityArrays", "arrays", "frequency_weight"]
 
@@ -61,7 +61,7 @@ def frequency_weight(share: float | None) -> float:
 
 def _aggregate() -> tuple[list[int], list[int], list[float], list[str], list[tuple[int, int]]]:
     """Positive phenotype annotations, one per (disease, term), with a weight; and the NOT pairs."""
-    store = annotations()
+    store = disease_annotations()
     hpo = ontology()
     positions = hpo.positions
     stated: dict[tuple[int, int], list[str]] = {}
@@ -96,7 +96,7 @@ class SimilarityArrays:
     def __init__(self) -> None:
         import numpy as np
 
-        store = annotations()
+        store = disease_annotations()
         hpo = ontology()
         self.n_diseases = n = len(store.diseases)
         n_terms = len(hpo)

@@ -23,7 +23,7 @@ import random
 from dataclasses import dataclass
 
 from ..errors import InvalidArgumentError
-from .annotations import annotations, frequency_value
+from .annotations import disease_annotations, frequency_value
 from .ontology import ROOT, ontology
 
 __all__ = ["Patient", "simulate_patients"]
@@ -82,10 +82,17 @@ def simulate_patients(
     if not isinstance(by_frequency, bool):
         raise InvalidArgumentError(by_frequency, "by_frequency is True or False", "by_frequency")
     for name, pair in (("terms", terms), ("noise", noise)):
-        if not (isinstance(pair, tuple) and len(pair) == 2 and all(type(v) is int for v in pair) and 0 <= pair[0] <= pair[1] <= 100):
-            raise InvalidArgumentError(pair, f"{name} is a (low, high) pair of whole numbers, 0 <= low <= high <= 100", name)
+        if not (
+            isinstance(pair, tuple)
+            and len(pair) == 2
+            and all(type(v) is int for v in pair)
+            and 0 <= pair[0] <= pair[1] <= 100
+        ):
+            raise InvalidArgumentError(
+                pair, f"{name} is a (low, high) pair of whole numbers, 0 <= low <= high <= 100", name
+            )
     rng = random.Random(seed)
-    store = annotations()
+    store = disease_annotations()
     hpo = ontology()
     closure = hpo.ancestor_sets()
     positions = hpo.positions

@@ -167,7 +167,9 @@ def read_obo(source: Source) -> OboFile:
             consider = tuple(_check_hp(c, name, stanza.line, "consider") for c in tags.get("consider", []))
             obsolete.append(ObsoleteTerm(term_id, names[0], tuple(replaced), consider))
             continue
-        parents = tuple(_check_hp(p.split("!")[0].split("{")[0].strip(), name, stanza.line, "is_a") for p in tags.get("is_a", []))
+        parents = tuple(
+            _check_hp(p.split("!")[0].split("{")[0].strip(), name, stanza.line, "is_a") for p in tags.get("is_a", [])
+        )
         synonyms = tuple(_synonym(s, name) for s in tags.get("synonym", []))
         live.append(OboTerm(term_id, names[0], synonyms, parents, alt_ids, stanza.line))
     _check_hierarchy(name, live)
@@ -264,7 +266,20 @@ def read_hpoa(source: Source) -> tuple[str, tuple[Annotation, ...]]:
             raise DataFileError(name, f"aspect {aspect!r} is not P, I, C, M or H", number, 11)
         references = tuple(r for r in ref.split(";") if r)
         rows.append(
-            Annotation(disease, label, qualifier == "NOT", term, references, evidence, onset, frequency, sex, modifier, aspect, number)
+            Annotation(
+                disease,
+                label,
+                qualifier == "NOT",
+                term,
+                references,
+                evidence,
+                onset,
+                frequency,
+                sex,
+                modifier,
+                aspect,
+                number,
+            )
         )
     if not columns_seen:
         raise DataFileError(name, "no column row: not an HPO annotation file")
@@ -315,7 +330,14 @@ def read_sssom(source: Source) -> tuple[dict[str, str], tuple[Mapping, ...]]:
             raise DataFileError(name, f"expected {len(columns)} tab-separated cells, got {len(cells)}", number)
         row = dict(zip(columns, cells))
         rows.append(
-            Mapping(row["subject_id"], row.get("subject_label", ""), row["predicate_id"], row["object_id"], row.get("object_label", ""), number)
+            Mapping(
+                row["subject_id"],
+                row.get("subject_label", ""),
+                row["predicate_id"],
+                row["object_id"],
+                row.get("object_label", ""),
+                number,
+            )
         )
     if columns is None:
         raise DataFileError(name, "no column row: not an SSSOM TSV file")

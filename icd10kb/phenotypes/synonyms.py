@@ -38,7 +38,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from .annotations import annotations
+from .annotations import disease_annotations
 from .links import link_index, resolve_kb
 from .ontology import ROOT, _fold, ontology
 
@@ -77,7 +77,9 @@ def _names() -> dict[tuple[str, ...], set[int]]:
     names: dict[tuple[str, ...], set[int]] = {}
     for i in range(len(hpo)):
         term = hpo.term(hpo.id_at(i))
-        for text in [term.label] + [s.text for s in term.synonyms if s.scope == "EXACT" and s.type != "obsolete_synonym"]:
+        for text in [term.label] + [
+            s.text for s in term.synonyms if s.scope == "EXACT" and s.type != "obsolete_synonym"
+        ]:
             words = _fold(text)
             if 0 < len(words) <= _MAX_WORDS:
                 names.setdefault(words, set()).add(i)
@@ -128,8 +130,14 @@ def search_synonyms(kb: KnowledgeBase | None = None) -> tuple[SynonymEntry, ...]
             key = (code, text, term_id)
             if key not in entries:
                 entries[key] = SynonymEntry(
-                    text=text, synonym_type=kind, scope=scope, term=term_id, term_label=hpo.label(term_id),
-                    code=code, through=through, detail=detail,  # type: ignore[arg-type]
+                    text=text,
+                    synonym_type=kind,
+                    scope=scope,
+                    term=term_id,
+                    term_label=hpo.label(term_id),
+                    code=code,
+                    through=through,
+                    detail=detail,
                 )
 
     found: dict[str, dict[int, str]] = {}
@@ -145,7 +153,7 @@ def search_synonyms(kb: KnowledgeBase | None = None) -> tuple[SynonymEntry, ...]
             for term, detail in matched.items():
                 if term in offering:
                     add(term, code, "title", detail)
-    store = annotations()
+    store = disease_annotations()
     index = link_index(kb)
     for disease in index.diseases():
         name = store.name(disease)
