@@ -137,7 +137,7 @@ def _explain(
                 given=q.given, term=q.term, annotation=hpo.id_at(t), annotation_label=hpo.label_at(t),
                 via=hpo.id_at(via),
                 via_label=hpo.label_at(via),
-                information_content=round(float(ic[via]), 4), frequency=sim.ann_frequency[lo + k] or None,
+                information_content=round(float(ic[via]), 4), frequency=sim.frequency(lo + k) or None,
             ))  # fmt: skip
         for n in sim.negated_of.get(disease, ()):
             if n in qa:

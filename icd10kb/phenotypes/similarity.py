@@ -59,35 +59,48 @@ def frequency_weight(share: float | None) -> float:
     return 0.2 + 0.8 * share
 
 
-def _aggregate() -> tuple[list[int], list[int], list[float], list[str], list[tuple[int, int]]]:
-    """Positive phenotype annotations, one per (disease, term), with a weight; and the NOT pairs."""
+def _aggregate() -> tuple[Any, Any, Any, Any, Any, list[tuple[int, int]]]:
+    """Positive phenotype annotations, one per (disease, term), with a weight; and the NOT pairs.
+
+    Returns the disease and term positions and the weight of each aggregated
+    annotation, the source rows behind it (``rows[starts[i]:starts[i + 1]]``),
+    and the sorted ``(disease, term)`` pairs annotated ``NOT`` (or Excluded).
+    Several ``n/m`` frequencies of one disease and term are summed; otherwise
+    the largest stated share is used.
+    """
+    import numpy as np
+
     store = disease_annotations()
     hpo = ontology()
     positions = hpo.positions
-    stated: dict[tuple[int, int], list[str]] = {}
-    negated: set[tuple[int, int]] = set()
-    for row, disease in enumerate(store.disease):
-        if store.aspect[row] != "P":
-            continue
-        key = (disease, positions[store.term[row]])
-        if store.negated[row] or store.frequency[row] == "HP:0040285":
-            negated.add(key)
+    n_terms = len(hpo)
+    disease = np.asarray(store.disease, dtype=np.int64)
+    term = np.fromiter((positions[t] for t in store.term), dtype=np.int64, count=len(store))
+    phenotype = np.frombuffer(store.aspect.encode("ascii"), dtype=np.uint8) == ord("P")
+    excluded = np.asarray(store.negated) | (np.asarray(store.frequency, dtype=object) == "HP:0040285")
+    key = disease * n_terms + term
+    negated = sorted({(int(k) // n_terms, int(k) % n_terms) for k in key[phenotype & excluded]})
+    rows = np.flatnonzero(phenotype & ~excluded)
+    rows = rows[np.argsort(key[rows], kind="stable")]
+    keys = key[rows]
+    first = np.ones(len(rows), dtype=bool)
+    first[1:] = keys[1:] != keys[:-1]
+    starts = np.flatnonzero(first)
+    parsed: dict[str, tuple[int, int, float]] = {}  # frequency cell -> (n, m, share); -1 where not stated
+    for cell in set(store.frequency):
+        if "/" in cell:
+            n, _, m = cell.partition("/")
+            parsed[cell] = (int(n), int(m), -1.0)
         else:
-            stated.setdefault(key, []).append(store.frequency[row])
-    diseases, terms, weights, frequencies = [], [], [], []
-    for (disease, term), cells in sorted(stated.items()):
-        ratios = [c.split("/") for c in cells if "/" in c]
-        if ratios:
-            n, m = sum(int(r[0]) for r in ratios), sum(int(r[1]) for r in ratios)
-            share: float | None = min(n / m, 1.0) if m else None
-        else:
-            shares = [frequency_value(c) for c in cells if c and (c in FREQUENCY_TERMS or c.endswith("%"))]
-            share = max(s for s in shares if s is not None) if shares else None
-        diseases.append(disease)
-        terms.append(term)
-        weights.append(frequency_weight(share))
-        frequencies.append(";".join(c for c in cells if c))
-    return diseases, terms, weights, frequencies, sorted(negated)
+            value = frequency_value(cell) if cell in FREQUENCY_TERMS or cell.endswith("%") else None
+            parsed[cell] = (0, 0, -1.0 if value is None else value)
+    cells = np.asarray([parsed[store.frequency[r]] for r in rows.tolist()], dtype=np.float64).reshape(-1, 3)
+    n_sum = np.add.reduceat(cells[:, 0], starts) if len(rows) else cells[:, 0]
+    m_sum = np.add.reduceat(cells[:, 1], starts) if len(rows) else cells[:, 1]
+    best = np.maximum.reduceat(cells[:, 2], starts) if len(rows) else cells[:, 2]
+    share = np.where(m_sum > 0, np.minimum(n_sum / np.maximum(m_sum, 1), 1.0), best)
+    weights = np.asarray([frequency_weight(None if x < 0 else x) for x in share.tolist()], dtype=np.float64)
+    return keys[starts] // n_terms, keys[starts] % n_terms, weights, rows, np.append(starts, len(rows)), negated
 
 
 class SimilarityArrays:
@@ -106,13 +119,13 @@ class SimilarityArrays:
         self.anc_ptr[1:] = np.cumsum([len(a) for a in anc_lists])
         self.anc_idx = np.fromiter((t for a in anc_lists for t in a), dtype=np.int32, count=int(self.anc_ptr[-1]))
         # ancestors of each term in ascending information content (ties: larger position first)
-        self.anc_by_ic = [sorted(a, key=lambda t: (self.ic[t], -t)) for a in anc_lists]
+        self._anc_by_ic: dict[int, list[int]] = {}
         owner = np.repeat(np.arange(n_terms, dtype=np.int32), np.diff(self.anc_ptr))
         order = np.argsort(self.anc_idx, kind="stable")
         self.desc_idx = owner[order]  # descendants (with self): the transpose of the ancestor lists
         self.desc_ptr = np.zeros(n_terms + 1, dtype=np.int64)
         self.desc_ptr[1:] = np.cumsum(np.bincount(self.anc_idx, minlength=n_terms))
-        diseases, terms, weights, self.ann_frequency, negated = _aggregate()
+        diseases, terms, weights, self._rows, self._row_starts, negated = _aggregate()
         self.ann_disease = np.asarray(diseases, dtype=np.int32)
         self.ann_term = np.asarray(terms, dtype=np.int32)
         self.ann_weight = np.asarray(weights, dtype=np.float32)
@@ -127,7 +140,9 @@ class SimilarityArrays:
         counts = np.diff(self.anc_ptr)[self.ann_term]
         starts = np.repeat(self.anc_ptr[self.ann_term], counts)
         offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(np.cumsum(counts) - counts, counts)
-        key = np.unique(self.anc_idx[starts + offsets].astype(np.int64) * n + np.repeat(self.ann_disease, counts))
+        key = np.sort(self.anc_idx[starts + offsets].astype(np.int64) * n + np.repeat(self.ann_disease, counts))
+        if len(key):
+            key = key[np.concatenate(([True], key[1:] != key[:-1]))]
         self.post_disease = (key % n).astype(np.int32)
         self.post_ptr = np.zeros(n_terms + 1, dtype=np.int64)
         self.post_ptr[1:] = np.cumsum(np.bincount(key // n, minlength=n_terms))
@@ -142,6 +157,20 @@ class SimilarityArrays:
         for disease, term in negated:
             self.negated.setdefault(term, []).append(disease)
             self.negated_of.setdefault(disease, []).append(term)
+
+    def frequency(self, annotation: int) -> str:
+        """The frequency cells of the rows behind an aggregated annotation, joined with ``;``."""
+        store = disease_annotations()
+        rows = self._rows[self._row_starts[annotation] : self._row_starts[annotation + 1]].tolist()
+        return ";".join(store.frequency[r] for r in rows if store.frequency[r])
+
+    def ancestors_by_ic(self, term: int) -> list[int]:
+        """Positions of *term* and its ancestors, by ascending information content (ties: larger position first)."""
+        found = self._anc_by_ic.get(term)
+        if found is None:
+            found = sorted(self.ancestors(term).tolist(), key=lambda t: (self.ic[t], -t))
+            self._anc_by_ic[term] = found
+        return found
 
     def ancestors(self, term: int) -> Any:
         """Positions of *term* and its ancestors."""
@@ -158,7 +187,7 @@ class SimilarityArrays:
         union: set[int] = set()
         for q in query:
             best.fill(0.0)
-            for a in self.anc_by_ic[q]:  # ascending IC: the last assignment is the largest
+            for a in self.ancestors_by_ic(q):  # ascending IC: the last assignment is the largest
                 union.add(a)
                 if ic[a] <= 0.0:
                     continue
