@@ -182,3 +182,24 @@ def test_cli_commands_have_help() -> None:
     assert set(commands.choices) == {"term", "profile", "codes", "differential"}
     for action in commands._choices_actions:
         assert action.help
+
+
+@settings(max_examples=80, deadline=None)
+@given(st.integers(min_value=0, max_value=19_033))
+def test_ancestors_and_descendants_agree(position: int) -> None:
+    hpo = ontology()
+    term = hpo.id_at(position)
+    for ancestor in hpo.ancestors(term):
+        assert term in hpo.descendants(ancestor)
+    for parent in hpo.parents(term):
+        assert term in hpo.children(parent)
+    assert "HP:0000001" in hpo.ancestors(term, include_self=True)
+    assert hpo.information_content(term) >= max((hpo.information_content(a) for a in hpo.ancestors(term)), default=0.0)
+
+
+@given(st.integers(min_value=0, max_value=10_000), st.integers(min_value=1, max_value=10_000))
+def test_frequency_shares_are_fractions(n: int, m: int) -> None:
+    from icd10kb.phenotypes.annotations import frequency_value
+
+    assert 0.0 <= frequency_value(f"{n}/{m}") <= 1.0  # type: ignore[operator]
+    assert frequency_value(f"{min(n, 100)}%") == min(n, 100) / 100

@@ -120,6 +120,7 @@ class SimilarityArrays:
         self.anc_idx = np.fromiter((t for a in anc_lists for t in a), dtype=np.int32, count=int(self.anc_ptr[-1]))
         # ancestors of each term in ascending information content (ties: larger position first)
         self._anc_by_ic: dict[int, list[int]] = {}
+        self._frequency_cells = store.frequency
         owner = np.repeat(np.arange(n_terms, dtype=np.int32), np.diff(self.anc_ptr))
         order = np.argsort(self.anc_idx, kind="stable")
         self.desc_idx = owner[order]  # descendants (with self): the transpose of the ancestor lists
@@ -160,9 +161,9 @@ class SimilarityArrays:
 
     def frequency(self, annotation: int) -> str:
         """The frequency cells of the rows behind an aggregated annotation, joined with ``;``."""
-        store = disease_annotations()
+        cells = self._frequency_cells
         rows = self._rows[self._row_starts[annotation] : self._row_starts[annotation + 1]].tolist()
-        return ";".join(store.frequency[r] for r in rows if store.frequency[r])
+        return ";".join(cells[r] for r in rows if cells[r])
 
     def ancestors_by_ic(self, term: int) -> list[int]:
         """Positions of *term* and its ancestors, by ascending information content (ties: larger position first)."""
