@@ -77,29 +77,39 @@ def resolve_terms(terms: object) -> tuple[QueryTerm, ...]:
     return tuple(found.values())
 
 
-def _shared(query: tuple[QueryTerm, ...], diseases: list[int]) -> tuple[Any, list[Any]]:
-    """The terms annotated to *diseases* (sorted positions) and, per query term, the IC each shares with it."""
+def _shared(query: tuple[QueryTerm, ...], diseases: list[int]) -> tuple[Any, Any]:
+    """The terms annotated to *diseases* (sorted positions), and the IC each shares with each query term (2-D)."""
     import numpy as np
 
     sim = arrays()
     positions = ontology().positions
     parts = [sim.ann_term[sim.ann_ptr[d] : sim.ann_ptr[d + 1]] for d in diseases]
     terms = np.unique(np.concatenate(parts)) if parts else np.zeros(0, dtype=np.int32)
-    counts = sim.anc_ptr[terms + 1] - sim.anc_ptr[terms]
-    segments = np.cumsum(counts) - counts
-    offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(segments, counts)
-    above = sim.anc_idx[np.repeat(sim.anc_ptr[terms], counts) + offsets]
-    shared = []
-    for q in query:
-        mask = np.zeros(len(sim.ic), dtype=bool)
-        mask[sim.ancestors(positions[q.term])] = True
-        values = np.where(mask[above], sim.ic[above], 0.0)
-        shared.append(np.maximum.reduceat(values, segments) if len(terms) else values)
+    shared = np.zeros((len(query), len(terms)), dtype=np.float64)
+    if len(terms):
+        counts = sim.anc_ptr[terms + 1] - sim.anc_ptr[terms]
+        segments = np.cumsum(counts) - counts
+        offsets = np.arange(int(counts.sum()), dtype=np.int64) - np.repeat(segments, counts)
+        above = sim.anc_idx[np.repeat(sim.anc_ptr[terms], counts) + offsets]
+        mask = np.zeros((len(query), len(sim.ic)), dtype=bool)
+        for i, q in enumerate(query):
+            mask[i, sim.ancestors(positions[q.term])] = True
+        values = np.where(mask[:, above], sim.ic[above], 0.0)
+        shared = np.maximum.reduceat(values, segments, axis=1)
     return terms, shared
 
 
+def _no_match(q: QueryTerm) -> TermMatch:
+    from .models import TermMatch
+
+    return TermMatch(
+        given=q.given, term=q.term, annotation=None, annotation_label=None, via=None, via_label=None,
+        information_content=0.0, frequency=None,
+    )  # fmt: skip
+
+
 def _explain(
-    disease: int, query: tuple[QueryTerm, ...], terms: Any, shared: list[Any]
+    disease: int, query: tuple[QueryTerm, ...], terms: Any, shared: Any
 ) -> tuple[tuple[TermMatch, ...], tuple[TermMatch, ...]]:
     import numpy as np
 
@@ -111,46 +121,35 @@ def _explain(
     ic = sim.ic
     lo, hi = int(sim.ann_ptr[disease]), int(sim.ann_ptr[disease + 1])
     annotated = sim.ann_term[lo:hi]
-    where = np.searchsorted(terms, annotated)
-    weights = sim.ann_weight[lo:hi]
+    values = shared[:, np.searchsorted(terms, annotated)]
+    best = (values + 1e-6 * sim.ann_weight[lo:hi]).argmax(axis=1).tolist() if hi > lo else []  # ties: more frequent
+    negated = sim.negated_of.get(disease, ())
     matches, conflicts = [], []
-    for q, values in zip(query, shared):
+    for i, q in enumerate(query):
         qa = closure[hpo.positions[q.term]]
-        k = int((values[where] + 1e-6 * weights).argmax()) if len(where) else -1  # ties: the more frequent annotation
-        if k < 0 or values[where[k]] <= 0.0:
-            matches.append(
-                TermMatch(
-                    given=q.given,
-                    term=q.term,
-                    annotation=None,
-                    annotation_label=None,
-                    via=None,
-                    via_label=None,
-                    information_content=0.0,
-                    frequency=None,
-                )
-            )
+        k = best[i] if best else -1
+        if k < 0 or values[i, k] <= 0.0:
+            matches.append(_no_match(q))
         else:
             t = int(annotated[k])
             via = max(closure[t] & qa, key=lambda a: (ic[a], -a))
             matches.append(TermMatch(
                 given=q.given, term=q.term, annotation=hpo.id_at(t), annotation_label=hpo.label_at(t),
-                via=hpo.id_at(via),
-                via_label=hpo.label_at(via),
-                information_content=round(float(ic[via]), 4), frequency=sim.frequency(lo + k) or None,
+                via=hpo.id_at(via), via_label=hpo.label_at(via), information_content=round(float(ic[via]), 4),
+                frequency=sim.frequency(lo + k) or None,
             ))  # fmt: skip
-        for n in sim.negated_of.get(disease, ()):
+        for n in negated:
             if n in qa:
                 conflicts.append(TermMatch(
                     given=q.given, term=q.term, annotation=hpo.id_at(n), annotation_label=hpo.label_at(n),
-                    via=hpo.id_at(n),
-                    via_label=hpo.label_at(n), information_content=round(float(ic[n]), 4), frequency=None, negated=True,
+                    via=hpo.id_at(n), via_label=hpo.label_at(n), information_content=round(float(ic[n]), 4),
+                    frequency=None, negated=True,
                 ))  # fmt: skip
     return tuple(matches), tuple(conflicts)
 
 
 def _candidate(
-    rank: int, disease: int, score: float, query: tuple[QueryTerm, ...], shared: tuple[Any, list[Any]]
+    rank: int, disease: int, score: float, query: tuple[QueryTerm, ...], shared: tuple[Any, Any]
 ) -> DiseaseCandidate:
     from .models import DiseaseCandidate
 
