@@ -20,6 +20,22 @@ HPO disease to an ICD-10-CM code string, each with its class (``exact`` or
 ``broader``), its path, the intermediate ids and the predicates of each step.
 No link is made by guessing: only the exact and broad mappings that the files
 state are followed (narrow, close, related and bare cross-references are not).
+
+Compiled format (gzip-compressed JSON, sorted keys, no time stamp):
+
+- ``ontology.json.gz``: ``ids`` (HPO numbers of the live terms, in file order),
+  ``labels``, ``parents`` (positions), ``synonyms`` (``[position, text, kind]``,
+  kind ``E``/``R``/``B``/``N`` for the scope, then ``:type`` if HPO gives one),
+  ``alt_ids`` (``[alternative number, position]``), ``obsolete``
+  (``[number, label, replaced_by numbers, consider numbers]``), ``version``.
+- ``annotations.json.gz``: one column per field of phenotype.hpoa, one entry per
+  row in file order: ``disease`` (position in ``diseases``), ``term`` (HPO
+  number), ``not`` (the rows with the NOT qualifier), ``evidence`` (one letter
+  per row: I, P, T), ``aspect`` (one letter per row), ``sex`` (``-``, ``M``,
+  ``F``), ``onset`` (HPO number or 0), and ``frequency``, ``references``,
+  ``modifier`` as positions in their ``*_table`` of distinct values (references
+  of a row joined with ``;``); ``diseases``, ``names``, ``name_sources``.
+- ``links.json.gz``: ``columns`` and ``links``, one row per link.
 """
 
 from __future__ import annotations
