@@ -167,7 +167,9 @@ class DiseaseCandidate(_Frozen):
     rank: int = Field(description="1 for the best.")
     disease: str = Field(description="The HPO disease id.")
     name: str | None = Field(description="Its name (Orphanet or Mondo label).")
-    score: float = Field(description="Similarity score (higher is closer; in units of information content).")
+    score: float = Field(
+        description="Similarity score: the share of the query and of the disease's features explained (1 at most)."
+    )
     matches: tuple[TermMatch, ...] = Field(
         description="For each query term, its best match among the disease's annotations."
     )

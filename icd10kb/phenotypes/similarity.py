@@ -1,26 +1,34 @@
 """Compact arrays for phenotype similarity, built once on first use (needs numpy, the ``phenotypes`` extra).
 
 The score of a disease *d* for a set of query terms *Q* combines both
-directions of a Resnik best match (information content of the most
-informative common ancestor), minus a penalty for ``NOT`` annotations:
+directions of a best match by information content (``IC``; the match of two
+terms is the IC of their most informative common ancestor), minus a penalty
+for ``NOT`` annotations. Each direction counts the *share* of a term's IC
+that the other side explains, so every term weighs alike and a score is at
+most 1:
 
 - query to disease (share :data:`QUERY_WEIGHT`): for each query term *q*, the
-  largest ``IC(a)`` over the common ancestors *a* of *q* and the disease's
-  annotations, averaged over *Q*. An imprecise query term (an ancestor of the
-  annotated one) still scores its own information content; a noise term
-  scores only through a general common ancestor, much as for every disease.
-- disease to query: for each annotation *t* of *d*, the largest ``IC(a)`` over
-  the common ancestors of *t* and any query term, averaged over the
-  annotations with the weight of their frequency (:func:`frequency_weight`):
-  a disease whose frequent features are absent from the query ranks lower,
-  one whose absent features are rare hardly so.
+  best match among the disease's annotations, over ``IC(q)``. An imprecise
+  query term (an ancestor of an annotated one) is fully explained; a noise
+  term is explained only by a general common ancestor, little for every
+  disease. For each disease the worst-explained quarter of the query terms
+  (one in :data:`TRIM_SHARE`, rounded down) is left out, so a few noise terms
+  do not decide the ranking.
+- disease to query: for each annotation *t* of *d*, its best match among the
+  query terms over ``IC(t)``, averaged over the annotations with the weight of
+  their frequency (:func:`frequency_weight`): a disease whose frequent
+  features are absent from the query ranks lower, one whose absent features
+  are rare hardly so.
 - ``NOT``: a query term at or below a term the disease is annotated ``NOT``
-  with (or ``Excluded``, 0%) costs that term's ``IC``, divided by ``|Q|``.
+  with (or ``Excluded``, 0%) costs as much as a fully explained term gains.
 
-Frequencies weigh only the second direction: on simulated patients,
-weighting the first as well lowered the accuracy (OMIM annotations mostly
-state no frequency, Orphanet's do, so the twin entries of one disease were
-scored apart).
+The weights were chosen on simulated patients
+(:func:`~icd10kb.phenotypes.simulate.simulate_patients`, seeds other than
+those of the tests and the benchmark): weighting the first direction by
+frequency as well, or leaving the shares as raw IC, lowered the accuracy (OMIM
+annotations mostly state no frequency, Orphanet's do, so the twin entries of
+one disease were scored apart; raw IC let many-featured diseases collect
+points from noise terms).
 
 The arrays: for every term *a*, the diseases having *a* or a descendant
 (``postings``; the largest also as dense rows of their IC); the ancestors and
@@ -40,6 +48,8 @@ __all__ = ["QUERY_WEIGHT", "UNKNOWN_WEIGHT", "SimilarityArrays", "arrays", "freq
 
 #: Share of the score from the query-to-disease direction (the rest: disease to query).
 QUERY_WEIGHT = 0.7
+#: One query term in TRIM_SHARE (rounded down), the worst explained for each disease, is left out.
+TRIM_SHARE = 4
 #: Weight of an annotation without a stated frequency.
 UNKNOWN_WEIGHT = 0.75
 #: Terms found in more than 1/_DENSE_SHARE of the diseases keep a dense row.
@@ -135,6 +145,11 @@ class SimilarityArrays:
         self.weight_total = np.bincount(self.ann_disease, weights=self.ann_weight, minlength=n)
         self.has_annotations = self.weight_total > 0
         self.ann_term_intp = self.ann_term.astype(np.intp)
+        term_ic = self.ic[self.ann_term_intp]
+        # per annotation: its weight over its own IC, so that it scores the share of its IC the query explains
+        self.ann_scale = np.divide(self.ann_weight, term_ic, out=np.zeros(len(term_ic)), where=term_ic > 0).astype(
+            np.float32
+        )
         # segment starts for np.add.reduceat; a disease without annotations gets a neighbour's sum, masked later
         self.ann_starts = np.minimum(self.ann_ptr[:-1], max(len(self.ann_term) - 1, 0))
         # postings: the (ancestor, disease) pairs, each once, sorted
@@ -183,11 +198,10 @@ class SimilarityArrays:
 
         n = self.n_diseases
         ic = self.ic
-        forward = np.zeros(n, dtype=np.float64)
-        best = np.empty(n, dtype=np.float64)
+        explained = np.zeros((len(query), n), dtype=np.float64)  # per query term: the share of its IC explained
         union: set[int] = set()
-        for q in query:
-            best.fill(0.0)
+        for i, q in enumerate(query):
+            best = explained[i]
             for a in self.ancestors_by_ic(q):  # ascending IC: the last assignment is the largest
                 union.add(a)
                 if ic[a] <= 0.0:
@@ -197,22 +211,28 @@ class SimilarityArrays:
                     np.maximum(best, self.dense[row], out=best)
                 else:
                     best[self.post_disease[self.post_ptr[a] : self.post_ptr[a + 1]]] = ic[a]
-            forward += best
-        forward /= max(len(query), 1)
+            if ic[q] > 0.0:
+                best /= ic[q]
+        forward = explained.sum(axis=0)
+        trimmed = len(query) // TRIM_SHARE
+        if trimmed:  # leave out each disease's worst-explained query terms: noise
+            forward -= np.partition(explained, trimmed - 1, axis=0)[:trimmed].sum(axis=0)
+        forward /= max(len(query) - trimmed, 1)
         shared = np.zeros(len(ic), dtype=np.float32)  # per term: the best IC it shares with the query
         for a in sorted(union, key=lambda t: (ic[t], -t)):
             if ic[a] > 0.0:
                 shared[self.desc_idx[self.desc_ptr[a] : self.desc_ptr[a + 1]]] = ic[a]
         per_annotation = np.take(shared, self.ann_term_intp)
-        per_annotation *= self.ann_weight
+        per_annotation *= self.ann_scale
         backward = np.add.reduceat(per_annotation, self.ann_starts).astype(np.float64)
         backward = np.divide(backward, self.weight_total, out=np.zeros(n), where=self.has_annotations)
         score = QUERY_WEIGHT * forward + (1.0 - QUERY_WEIGHT) * backward
-        for q in query:
+        for q in query:  # a query term the disease is stated NOT to have costs a fully explained term
+            hit: set[int] = set()
             for a in self.ancestors(q).tolist():
-                hit = self.negated.get(a)
-                if hit:
-                    score[hit] -= ic[a] / len(query)
+                hit.update(self.negated.get(a, ()))
+            if hit:
+                score[sorted(hit)] -= QUERY_WEIGHT / max(len(query) - trimmed, 1)
         return score
 
 
