@@ -30,7 +30,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError, check_limit
 from .annotations import disease_annotations
-from .links import check_broader, link_index, resolve_kb
+from .links import check_broader, link_index, release_key, resolve_kb
 from .ontology import ontology
 from .similarity import arrays
 
@@ -224,7 +224,7 @@ def _code_arrays(kb: KnowledgeBase, broader: bool) -> tuple[list[str], Any, Any,
                 classes.append(link.link_class)
         return codes, np.asarray(code_of, dtype=np.int64), np.asarray(disease_of, dtype=np.int64), classes
 
-    return datasets.memo(LINKS_DATASET, f"differential:{kb.release.name}:{broader}", build)
+    return datasets.memo(LINKS_DATASET, f"differential:{release_key(kb)}:{broader}", build)
 
 
 def differential(

@@ -40,7 +40,16 @@ from ..errors import InvalidArgumentError
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
-__all__ = ["LINKS_DATASET", "Link", "LinkIndex", "check_broader", "link_index", "reachable_codes", "resolve_kb"]
+__all__ = [
+    "LINKS_DATASET",
+    "Link",
+    "LinkIndex",
+    "check_broader",
+    "link_index",
+    "reachable_codes",
+    "release_key",
+    "resolve_kb",
+]
 
 LINKS_DATASET = "hpo-icd10cm-links"
 _SOURCES = {
@@ -94,6 +103,11 @@ def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
     if not isinstance(kb, KnowledgeBase):
         raise InvalidArgumentError(kb, "expected an icd10kb.KnowledgeBase or None", "kb")
     return kb
+
+
+def release_key(kb: KnowledgeBase) -> str:
+    """A key naming *kb*'s release and the files it was read from, for per-release caches."""
+    return ":".join([kb.release.name, *(f.sha256[:16] for f in kb.release.files)])
 
 
 def check_broader(broader: object) -> bool:
@@ -150,7 +164,7 @@ def link_index(kb: KnowledgeBase | None = None) -> LinkIndex:
     """The links landing on codes of *kb*'s release, built once per release."""
     kb = resolve_kb(kb)
     rows = datasets.memo(LINKS_DATASET, "rows", _rows)
-    return datasets.memo(LINKS_DATASET, f"index:{kb.release.name}", lambda: LinkIndex(rows, kb))
+    return datasets.memo(LINKS_DATASET, f"index:{release_key(kb)}", lambda: LinkIndex(rows, kb))
 
 
 def reachable_codes(kb: KnowledgeBase | None = None) -> dict[str, frozenset[str]]:

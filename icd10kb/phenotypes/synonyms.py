@@ -39,7 +39,7 @@ from __future__ import annotations
 from typing import TYPE_CHECKING
 
 from .annotations import disease_annotations
-from .links import link_index, resolve_kb
+from .links import link_index, release_key, resolve_kb
 from .ontology import ROOT, _fold, ontology
 
 if TYPE_CHECKING:
@@ -107,11 +107,19 @@ def _title_matches(title: str, names: dict[tuple[str, ...], set[int]], first: se
 def search_synonyms(kb: KnowledgeBase | None = None) -> tuple[SynonymEntry, ...]:
     """Every (HPO synonym, code) pair for search, sorted by code then text.
 
-    The result is the same for one release; search indexes it once.
+    Built once per release (a few seconds: every title is scanned) and kept.
     """
-    from .models import SynonymEntry
+    from .. import datasets
+    from .ontology import HPO_DATASET
 
     kb = resolve_kb(kb)
+    checked = kb
+    return datasets.memo(HPO_DATASET, f"synonyms:{release_key(kb)}", lambda: _build(checked))
+
+
+def _build(kb: KnowledgeBase) -> tuple[SynonymEntry, ...]:
+    from .models import SynonymEntry
+
     hpo = ontology()
     names = _names()
     first = {words[0] for words in names}
