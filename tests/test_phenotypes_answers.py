@@ -203,3 +203,13 @@ def test_frequency_shares_are_fractions(n: int, m: int) -> None:
 
     assert 0.0 <= frequency_value(f"{n}/{m}") <= 1.0  # type: ignore[operator]
     assert frequency_value(f"{min(n, 100)}%") == min(n, 100) / 100
+
+
+def test_misspelt_words_get_suggestions_not_guesses() -> None:
+    with pytest.raises(UnknownPhenotypeError) as caught:
+        ontology().resolve("siezures")
+    assert caught.value.suggestions[0] == ("HP:0001250", "Seizure")
+    assert "HP:0001250 (Seizure)" in str(caught.value)
+    with pytest.raises(UnknownPhenotypeError) as nothing:
+        ontology().resolve("xyzzy")
+    assert nothing.value.suggestions == ()

@@ -351,10 +351,15 @@ class Ontology:
     def _suggest(self, words: tuple[str, ...]) -> tuple[tuple[str, str], ...]:
         self._name_index()
         assert self._words is not None
+        from difflib import get_close_matches
+
+        vocabulary = sorted(self._words)
         counts: dict[int, int] = {}
-        for word in set(words):
-            for i in self._words.get(word, ()):
-                counts[i] = counts.get(i, 0) + 1
+        for word in set(words[:20]):
+            known = [word] if word in self._words else get_close_matches(word, vocabulary, n=1, cutoff=0.75)
+            for close in known:  # a misspelt word counts through its closest known word
+                for i in self._words[close]:
+                    counts[i] = counts.get(i, 0) + 1
         ranked = sorted(counts, key=lambda i: (-counts[i], len(self._labels[i]), i))[:3]
         return tuple((self._ids[i], self._labels[i]) for i in ranked)
 
