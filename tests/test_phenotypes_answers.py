@@ -15,8 +15,8 @@ import icd10kb
 from icd10kb.errors import CodeNotFoundError, ICD10KBError, InvalidArgumentError
 from icd10kb.phenotypes import (
     UnknownPhenotypeError,
-    disease_annotations,
     codes_with_phenotype,
+    disease_annotations,
     graph_edges,
     link_index,
     ontology,

@@ -9,8 +9,8 @@ from icd10kb.errors import InvalidArgumentError
 from icd10kb.phenotypes import (
     ObsoleteTermError,
     UnknownPhenotypeError,
-    disease_annotations,
     differential,
+    disease_annotations,
     link_index,
     ontology,
     rank_diseases,

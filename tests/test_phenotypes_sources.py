@@ -14,7 +14,14 @@ import pytest
 
 from icd10kb import datasets
 from icd10kb.errors import DataFileError
-from icd10kb.phenotypes import ObsoleteTermError, TermNotFoundError, disease_annotations, link_index, ontology, reachable_codes
+from icd10kb.phenotypes import (
+    ObsoleteTermError,
+    TermNotFoundError,
+    disease_annotations,
+    link_index,
+    ontology,
+    reachable_codes,
+)
 from icd10kb.phenotypes.sources import read_hpoa, read_obo, read_sssom
 
 ROOT = Path(__file__).resolve().parent.parent
