@@ -27,6 +27,7 @@ if TYPE_CHECKING:
 
     from .details import ConceptDetails
     from .history.models import CodeHistory
+    from .phenotypes.models import CodeCandidate, CodeWithPhenotype, PhenotypeProfile
     from .tables.models import TableLookup
     from .knowledge.differential import Candidate
     from .knowledge.index import KnowledgeIndex

@@ -176,7 +176,7 @@ class TerminologyService:
         limits: Limits | None = None,
     ) -> None:
         from ..load import load
-        from ..releases import available
+        from ..classification.releases import available
 
         self.kb = load() if kb is None else kb
         self.base = base
