@@ -27,8 +27,6 @@ if TYPE_CHECKING:
 
     from .details import ConceptDetails
     from .history.models import CodeHistory
-    from .phenotypes.models import CodeCandidate, CodeWithPhenotype, PhenotypeProfile
-    from .tables.models import TableLookup
     from .knowledge.differential import Candidate
     from .knowledge.index import KnowledgeIndex
     from .knowledge.models import KnowledgeProfile
@@ -36,6 +34,7 @@ if TYPE_CHECKING:
     from .notes.models import Note
     from .notes.references import Reference
     from .search.index import SearchHit, SearchIndex
+    from .tables.models import TableLookup
 
 __all__ = ["KnowledgeBase"]
 

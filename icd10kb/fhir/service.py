@@ -175,8 +175,8 @@ class TerminologyService:
         date_check: DateCheck | None = None,
         limits: Limits | None = None,
     ) -> None:
-        from ..load import load
         from ..classification.releases import available
+        from ..load import load
 
         self.kb = load() if kb is None else kb
         self.base = base

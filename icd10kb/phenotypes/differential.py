@@ -35,7 +35,7 @@ from .ontology import ontology
 from .similarity import arrays
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
     from .models import CodeCandidate, DiseaseCandidate, QueryTerm, TermMatch
 
 __all__ = ["MAX_TERMS", "differential", "rank_diseases", "resolve_terms"]
