@@ -4,8 +4,10 @@
 words match: official titles, the ``includes`` notes and inclusion terms
 listed under codes, and the labels of attached knowledge (a disease's own
 description, its symptoms and its causes). It tolerates case, word order,
-plural and other simple endings, and small typos; a code typed as a query
-comes first. Each hit says what matched.
+plural and other simple endings, and small typos. A code typed as the
+query gives that code, then its parent, children and siblings
+(:mod:`icd10kb.search.related`). Each hit says what matched. Other layers
+may add texts to find codes by (``extra``: layperson synonyms, index terms).
 
 Words. Every text is cut into words, folded to lower case without accents,
 stripped of stop words (*of*, *the*, *other*, *NOS* …) and trimmed of common
@@ -18,7 +20,7 @@ never corrected.
 
 Score. An inverted index maps each word to the concepts whose texts hold it,
 with the weight of the best field that holds it: title 3, note (``includes``
-note or inclusion term) 2, knowledge 1. A concept's score is the sum, over
+note or inclusion term) 2, added text 2, knowledge 1. A concept's score is the sum, over
 the query's words, of that weight × the word's inverse document frequency
 (half of it for a corrected word), plus a *name bonus* for the best of the
 concept's names that the query holds whole: the name's weight × the summed
@@ -38,8 +40,15 @@ score, then, on ties, the broader concept (a category before its codes, so
 ``J18`` before ``J18.9``), then the classification's order.
 
 7th-character codes are reached through their base code (the hit's
-``seventh_characters`` says how many there are). The index is built on first
-use.
+``seventh_characters`` says how many there are).
+
+Where the index comes from. For a shipped release, the titles and notes are
+indexed ahead of time (:mod:`icd10kb.search.compiled`, read word by word by
+:mod:`icd10kb.search.lazy`), so a search in a fresh process reads a file
+instead of indexing 98,000 texts; the knowledge and added texts are laid
+over it. For official files read with ``load_tabular`` the index is built
+from the texts on first use (:mod:`icd10kb.search.postings`), which is also
+the reference the compiled index is tested against, query for query.
 """
 
 from __future__ import annotations
