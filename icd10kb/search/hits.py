@@ -107,7 +107,7 @@ class _Record:
     def __eq__(self, other: object) -> bool:
         if type(other) is not type(self):
             return NotImplemented
-        return self._values == other._values  # type: ignore[attr-defined, no-any-return]
+        return self._values == other._values
 
     def __ne__(self, other: object) -> bool:
         equal = self.__eq__(other)
@@ -140,7 +140,7 @@ class Match(_Record):
 
     __slots__ = ()
     _fields = ("field", "text", "words")
-    field: str = _field(0, "Where the text stands: title, inclusion term, includes, knowledge, or the label of an added text.")  # type: ignore[assignment]
+    field: str = _field(0, "Where the text stands: title, inclusion term, includes, knowledge, or a label.")  # type: ignore[assignment]
     text: str = _field(1, "The text itself.")  # type: ignore[assignment]
     words: tuple[str, ...] = _field(2, "The query's words (as folded and trimmed) that it holds.")  # type: ignore[assignment]
 

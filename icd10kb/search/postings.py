@@ -37,6 +37,7 @@ __all__ = [
     "BuiltPostings",
     "Overlay",
     "Texts",
+    "check_extra",
     "knowledge_records",
     "release_texts",
 ]
@@ -133,10 +134,10 @@ class Overlay:
             if store.ids[doc] in known:
                 self.shown[doc] = [("knowledge", t) for t in known[store.ids[doc]]]
         for code, text, label in extra:
-            doc = _doc_of(kb, code)
-            if doc is not None:
-                self.entries.append((doc, text, EXTRA, EXTRA))
-                self.shown.setdefault(doc, []).append((label, text))
+            found = _doc_of(kb, code)
+            if found is not None:
+                self.entries.append((found, text, EXTRA, EXTRA))
+                self.shown.setdefault(found, []).append((label, text))
 
     def index(self, texts: Texts) -> None:
         """Add the overlay's texts to *texts*."""
@@ -171,7 +172,7 @@ def check_extra(extra: object) -> list[tuple[str, str, str]]:
             raise InvalidArgumentError(row, "each added text is a (code, text, label) tuple of strings", "extra")
         if not row[2].strip() or len(row[2]) > 100:
             raise InvalidArgumentError(row, "a label is a non-empty string of at most 100 characters", "extra")
-    return rows
+    return rows  # type: ignore[no-any-return]
 
 
 class BuiltPostings:

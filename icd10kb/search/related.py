@@ -68,7 +68,7 @@ def related_hits(
     found += [(child, "child of") for child in store.children(ref)]
     if up is not None:
         found += [(sibling, "sibling of") for sibling in store.children(up) if sibling != ref]
-    hits = []
+    hits: list[Any] = []
     for relative, relation in found:
         if len(hits) >= limit:
             break
