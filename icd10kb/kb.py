@@ -373,7 +373,8 @@ class KnowledgeBase(Classification):
         """Find codes from words: titles, inclusion terms, includes notes and knowledge labels.
 
         Tolerates case, word order, plural and other endings and small typos;
-        a code typed as the query comes first. See :mod:`icd10kb.search.index`.
+        a code typed as the query (``e119``, ``G30.-``) gives that code, then
+        its parent, children and siblings. See :mod:`icd10kb.search.index`.
 
         Parameters
         ----------
@@ -412,6 +413,11 @@ def _graph(kb: KnowledgeBase) -> nx.MultiDiGraph[str]:
 
 
 def _search(kb: KnowledgeBase) -> SearchIndex:
+    from .load import load
     from .search.index import SearchIndex
 
-    return SearchIndex(kb, kb.knowledge_index)
+    # The shared knowledge base of a shipped release has the built-in knowledge only, which is compiled
+    # with the release's search index: no knowledge index need be built to search it.
+    release = kb.shipped_release
+    builtin_only = release is not None and load(release) is kb
+    return SearchIndex(kb, None if builtin_only else kb.knowledge_index)
