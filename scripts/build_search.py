@@ -20,29 +20,34 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from datasetlib import gzip_bytes, write_dataset  # noqa: E402
+from datasetlib import gzip_bytes, json_bytes, write_dataset  # noqa: E402
 
 import icd10kb  # noqa: E402
 from icd10kb.datasets import describe, names  # noqa: E402
 from icd10kb.search.compiled import DATASET, encode  # noqa: E402
-from icd10kb.search.postings import knowledge_records, release_texts  # noqa: E402
+from icd10kb.search.postings import knowledge_records, layer_shown, layer_texts, release_texts  # noqa: E402
 
 
-def compile_release(name: str) -> bytes:
-    """The compiled search index of the shipped release *name* (gzip)."""
+def compile_release(name: str) -> tuple[bytes, bytes]:
+    """The compiled search index of the shipped release *name*, and its other layers' texts (both gzip)."""
     kb = icd10kb.load(name)
-    texts, lengths = release_texts(kb)
+    added = layer_texts(kb)
+    texts, lengths = release_texts(kb, added)
     knowledge = knowledge_records(kb.knowledge_index)
-    return gzip_bytes(encode(name, kb.store.size, texts, lengths, knowledge))
+    shown = layer_shown(kb, added)
+    rows = [[doc, label, text] for doc in sorted(shown) for label, text in shown[doc]]
+    return gzip_bytes(encode(name, kb.store.size, texts, lengths, knowledge)), gzip_bytes(json_bytes(rows))
 
 
 def main() -> int:
-    files = {f"{name}.bin.gz": compile_release(name) for name in icd10kb.releases()}
+    files = {}
+    for name in icd10kb.releases():
+        files[f"{name}.bin.gz"], files[f"{name}.layers.json.gz"] = compile_release(name)
     sources = []
     for name in icd10kb.releases():
         sources += [(s.path, s.url) for s in describe(f"icd10cm-{name}").sources]
     for name in names():
-        if describe(name).kind == "knowledge":
+        if describe(name).kind in ("knowledge", "ontology", "phenotype-annotations", "mapping", "table"):
             sources += [(s.path, s.url) for s in describe(name).sources]
     write_dataset(
         files,
@@ -57,7 +62,9 @@ def main() -> int:
         sources=list(dict.fromkeys(sources)),
         releases=list(icd10kb.releases()),
         notes="Per release: the vocabulary, each word's concepts and field weights, the names filed under each "
-        "word, the number of essential words of each title, and the texts of the built-in knowledge packs.",
+        "word, the number of essential words of each title, and the texts of the built-in knowledge packs; "
+        "HPO layperson and exact synonyms and the index tables' terms are indexed with the release's own texts "
+        "(and listed per concept in <release>.layers.json.gz, for the hits).",
     )
     for fname, blob in files.items():
         print(f"{fname}: {len(blob):,} bytes")

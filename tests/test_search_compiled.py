@@ -140,8 +140,9 @@ def _build_script():  # type: ignore[no-untyped-def]
 
 @pytest.mark.parametrize("release", icd10kb.releases())
 def test_the_shipped_files_recompile_byte_for_byte(release: str) -> None:
-    path = f"{DATASET}/{release}.bin.gz"
-    assert _build_script().compile_release(release) == read(DATASET, path, decompress=False)
+    index, layers = _build_script().compile_release(release)
+    assert index == read(DATASET, f"{DATASET}/{release}.bin.gz", decompress=False)
+    assert layers == read(DATASET, f"{DATASET}/{release}.layers.json.gz", decompress=False)
     assert release in describe(DATASET).releases
 
 
@@ -171,13 +172,13 @@ def test_official_files_build_the_index_from_the_texts() -> None:
 
 
 def test_added_texts_are_found_and_labelled() -> None:
-    hit = FAST_EXTRA.search("heart attack", 1)[0]
+    hit = FAST_EXTRA.search("heart attack", 3)[1]  # I21, the category, holds "heart attack" from HPO too
     assert hit.code == "I21.9"
     assert ("HPO synonym (layperson)", "heart attack") in {(m.field, m.text) for m in hit.matches}
     assert FAST_EXTRA.search("acetaminophen overdose", 1)[0].code == "T39.1X1"
     broken = FAST_EXTRA.search("broken hip bone first visit", 1)[0]  # a 7th-character code's text: its base code
     assert broken.code == "S72.001" and broken.matches[-1].field == "index term"
-    assert FAST_EXTRA.search("heart attack", 1) != FAST.search("heart attack", 1)
+    assert FAST_EXTRA.search("broken hip bone first visit", 1) != FAST.search("broken hip bone first visit", 1)
 
 
 @pytest.mark.parametrize(
@@ -221,3 +222,14 @@ _SMALL = """<?xml version="1.0" encoding="utf-8"?>
   </chapter>
 </ICD10CM.tabular>
 """
+
+
+def test_the_other_layers_feed_search() -> None:
+    """Issues 10 and 11: HPO layperson synonyms and the index tables' terms reach codes, and the hit says how."""
+    kb = icd10kb.load()
+    heart = kb.search("heart attack", 3)
+    assert heart[0].code.startswith("I21") and any(m.field.startswith("HPO synonym") for m in heart[0].matches)
+    assert kb.search("high blood pressure", 1)[0].code == "I10"
+    drug = kb.search("acetaminophen overdose", 1)[0]
+    assert drug.code == "T39.1X1" and drug.matches[0].field == "index term (drug)"
+    assert kb.search("fall from ladder", 1)[0].code == "W11"

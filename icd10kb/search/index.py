@@ -60,7 +60,7 @@ from typing import TYPE_CHECKING, Any
 from ..classification.codes import normalize
 from ..errors import ICD10KBError, InvalidCodeError, check_limit
 from .hits import Match, SearchHit
-from .postings import BuiltPostings, Overlay, check_extra, knowledge_records
+from .postings import BuiltPostings, Overlay, check_extra, knowledge_records, layer_shown, layer_texts
 from .related import code_query, related_hits
 from .text import deletions, stem, words
 
@@ -101,10 +101,10 @@ class SearchIndex:
 
     Examples
     --------
-    >>> index = SearchIndex(kb, None, extra=[("I21.9", "heart attack", "layperson name")])
-    >>> hit = index.search("heart attack", 1)[0]
-    >>> hit.code, [(m.field, m.text) for m in hit.matches]
-    ('I21.9', [('layperson name', 'heart attack')])
+    >>> index = SearchIndex(kb, None, extra=[("L94.2", "chalky lumps under the skin", "my label")])
+    >>> hit = index.search("chalky lumps", 1)[0]
+    >>> hit.code, [(m.field, m.text) for m in hit.matches][-1]
+    ('L94.2', ('my label', 'chalky lumps under the skin'))
     """
 
     def __init__(
@@ -130,12 +130,16 @@ class SearchIndex:
             records = [(c, bool(n), t) for c, n, t in found[0]["knowledge"]] if found is not None else []
         self._overlay = overlay = Overlay(kb, records, added)
         self.postings: Any
+        #: The texts of other layers (HPO synonyms, index terms) that a shipped release indexes with its own.
+        self._layer_shown: dict[int, list[tuple[str, str]]] | None = None
         if compiled and found is not None:
             from .lazy import CompiledPostings
 
             self.postings = CompiledPostings(kb.store.size, found[0], found[1], overlay)
         else:
-            self.postings = BuiltPostings(kb, overlay)
+            layers = layer_texts(kb) if kb.shipped_release is not None else []
+            self._layer_shown = layer_shown(kb, layers)
+            self.postings = BuiltPostings(kb, overlay, layers)
 
     def _expand(self, word: str) -> list[str]:
         """Vocabulary words for a query word: itself, or those at most two edits away."""
@@ -258,7 +262,11 @@ class SearchIndex:
         texts = [("title", store.base_title(doc))]
         texts += [("includes", t) for t in notes.get("includes", ())]
         texts += [("inclusion term", t) for t in notes.get("inclusion_terms", ())]
-        return texts + self._overlay.shown.get(doc, [])
+        if self._layer_shown is None:  # read with the first hit: the compiled file of the release's layer texts
+            from .compiled import read_layer_shown
+
+            object.__setattr__(self, "_layer_shown", read_layer_shown(self.kb))
+        return texts + self._layer_shown.get(doc, []) + self._overlay.shown.get(doc, [])  # type: ignore[union-attr]
 
     def _hit(self, doc: int, total: float, wanted: list[str], corrections: Iterable[tuple[str, str]]) -> SearchHit:
         count, score = divmod(total, _COUNT)

@@ -40,6 +40,8 @@ __all__ = [
     "check_extra",
     "knowledge_records",
     "release_texts",
+    "layer_shown",
+    "layer_texts",
 ]
 
 #: Field weights (a category's notes weigh ``NOTE + CATEGORY_NOTE``; an added text weighs ``EXTRA``).
@@ -74,8 +76,38 @@ class Texts:
         return found
 
 
-def release_texts(kb: Classification) -> tuple[Texts, array[int]]:
-    """The titles and notes of the release, indexed; and the number of essential words of each title."""
+def layer_texts(kb: Classification) -> list[tuple[str, str, str]]:
+    """What the other layers add to the search of a release: ``(code, text, label)``.
+
+    HPO's layperson and exact synonyms of the phenotypes that name a code's
+    condition (:func:`icd10kb.phenotypes.search_synonyms`) and the terms of the
+    Drug, Neoplasm and External Cause tables (:func:`icd10kb.tables.index_terms`).
+    For a shipped release they are indexed ahead of time with its titles and
+    notes (``scripts/build_search.py``).
+    """
+    from ..phenotypes import search_synonyms
+    from ..tables import index_terms
+
+    out = [(s.code, s.text, f"HPO synonym ({s.synonym_type})") for s in search_synonyms(kb)]  # type: ignore[arg-type]
+    out += [(e.code, e.text, f"index term ({e.table})") for e in index_terms(kb)]  # type: ignore[arg-type]
+    return out
+
+
+def layer_shown(kb: Classification, added: Sequence[tuple[str, str, str]]) -> dict[int, list[tuple[str, str]]]:
+    """Per concept, the ``(label, text)`` pairs of *added* texts a hit lists (in the order they were added)."""
+    shown: dict[int, list[tuple[str, str]]] = {}
+    for code, text, label in added:
+        doc = _doc_of(kb, code)
+        if doc is not None:
+            shown.setdefault(doc, []).append((label, text))
+    return shown
+
+
+def release_texts(kb: Classification, added: Sequence[tuple[str, str, str]] = ()) -> tuple[Texts, array[int]]:
+    """The titles and notes of the release (and *added* texts of other layers), indexed; and each title's length.
+
+    The number of essential words of each title is the second value.
+    """
     store = kb.store
     notes = kb.notes_table()
     texts = Texts()
@@ -88,6 +120,10 @@ def release_texts(kb: Classification) -> tuple[Texts, array[int]]:
             note = NOTE + (CATEGORY_NOTE if store.kinds[position] == "c" else 0)
             for text in (*kinds.get("includes", ()), *kinds.get("inclusion_terms", ())):
                 texts.add(position, text, NOTE, note)
+    for code, text, _ in added:
+        doc = _doc_of(kb, code)
+        if doc is not None:
+            texts.add(doc, text, EXTRA, EXTRA)
     return texts, lengths
 
 
@@ -178,9 +214,12 @@ def check_extra(extra: object) -> list[tuple[str, str, str]]:
 class BuiltPostings:
     """Everything a search reads, built from the texts at once (the reference)."""
 
-    def __init__(self, kb: Classification, overlay: Overlay) -> None:
+    def __init__(self, kb: Classification, overlay: Overlay, added: Sequence[tuple[str, str, str]] = ()) -> None:
         store = kb.store
-        texts, self.lengths = release_texts(kb)
+        texts, self.lengths = release_texts(kb, added)
+        if added:  # concepts in ascending order, as the compiled file holds them; the overlay's come after
+            for word, docs in texts.postings.items():
+                texts.postings[word] = dict(sorted(docs.items()))
         overlay.index(texts)
         postings = texts.postings
         size = max(store.size, 1)
