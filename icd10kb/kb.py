@@ -60,8 +60,11 @@ class KnowledgeBase(Classification):
         notes_loader: Callable[[], dict[str, dict[str, list[str]]]],
         knowledge_loader: Callable[[KnowledgeBase], KnowledgeIndex],
         release: str | None = None,
+        builtin_only: bool = False,
     ) -> None:
         super().__init__(store, notes_loader, release)
+        #: Whether the knowledge is exactly the built-in packs (then search reads it precompiled).
+        object.__setattr__(self, "_builtin_only", builtin_only)
         object.__setattr__(self, "_knowledge_loader", knowledge_loader)
 
     # --- notes -------------------------------------------------------------------
@@ -413,11 +416,9 @@ def _graph(kb: KnowledgeBase) -> nx.MultiDiGraph[str]:
 
 
 def _search(kb: KnowledgeBase) -> SearchIndex:
-    from .load import load
     from .search.index import SearchIndex
 
-    # The shared knowledge base of a shipped release has the built-in knowledge only, which is compiled
-    # with the release's search index: no knowledge index need be built to search it.
-    release = kb.shipped_release
-    builtin_only = release is not None and load(release) is kb
+    # A shipped release with the built-in knowledge only has that knowledge compiled with its search
+    # index: no knowledge index need be built to search it.
+    builtin_only = kb.shipped_release is not None and kb._builtin_only
     return SearchIndex(kb, None if builtin_only else kb.knowledge_index)

@@ -81,3 +81,21 @@ def test_dir_shows_only_the_public_api() -> None:
         assert getattr(icd10kb, name) is not None
     for private in ("Any", "TYPE_CHECKING", "annotations"):
         assert private not in dir(icd10kb)
+
+
+def test_every_dataset_is_listed_in_the_data_sources_page() -> None:
+    page = (PACKAGE.parent / "docs" / "data-sources.md").read_text(encoding="utf-8")
+    for dataset in icd10kb.sources():
+        assert f"`{dataset.name}`" in page, dataset.name
+
+
+def test_every_dataset_source_is_kept_unchanged_in_the_repository() -> None:
+    import hashlib
+
+    root = PACKAGE.parent
+    for dataset in icd10kb.sources():
+        for source in dataset.sources:
+            assert not source.path.startswith(("/", "..")), source.path
+            path = root / source.path
+            assert path.is_file(), (dataset.name, source.path)
+            assert hashlib.sha256(path.read_bytes()).hexdigest() == source.sha256, (dataset.name, source.path)
