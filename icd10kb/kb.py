@@ -27,13 +27,13 @@ if TYPE_CHECKING:
 
     from .details import ConceptDetails
     from .history.models import CodeHistory
-    from .phenotypes.models import CodeCandidate, CodeWithPhenotype, PhenotypeProfile
     from .knowledge.differential import Candidate
     from .knowledge.index import KnowledgeIndex
     from .knowledge.models import KnowledgeProfile
     from .notes.checks import Finding
     from .notes.models import Note
     from .notes.references import Reference
+    from .phenotypes.models import CodeCandidate, CodeWithPhenotype, PhenotypeProfile
     from .search.index import SearchHit, SearchIndex
     from .tables.models import TableLookup
 
