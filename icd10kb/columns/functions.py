@@ -1,0 +1,244 @@
+"""Column functions: normalise, validate, billable, roll up and title a whole column of codes.
+
+Each function takes a column — a pandas Series, a polars Series or
+expression, a pyarrow Array or ChunkedArray, or any iterable — and returns a
+column of the same kind (a list for a plain iterable), row for row. Nulls and
+junk never raise: they give null, and :func:`validate` says why. The work is
+done once per distinct value (see :mod:`icd10kb.columns.adapters`), so a
+column of ten million claims with a hundred thousand distinct codes costs a
+hundred thousand look-ups and one vectorised take.
+
+Only codes count: categories, subcategories and codes, in any case, with or
+without the dot, with spaces around. Chapter numbers and block ranges, which
+``kb.normalize`` accepts, are *malformed* in a column of codes.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidArgumentError
+from .adapters import Encoded, emit, encode, kind_of
+from .release import ReleaseColumns, columns_of
+from .resolve import STATUSES
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+
+__all__ = ["billable", "normalize", "roll_up", "title", "validate"]
+
+_LEVELS = ("category", "block", "chapter")
+
+
+def _polars_dtype(typ: str) -> Any:
+    import polars as pl
+
+    if typ == "bool":
+        return pl.Boolean
+    if typ == "int":
+        return pl.Int8
+    if typ == "struct":
+        return pl.Struct({"status": pl.Categorical, "reason": pl.Categorical})
+    return pl.Categorical
+
+
+def _run(column: object, kb: KnowledgeBase | None, answer: Callable[[Encoded], Any], typ: str) -> Any:
+    """Encode *column*, answer its universe, emit a column of the same kind."""
+    rc = columns_of(kb)
+    kind = kind_of(column)
+    if kind == "polars-expr":
+        return column.map_batches(  # type: ignore[attr-defined]
+            lambda batch: _run(batch, rc.kb, answer, typ), return_dtype=_polars_dtype(typ), is_elementwise=True
+        )
+    encoded = encode(rc, column, kind)
+    return emit(column, kind, encoded, answer(encoded), typ)
+
+
+def _take(kb: KnowledgeBase | None, column: object, name: str, typ: str) -> Any:
+    def answer(encoded: Encoded) -> Any:
+        return encoded.rc.table[name].combine_chunks().take(encoded.universe_rows())
+
+    return _run(column, kb, answer, typ)
+
+
+def normalize(column: object, kb: KnowledgeBase | None = None) -> Any:
+    """The canonical dotted form of each code, or null when it is not a code of the release.
+
+    Parameters
+    ----------
+    column:
+        A pandas Series, polars Series or expression, pyarrow Array or
+        ChunkedArray, or an iterable of values.
+    kb:
+        The knowledge base (default: ``icd10kb.load()``).
+
+    Returns
+    -------
+    The same kind of column (a list for an iterable), of strings.
+
+    Examples
+    --------
+    >>> from icd10kb import columns
+    >>> columns.normalize(["l942", " S72.001A ", "S72001a", "L94.7", "L9#4", None, 42], kb)
+    ['L94.2', 'S72.001A', 'S72.001A', None, None, None, None]
+
+    >>> import pandas as pd
+    >>> columns.normalize(pd.Series(["e119", "I10", "junk"], name="dx"), kb).tolist()
+    ['E11.9', 'I10', nan]
+
+    >>> import polars as pl
+    >>> pl.DataFrame({"dx": ["e119", None]}).select(columns.normalize(pl.col("dx"), kb))["dx"].to_list()
+    ['E11.9', None]
+    """
+    return _take(kb, column, "code", "string")
+
+
+def title(column: object, kb: KnowledgeBase | None = None) -> Any:
+    """The official title of each code, or null when it is not a code of the release.
+
+    Examples
+    --------
+    >>> from icd10kb import columns
+    >>> columns.title(["L942", "nonsense"], kb)
+    ['Calcinosis cutis', None]
+    """
+    return _take(kb, column, "title", "string")
+
+
+def billable(column: object, kb: KnowledgeBase | None = None) -> Any:
+    """Whether each code is billable: True, False for a header (category or subcategory), null when not a code.
+
+    Examples
+    --------
+    >>> from icd10kb import columns
+    >>> columns.billable(["I10", "E11", "E11.9", "E11.99", None], kb)
+    [True, False, True, None, None]
+    """
+
+    return _take(kb, column, "billable", "bool")
+
+
+def _ancestor_rows(rc: ReleaseColumns, depth: int) -> Any:
+    """Row -> row of its ancestor at *depth* (itself when it is not deeper)."""
+
+    def build() -> Any:
+        import numpy as np
+
+        depths = rc.table["depth"].to_numpy()
+        parents = np.array([rc.position[p] if p is not None else -1 for p in rc.table["parent"].to_pylist()])
+        up = np.arange(len(rc))
+        for _ in range(int(depths.max())):
+            deeper = depths[up] > depth
+            up = np.where(deeper, parents[up], up)
+        return up
+
+    return rc.derived(("ancestor", depth), build)
+
+
+def roll_up(column: object, level: str | int = "category", kb: KnowledgeBase | None = None) -> Any:
+    """Roll each code up to its category, block, chapter or ancestor at a depth.
+
+    Parameters
+    ----------
+    column:
+        The column of codes (any kind accepted).
+    level:
+        ``"category"`` (three characters, ``"E11"``), ``"block"``
+        (``"E08-E13"``), ``"chapter"`` (``"4"``), or a depth: 0 is the
+        chapter, 1 the block, 2 the category, 3 the first level below it, and
+        so on; a code not that deep stays as it is.
+    kb:
+        The knowledge base (default: ``icd10kb.load()``).
+
+    Returns
+    -------
+    The same kind of column: the identifier rolled up to, or null when the
+    value is not a code of the release.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *level* is not one of these.
+
+    Examples
+    --------
+    >>> from icd10kb import columns
+    >>> codes = ["S72.001A", "e1165", "I10", "bad"]
+    >>> columns.roll_up(codes, "category", kb)
+    ['S72', 'E11', 'I10', None]
+    >>> columns.roll_up(codes, "block", kb)
+    ['S70-S79', 'E08-E13', 'I10-I1A', None]
+    >>> columns.roll_up(codes, "chapter", kb)
+    ['19', '4', '9', None]
+    >>> columns.roll_up(codes, 3, kb)
+    ['S72.0', 'E11.6', 'I10', None]
+    """
+    if isinstance(level, bool) or not isinstance(level, (str, int)):
+        raise InvalidArgumentError(level, "a level is 'category', 'block', 'chapter' or a depth (0 or more)", "level")
+    if isinstance(level, str):
+        if level not in _LEVELS:
+            raise InvalidArgumentError(level, "a level is 'category', 'block', 'chapter' or a depth (0 or more)", "level")
+        return _take(kb, column, level, "string")
+    if level < 0:
+        raise InvalidArgumentError(level, "a depth is 0 (chapter) or more", "level")
+    rc = columns_of(kb)
+    codes = rc.table["code"].combine_chunks()
+    up = _ancestor_rows(rc, level)
+
+    def answer(encoded: Encoded) -> Any:
+        import pyarrow as pa
+
+        rows = encoded.rows
+        return codes.take(pa.array(up[rows], mask=rows < 0))
+
+    return _run(column, rc.kb, answer, "string")
+
+
+def validate(column: object, kb: KnowledgeBase | None = None, *, reason: bool = False) -> Any:
+    """The status of each value: ``valid``, ``header``, ``unknown`` or ``malformed``; with the reason if asked.
+
+    ``valid`` is a billable code; ``header`` a category or subcategory with
+    codes below it (not billable); ``unknown`` is shaped like a code but not in
+    the release; ``malformed`` is anything else, nulls included.
+
+    Parameters
+    ----------
+    column:
+        The column (any kind accepted).
+    kb:
+        The knowledge base (default: ``icd10kb.load()``).
+    reason:
+        Also give why each value is not valid (null for a valid one). The
+        result is then two columns: a DataFrame with ``status`` and ``reason``
+        for pandas, a struct Series or expression for polars, a StructArray
+        for pyarrow, a list of ``(status, reason)`` tuples for an iterable.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *reason* is not a bool.
+
+    Examples
+    --------
+    >>> from icd10kb import columns
+    >>> columns.validate(["E11.9", "E11", "E11.99", "E1#", None], kb)
+    ['valid', 'header', 'unknown', 'malformed', 'malformed']
+    >>> for status, why in columns.validate(["E11", "E11.99", "E1#"], kb, reason=True):
+    ...     print(status, "-", why)
+    header - a category of ICD-10-CM 2026-04-01, not billable: a claim needs one of its codes
+    unknown - not a code in ICD-10-CM 2026-04-01
+    malformed - only letters, digits, '.' and '-' may appear
+    """
+    if not isinstance(reason, bool):
+        raise InvalidArgumentError(reason, "reason is True or False", "flag")
+
+    def answer(encoded: Encoded) -> Any:
+        import pyarrow as pa
+
+        status = pa.array(STATUSES, pa.string()).take(pa.array(encoded.status))
+        if not reason:
+            return status
+        return pa.StructArray.from_arrays([status, pa.array(encoded.reasons(), pa.string())], ["status", "reason"])
+
+    return _run(column, kb, answer, "struct" if reason else "status")
