@@ -33,7 +33,7 @@ from typing import Any
 from ..errors import InvalidArgumentError
 from .groupmap import Prepared
 
-__all__ = ["TABLES", "key_sql", "per_patient_sql", "tables"]
+__all__ = ["TABLES", "clean_sql", "key_sql", "per_patient_sql", "tables"]
 
 #: The names of the tables put on a connection.
 TABLES = (
@@ -218,3 +218,27 @@ FROM everyone e
 LEFT JOIN (SELECT patient, group_id, 0 AS side FROM kept
            UNION ALL SELECT patient, group_id, 1 AS side FROM unassessed) a ON a.patient = e.patient
 GROUP BY e.patient ORDER BY e.patient"""
+
+
+def clean_sql(claims: str, code: str = "code", dialect: str = "duckdb", *, broadcast: bool = True) -> str:
+    """A query adding ``icd10_code``, ``icd10_status``, ``icd10_category``, ``icd10_block``, ``icd10_chapter``.
+
+    Every column of *claims* is kept; the new ones are those of
+    :func:`~icd10kb.columns.normalize`, :func:`~icd10kb.columns.validate` and
+    :func:`~icd10kb.columns.roll_up`, by one join with ``icd10cm`` on the key.
+
+    Examples
+    --------
+    >>> print(clean_sql("claims", "dx").splitlines()[-1][:40])
+    LEFT JOIN icd10cm r ON r.dotless = CASE 
+    """
+    _check_dialect(dialect)
+    q = lambda name: _ident(name, dialect)  # noqa: E731
+    hint = "/*+ BROADCAST(r) */ " if dialect == "spark" and broadcast else ""
+    key = key_sql(f"c.{q(code)}", dialect)
+    return f"""SELECT {hint}c.*, r.code AS icd10_code,
+  CASE WHEN r.code IS NOT NULL THEN CASE WHEN r.billable THEN 'valid' ELSE 'header' END
+       WHEN {key} IS NOT NULL THEN 'unknown' ELSE 'malformed' END AS icd10_status,
+  r.category AS icd10_category, r.block AS icd10_block, r.chapter AS icd10_chapter
+FROM {claims} c
+LEFT JOIN icd10cm r ON r.dotless = {key}"""
