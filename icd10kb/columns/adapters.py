@@ -202,7 +202,7 @@ def encode(rc: ReleaseColumns, column: object, kind: str) -> Encoded:
     if pa.types.is_dictionary(data.type):
         values = data.dictionary
         inner = encode(rc, values, "arrow") if len(values) else None
-        codes = data.indices.to_numpy(zero_copy_only=False) if not data.null_count else data.indices.fill_null(-1).to_numpy()
+        codes = data.indices.cast(pa.int64()).fill_null(-1).to_numpy(zero_copy_only=False)
         others = inner.others if inner is not None else resolve(rc, [])
         mapping = inner.indices if inner is not None else np.empty(0, np.int32)
         null = resolve(rc, [None])

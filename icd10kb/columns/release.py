@@ -71,7 +71,9 @@ class ReleaseColumns:
             up = position[parent]  # a parent always comes before its children
             depth[i] = depth[up] + 1
             chapter[i] = chapter[up]
-            block[i] = code if kind == "block" else block[up]
+            block[i] = block[up] if kind != "block" else None
+            if kinds[up] == "block":
+                block[i] = parent
             category[i] = code if kind == "category" else category[up]
         dotless = [c.replace(".", "") for c in codes]
         self.kb = kb
@@ -161,7 +163,7 @@ def release_table(kb: KnowledgeBase | None = None, format: str = "arrow") -> Any
         Columns ``code`` (canonical identifier), ``dotless``, ``kind``
         (chapter, block, category, subcategory or code), ``title``,
         ``billable``, ``parent`` (null for a chapter), ``category`` (null
-        above the category level), ``block`` (null for a chapter),
+        above the category level), ``block`` (null for a chapter or a block),
         ``chapter`` and ``depth`` (0 for a chapter, 1 for a block, 2 for a
         category, ...).
 
