@@ -110,6 +110,25 @@ class Encoded:
 
         return pa.array(self.rows, mask=self.rows < 0)
 
+    def keys(self) -> list[str | None]:
+        """The dotless key of each universe entry, None when it is not shaped like a code.
+
+        Release rows give their own key; the other values are read by
+        :func:`icd10kb.normalize` (so a code that the release lacks still has one).
+        """
+        from ..codes import normalize
+        from ..errors import InvalidCodeError
+
+        keys: list[str | None] = list(self.rc.key_position_inverse())
+        for value in self.others.values:
+            try:
+                canonical = normalize(value)
+            except InvalidCodeError:
+                keys.append(None)
+                continue
+            keys.append(None if canonical.isdigit() or "-" in canonical else canonical.replace(".", ""))
+        return keys
+
     def reasons(self) -> list[str | None]:
         """The reason of each universe entry (None when valid)."""
         rc = self.rc
@@ -168,10 +187,22 @@ def _to_arrow(column: Any, kind: str) -> Any:
         return items
 
 
+def _spelling_rows(rc: ReleaseColumns) -> dict[str, int]:
+    """Exact spelling (canonical or dotless code) -> release row, as a dict for small columns."""
+
+    def build() -> dict[str, int]:
+        names, rows = _spellings(rc)
+        return dict(zip(names.to_pylist(), rows.tolist()))
+
+    return rc.derived("spelling_rows", build)  # type: ignore[no-any-return]
+
+
 def _encode_list(rc: ReleaseColumns, items: list[Any]) -> Encoded:
-    """Values of any type: distinct ones found with a dict, decided one by one."""
+    """Small columns and values of any type: distinct ones found with a dict, the rest decided one by one."""
     import numpy as np
 
+    spelled = _spelling_rows(rc)
+    base = len(rc)
     position: dict[Any, int] = {}
     distinct: list[Any] = []
     where = np.empty(len(items), np.int32)
@@ -179,13 +210,22 @@ def _encode_list(rc: ReleaseColumns, items: list[Any]) -> Encoded:
         try:
             found = position.get(item)
             if found is None:
-                found = position[item] = len(distinct)
-                distinct.append(item)
+                row = spelled.get(item) if type(item) is str else None
+                if row is not None:
+                    found = row
+                else:
+                    found = base + len(distinct)
+                    distinct.append(item)
+                position[item] = found
         except TypeError:  # unhashable (a list among the values): decided on its own
-            found = len(distinct)
+            found = base + len(distinct)
             distinct.append(item)
         where[i] = found
-    return Encoded(rc, where + len(rc), resolve(rc, distinct), False)
+    return Encoded(rc, where, resolve(rc, distinct), False)
+
+
+#: Columns shorter than this are encoded with a Python dict (no hash table of the release to build).
+SMALL = 20_000
 
 
 def encode(rc: ReleaseColumns, column: object, kind: str) -> Encoded:
@@ -194,9 +234,13 @@ def encode(rc: ReleaseColumns, column: object, kind: str) -> Encoded:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if kind == "iterable":
+        return _encode_list(rc, list(column))  # type: ignore[call-overload]
     data = _to_arrow(column, kind)
     if isinstance(data, list):
         return _encode_list(rc, data)
+    if len(data) < SMALL and not pa.types.is_dictionary(data.type):
+        return _encode_list(rc, data.to_pylist())
     if isinstance(data, pa.ChunkedArray):
         data = data.combine_chunks() if data.num_chunks != 1 else data.chunk(0)
     if pa.types.is_dictionary(data.type):

@@ -24,7 +24,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
-from .groupmap import grouper_map, prepare
+from .groupmap import default_output, grouper_map, prepare
 from .release import columns_of
 from .sql import TABLES, key_sql, per_patient_sql, tables
 
@@ -115,7 +115,7 @@ def per_patient(
     rc = columns_of(kb)
     prepared = prepare(grouper_map(grouper, rc.kb))
     if output is None:
-        output = "flags" if prepared.weights else "set"
+        output = default_output(prepared)
     if not isinstance(claims, str):
         raise InvalidArgumentError(claims, "the name of a table or view on the connection", "claims table")
     query = per_patient_sql(prepared, claims, patient=patient, code=code, poa=poa, output=output,

@@ -26,7 +26,7 @@ from .resolve import STATUSES
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
-__all__ = ["billable", "normalize", "roll_up", "title", "validate"]
+__all__ = ["billable", "group", "normalize", "roll_up", "title", "validate"]
 
 _LEVELS = ("category", "block", "chapter")
 
@@ -38,6 +38,8 @@ def _polars_dtype(typ: str) -> Any:
         return pl.Boolean
     if typ == "int":
         return pl.Int8
+    if typ == "list":
+        return pl.List(pl.String)
     if typ == "struct":
         return pl.Struct({"status": pl.Categorical, "reason": pl.Categorical})
     return pl.Categorical
@@ -242,3 +244,46 @@ def validate(column: object, kb: KnowledgeBase | None = None, *, reason: bool = 
         return pa.StructArray.from_arrays([status, pa.array(encoded.reasons(), pa.string())], ["status", "reason"])
 
     return _run(column, kb, answer, "struct" if reason else "status")
+
+
+def group(column: object, grouper: Any, kb: KnowledgeBase | None = None) -> Any:
+    """The groups of each code under a grouper: its CCSR categories, HCCs or comorbidity groups, as a list.
+
+    Parameters
+    ----------
+    column:
+        The column of codes (any kind accepted).
+    grouper:
+        A grouper name (:func:`icd10kb.groupers.available`) or a GrouperMap.
+    kb:
+        The knowledge base (default: ``icd10kb.load()``).
+
+    Returns
+    -------
+    The same kind of column, of lists of group ids in the map's order (an
+    empty list for a code the grouper does not map; null for a value that is
+    not shaped like a code). No hierarchy is applied: that is per patient
+    (:func:`~icd10kb.columns.per_patient`).
+
+    Examples
+    --------
+    >>> from icd10kb import columns
+    >>> columns.group(["I50.9", "e1122", "Z00.00", "junk"], "ccsr-v2025.1", kb)
+    [['CIR019'], ['END005', 'GEN003'], ['FAC012'], None]
+    >>> columns.group(["I50.9", "E11.22"], "cms-hcc-v28-py2026", kb)
+    [['HCC226'], ['HCC37']]
+    """
+    from .groupmap import grouper_map, prepare
+
+    rc = columns_of(kb)
+    prepared = prepare(grouper_map(grouper, rc.kb))
+    names = prepared.groups
+
+    def answer(encoded: Encoded) -> Any:
+        import pyarrow as pa
+
+        by_key = prepared.by_key
+        lists = [None if k is None else [names[g] for g in by_key.get(k, ())] for k in encoded.keys()]
+        return pa.array(lists, pa.list_(pa.string()))
+
+    return _run(column, rc.kb, answer, "list")

@@ -19,7 +19,7 @@ from typing import Any
 
 from ..errors import InvalidArgumentError
 
-__all__ = ["Prepared", "grouper_map", "prepare"]
+__all__ = ["Prepared", "default_output", "grouper_map", "prepare"]
 
 _FIELDS = ("name", "version", "rows", "labels", "hierarchy", "weights")
 
@@ -122,3 +122,8 @@ def prepare(gmap: Any) -> Prepared:
         if found is None:
             found = _cache[gmap] = Prepared(gmap)
         return found
+
+
+def default_output(prepared: Prepared) -> str:
+    """``"flags"`` for a comorbidity index (a map with weights or POA rules), else ``"set"`` (HCC, CCSR)."""
+    return "flags" if prepared.weights or prepared.poa_required.any() else "set"

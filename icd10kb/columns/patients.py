@@ -28,10 +28,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..codes import normalize
-from ..errors import InvalidArgumentError, InvalidCodeError
+from ..errors import InvalidArgumentError
 from .adapters import encode
-from .groupmap import Prepared, grouper_map, prepare
+from .groupmap import Prepared, default_output, grouper_map, prepare
 from .release import ReleaseColumns, columns_of
 
 if TYPE_CHECKING:
@@ -81,19 +80,6 @@ class Grouped:
         return pa.ListArray.from_arrays(pa.array(offsets), names.take(pa.array(columns)))
 
 
-def _universe_keys(rc: ReleaseColumns, encoded: Any) -> list[str | None]:
-    """The dotless key of each universe entry (release rows, then other values), None when not a code."""
-    keys: list[str | None] = list(rc.key_position_inverse())
-    for value in encoded.others.values:
-        try:
-            canonical = normalize(value)
-        except InvalidCodeError:
-            keys.append(None)
-            continue
-        keys.append(None if canonical.isdigit() or "-" in canonical else canonical.replace(".", ""))
-    return keys
-
-
 def _poa_codes(values: Any) -> Any:
     """POA indicator per row as a small integer (index in POA_VALUES), each distinct value checked once."""
     import numpy as np
@@ -137,7 +123,7 @@ def group_patients(
     import numpy as np
 
     encoded = encode(rc, codes, _kind(codes))
-    keys = _universe_keys(rc, encoded)
+    keys = encoded.keys()
     by_key = prepared.by_key
     lists = [by_key.get(k, ()) if k is not None else () for k in keys]
     counts = np.fromiter((len(g) for g in lists), np.int64, len(lists))
@@ -244,7 +230,7 @@ def per_patient(
     output:
         ``"flags"`` (one boolean column per group and one ``score_<name>``
         column per weight set) or ``"set"`` (a ``groups`` list column).
-        Default: ``"set"`` for a map without weights (CMS-HCC), else ``"flags"``.
+        Default: ``"flags"`` for a comorbidity index (weights or POA rules), else ``"set"`` (CMS-HCC, CCSR).
     assume_poa:
         Without a *poa* column, count the POA-dependent groups as if every
         code were present on admission (otherwise their flags are null).
@@ -290,7 +276,7 @@ def per_patient(
     rc = columns_of(kb)
     prepared = prepare(grouper_map(grouper, rc.kb))
     if output is None:
-        output = "flags" if prepared.weights else "set"
+        output = default_output(prepared)
     if output not in _OUTPUTS:
         raise InvalidArgumentError(output, "output is 'flags' or 'set'", "output")
     if kind == "pandas":

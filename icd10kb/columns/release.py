@@ -95,7 +95,7 @@ class ReleaseColumns:
                 "depth": pa.array(depth, pa.int8()),
             }
         )
-        self._lock = threading.Lock()
+        self._lock = threading.RLock()  # a derived value may be built from another
         self._derived: dict[Any, Any] = {}
 
     def __len__(self) -> int:

@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
-from .groupmap import grouper_map, prepare
+from .groupmap import default_output, grouper_map, prepare
 from .release import columns_of
 from .sql import TABLES, clean_sql, per_patient_sql, tables
 
@@ -128,7 +128,7 @@ def per_patient(
     rc = columns_of(kb)
     prepared = prepare(grouper_map(grouper, rc.kb))
     if output is None:
-        output = "flags" if prepared.weights else "set"
+        output = default_output(prepared)
     query = per_patient_sql(prepared, _view(session, claims), patient=patient, code=code, poa=poa, output=output,
                             assume_poa=assume_poa, hierarchy=hierarchy, dialect="spark")
     return session.sql(query)
