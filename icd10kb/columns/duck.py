@@ -15,7 +15,7 @@ Examples
 ('icd10cm', 'icd10_groupers', 'icd10_grouper_map', 'icd10_grouper_groups', 'icd10_grouper_hierarchy', 'icd10_grouper_weights', 'icd10_grouper_sequela')
 >>> con.sql("SELECT r.code, r.category, r.billable FROM (VALUES ('e119'), ('I10'), ('junk')) t(dx) "
 ...         "LEFT JOIN icd10cm r ON r.dotless = icd10_key(t.dx) ORDER BY t.dx").fetchall()
-[('E11.9', 'E11', True), ('I10', 'I10', True), (None, None, None)]
+[('I10', 'I10', True), ('E11.9', 'E11', True), (None, None, None)]
 """
 
 from __future__ import annotations

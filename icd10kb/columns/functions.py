@@ -268,8 +268,8 @@ def group(column: object, grouper: Any, kb: KnowledgeBase | None = None) -> Any:
     Examples
     --------
     >>> from icd10kb import columns
-    >>> columns.group(["I50.9", "e1122", "Z00.00", "junk"], "ccsr-v2025.1", kb)
-    [['CIR019'], ['END005', 'GEN003'], ['FAC012'], None]
+    >>> columns.group(["I50.9", "e1122", "Z00.00", "L9#4"], "ccsr-v2025.1", kb)
+    [['CIR019'], ['END003', 'END005', 'GEN003'], ['FAC014'], None]
     >>> columns.group(["I50.9", "E11.22"], "cms-hcc-v28-py2026", kb)
     [['HCC226'], ['HCC37']]
     """
