@@ -15,6 +15,7 @@ on all of them, the per-patient Python loops of elixhauser-ahrq and hccinfhir on
 Markdown on stdout, progress on stderr.
 """
 
+# ruff: noqa: E501  (the anchors runner and the Markdown table are long string templates)
 from __future__ import annotations
 
 import argparse
@@ -103,7 +104,7 @@ def sets(frame: Any) -> dict[Any, tuple[str, ...]]:
     return {p: tuple(g) for p, g in zip(frame.iloc[:, 0].tolist(), frame["groups"].tolist())}
 
 
-ANCHOR_RUNNER = r'''
+ANCHOR_RUNNER = r"""
 import json, sys, time, pandas as pd, polars as pl
 src, out, n_patients = sys.argv[1], sys.argv[2], int(sys.argv[3])
 claims = pl.read_parquet(src)
@@ -139,7 +140,7 @@ for patient, keys in sample.groupby("patient", sort=False)["key"]:
     found[int(patient)] = sorted(apply_hierarchies(ccs, "CMS-HCC Model V28", hierarchies_default), key=int)
 results["hccinfhir"] = {"seconds": time.perf_counter() - t, "rows": len(sample), "sets": {str(k): v for k, v in found.items()}}
 json.dump(results, open(out, "w"))
-'''
+"""
 
 
 def run_anchors(claims: Any, kb: Any, n_patients: int, workdir: Path) -> dict[str, Any]:
@@ -195,8 +196,11 @@ def main(argv: list[str] | None = None) -> int:
     frame_pd = claims.to_pandas(types_mapper={__import__("pyarrow").string(): pd.StringDtype("pyarrow")}.get)
     frame_pl = pl.from_arrow(claims)
     con = duckdb.connect()
-    duck.register(con, kb, groupers=["ccsr-v2025.1", "charlson-quan2005", "elixhauser-quan2005", "cmr-v2026.1",
-                                     "cms-hcc-v28-py2026"])
+    duck.register(
+        con,
+        kb,
+        groupers=["ccsr-v2025.1", "charlson-quan2005", "elixhauser-quan2005", "cmr-v2026.1", "cms-hcc-v28-py2026"],
+    )
     con.register("claims_arrow", claims)
     con.execute("CREATE TABLE claims AS SELECT * FROM claims_arrow")
     # warm-up: builds the release table and the maps once (as any first call in a process does)
@@ -212,37 +216,62 @@ def main(argv: list[str] | None = None) -> int:
     def record(task: str, engine: str, fn: Any) -> Any:
         log(f"  {task} / {engine}")
         result, seconds, peak = measure(fn)
-        results.append({"task": task, "engine": engine, "seconds": seconds, "rows_per_s": args.rows / seconds,
-                        "peak_mib": peak})
+        results.append(
+            {"task": task, "engine": engine, "seconds": seconds, "rows_per_s": args.rows / seconds, "peak_mib": peak}
+        )
         answers[(task, engine)] = result
         return result
 
     series_pd, series_pl = frame_pd["code"], frame_pl["code"]
-    record("validate + roll-up", "pandas",
-           lambda: (columns.validate(series_pd, kb), columns.roll_up(series_pd, "category", kb)))
-    record("validate + roll-up", "polars",
-           lambda: (columns.validate(series_pl, kb), columns.roll_up(series_pl, "category", kb)))
-    record("validate + roll-up", "arrow",
-           lambda: (columns.validate(claims["code"], kb), columns.roll_up(claims["code"], "category", kb)))
+    record(
+        "validate + roll-up",
+        "pandas",
+        lambda: (columns.validate(series_pd, kb), columns.roll_up(series_pd, "category", kb)),
+    )
+    record(
+        "validate + roll-up",
+        "polars",
+        lambda: (columns.validate(series_pl, kb), columns.roll_up(series_pl, "category", kb)),
+    )
+    record(
+        "validate + roll-up",
+        "arrow",
+        lambda: (columns.validate(claims["code"], kb), columns.roll_up(claims["code"], "category", kb)),
+    )
     clean = __import__("icd10kb.columns.sql", fromlist=["clean_sql"]).clean_sql("claims", "code")
-    record("validate + roll-up", "duckdb", lambda: con.sql(
-        f"SELECT icd10_status, icd10_category, count(*) AS n FROM ({clean}) GROUP BY ALL").fetchall())
+    record(
+        "validate + roll-up",
+        "duckdb",
+        lambda: con.sql(f"SELECT icd10_status, icd10_category, count(*) AS n FROM ({clean}) GROUP BY ALL").fetchall(),
+    )
     record("normalise", "pandas", lambda: columns.normalize(series_pd, kb))
     record("CCSR (per row)", "pandas", lambda: columns.group(series_pd, "ccsr-v2025.1", kb))
     record("CCSR (per row)", "polars", lambda: columns.group(series_pl, "ccsr-v2025.1", kb))
-    record("CCSR (per row)", "duckdb", lambda: con.sql(
-        "SELECT count(m.group_id) FROM claims c JOIN icd10_grouper_map m ON m.grouper = 'ccsr-v2025.1' "
-        "AND m.key = icd10_key(c.code)").fetchall())
-    tasks = [("Charlson per patient", "charlson-quan2005", None), ("Elixhauser per patient", "elixhauser-quan2005", None),
-             ("CMR per patient (POA)", "cmr-v2026.1", "poa"), ("HCC V28 per patient", "cms-hcc-v28-py2026", None)]
+    record(
+        "CCSR (per row)",
+        "duckdb",
+        lambda: con.sql(
+            "SELECT count(m.group_id) FROM claims c JOIN icd10_grouper_map m ON m.grouper = 'ccsr-v2025.1' "
+            "AND m.key = icd10_key(c.code)"
+        ).fetchall(),
+    )
+    tasks = [
+        ("Charlson per patient", "charlson-quan2005", None),
+        ("Elixhauser per patient", "elixhauser-quan2005", None),
+        ("CMR per patient (POA)", "cmr-v2026.1", "poa"),
+        ("HCC V28 per patient", "cms-hcc-v28-py2026", None),
+    ]
     for task, name, poa in tasks:
-        record(task, "pandas", lambda: columns.per_patient(frame_pd, name, kb, poa=poa, output="set"))
-        record(task, "polars", lambda: columns.per_patient(frame_pl, name, kb, poa=poa, output="set"))
-        record(task, "duckdb", lambda: duck.per_patient(con, "claims", name, kb, poa=poa, output="set").arrow())
+        record(task, "pandas", lambda n=name, o=poa: columns.per_patient(frame_pd, n, kb, poa=o, output="set"))
+        record(task, "polars", lambda n=name, o=poa: columns.per_patient(frame_pl, n, kb, poa=o, output="set"))
+        record(task, "duckdb", lambda n=name, o=poa: duck.per_patient(con, "claims", n, kb, poa=o, output="set").arrow())
         a = sets(answers[(task, "pandas")])
         b = sets(answers[(task, "polars")])
-        c = sets(answers[(task, "duckdb")].read_all().to_pandas() if hasattr(answers[(task, "duckdb")], "read_all")
-                 else answers[(task, "duckdb")].to_pandas())
+        c = sets(
+            answers[(task, "duckdb")].read_all().to_pandas()
+            if hasattr(answers[(task, "duckdb")], "read_all")
+            else answers[(task, "duckdb")].to_pandas()
+        )
         results.append({"task": task, "engine": "agreement", "pandas_vs_polars": a == b, "pandas_vs_duckdb": a == c})
         log(f"    agree: polars {a == b}, duckdb {a == c}")
 
@@ -254,8 +283,14 @@ def main(argv: list[str] | None = None) -> int:
     spark_result: dict[str, Any] = {}
     if args.spark:
         spark_result = run_spark(frame_pd, kb, answers[("Charlson per patient", "pandas")])
-    report = {"machine": machine(), "rows": args.rows, "patients": patients, "results": results, "anchors": anchors,
-              "spark": spark_result}
+    report = {
+        "machine": machine(),
+        "rows": args.rows,
+        "patients": patients,
+        "results": results,
+        "anchors": anchors,
+        "spark": spark_result,
+    }
     if args.json:
         args.json.write_text(json.dumps(report, indent=1, default=str))
     print(markdown(report))
@@ -286,7 +321,10 @@ def compare_anchors(anchors: dict[str, Any], frame: Any, kb: Any, n_patients: in
             mine = sets(ours)
             measures = [c for c in table.columns if c.isupper()]
             patient_col = table.columns[0]
-            theirs = {p: tuple(sorted(m for m in measures if row[m])) for p, row in zip(table[patient_col], table.to_dict("records"))}
+            theirs = {
+                p: tuple(sorted(m for m in measures if row[m]))
+                for p, row in zip(table[patient_col], table.to_dict("records"))
+            }
             info["differ"] = [p for p in theirs if tuple(sorted(mine.get(p, ()))) != theirs[p]]
             info["compared"] = len(theirs)
         else:
@@ -310,9 +348,14 @@ def run_spark(frame: Any, kb: Any, expected: Any) -> dict[str, Any]:
 
     from icd10kb.columns import spark as icd10spark
 
-    spark = (SparkSession.builder.master("local[2]").config("spark.driver.memory", "6g")
-             .config("spark.sql.shuffle.partitions", "8").config("spark.ui.enabled", "false")
-             .config("spark.sql.execution.arrow.pyspark.enabled", "true").getOrCreate())
+    spark = (
+        SparkSession.builder.master("local[2]")
+        .config("spark.driver.memory", "6g")
+        .config("spark.sql.shuffle.partitions", "8")
+        .config("spark.ui.enabled", "false")
+        .config("spark.sql.execution.arrow.pyspark.enabled", "true")
+        .getOrCreate()
+    )
     spark.sparkContext.setLogLevel("ERROR")
     icd10spark.register(spark, kb, groupers=["charlson-quan2005"])
     claims = spark.createDataFrame(frame[["patient", "code"]].astype({"code": object}))
@@ -332,26 +375,47 @@ def machine() -> dict[str, Any]:
     import pyarrow
 
     cpu = next((line.split(":", 1)[1].strip() for line in open("/proc/cpuinfo") if line.startswith("model name")), "?")
-    return {"cpu": cpu, "cores": os.cpu_count(), "python": platform.python_version(), "pandas": pandas.__version__,
-            "polars": polars.__version__, "pyarrow": pyarrow.__version__, "duckdb": duckdb.__version__,
-            "load": os.getloadavg()}
+    return {
+        "cpu": cpu,
+        "cores": os.cpu_count(),
+        "python": platform.python_version(),
+        "pandas": pandas.__version__,
+        "polars": polars.__version__,
+        "pyarrow": pyarrow.__version__,
+        "duckdb": duckdb.__version__,
+        "load": os.getloadavg(),
+    }
 
 
 def markdown(report: dict[str, Any]) -> str:
-    lines = [f"{report['rows']:,} rows, {report['patients']:,} patients; machine: {report['machine']}", "",
-             "| task | engine | seconds | M rows/s | peak MiB |", "| --- | --- | ---: | ---: | ---: |"]
+    lines = [
+        f"{report['rows']:,} rows, {report['patients']:,} patients; machine: {report['machine']}",
+        "",
+        "| task | engine | seconds | M rows/s | peak MiB |",
+        "| --- | --- | ---: | ---: | ---: |",
+    ]
     for r in report["results"]:
         if r["engine"] == "agreement":
-            lines.append(f"| {r['task']} | agreement | polars {r['pandas_vs_polars']}, duckdb {r['pandas_vs_duckdb']} | | |")
+            lines.append(
+                f"| {r['task']} | agreement | polars {r['pandas_vs_polars']}, duckdb {r['pandas_vs_duckdb']} | | |"
+            )
         else:
-            lines.append(f"| {r['task']} | {r['engine']} | {r['seconds']:.2f} | {r['rows_per_s'] / 1e6:.1f} | {r['peak_mib']:.0f} |")
+            lines.append(
+                f"| {r['task']} | {r['engine']} | {r['seconds']:.2f} | {r['rows_per_s'] / 1e6:.1f} | {r['peak_mib']:.0f} |"
+            )
     if report["anchors"]:
-        lines += ["", "| anchor | rows | seconds | M rows/s | patients compared | differ |", "| --- | ---: | ---: | ---: | ---: | ---: |"]
+        lines += [
+            "",
+            "| anchor | rows | seconds | M rows/s | patients compared | differ |",
+            "| --- | ---: | ---: | ---: | ---: | ---: |",
+        ]
         for name, a in report["anchors"].items():
             if "error" in a:
                 lines.append(f"| {name} | error: {a['error'][:80]} | | | | |")
             else:
-                lines.append(f"| {name} | {a['rows']:,} | {a['seconds']:.2f} | {a['rows_per_s'] / 1e6:.3f} | {a['compared']:,} | {a['differ_count']:,} |")
+                lines.append(
+                    f"| {name} | {a['rows']:,} | {a['seconds']:.2f} | {a['rows_per_s'] / 1e6:.3f} | {a['compared']:,} | {a['differ_count']:,} |"
+                )
     if report["spark"]:
         s = report["spark"]
         lines += ["", f"Spark local mode, {s['task']}: {s['seconds']:.1f} s, agrees with pandas: {s['agree']}"]

@@ -80,7 +80,9 @@ def as_list(result):
     if isinstance(result, (pa.Array, pa.ChunkedArray)):
         return result.to_pylist()
     if isinstance(result, pd.Series):
-        return [None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v for v in result.tolist()]
+        return [
+            None if v is None or v is pd.NA or (isinstance(v, float) and np.isnan(v)) else v for v in result.tolist()
+        ]
     if isinstance(result, pl.Series):
         return result.to_list()
     return list(result)
@@ -129,10 +131,16 @@ def test_same_kind_comes_back(kb):
     assert isinstance(columns.normalize(pa.array(values), kb), pa.Array)
     assert isinstance(columns.normalize(pa.chunked_array([values]), kb), pa.ChunkedArray)
     assert isinstance(columns.normalize(values, kb), list)
-    frame = pl.DataFrame({"dx": values}).lazy().with_columns(
-        code=columns.normalize(pl.col("dx"), kb), ok=columns.billable(pl.col("dx"), kb)
+    frame = (
+        pl.DataFrame({"dx": values})
+        .lazy()
+        .with_columns(code=columns.normalize(pl.col("dx"), kb), ok=columns.billable(pl.col("dx"), kb))
     )
-    assert frame.collect().to_dict(as_series=False) == {"dx": values, "code": ["I10", None, None], "ok": [True, None, None]}
+    assert frame.collect().to_dict(as_series=False) == {
+        "dx": values,
+        "code": ["I10", None, None],
+        "ok": [True, None, None],
+    }
 
 
 def test_reasons_per_kind(kb):

@@ -4,8 +4,8 @@ from __future__ import annotations
 
 import datetime
 import random
-from dataclasses import dataclass, field
 from collections.abc import Mapping
+from dataclasses import dataclass, field
 
 import duckdb
 import numpy as np
@@ -35,8 +35,14 @@ def claims(kb):
         code = rng.choice(pool) if rng.random() < 0.9 else rng.choice(junk)
         if isinstance(code, str) and rng.random() < 0.3:
             code = code.replace(".", "").lower()
-        rows.append((f"p{rng.randrange(600)}", code, rng.choice(POA),
-                     datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randrange(365))))
+        rows.append(
+            (
+                f"p{rng.randrange(600)}",
+                code,
+                rng.choice(POA),
+                datetime.date(2025, 1, 1) + datetime.timedelta(days=rng.randrange(365)),
+            )
+        )
     return pd.DataFrame(rows, columns=["patient", "code", "poa", "date"])
 
 
@@ -94,7 +100,10 @@ def test_flags_and_scores_agree(kb, claims, name):
             for group in gmap.labels:
                 value = row[group]
                 if group in result.unassessed:
-                    assert value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)), (engine, group)
+                    assert value is None or value is pd.NA or (isinstance(value, float) and np.isnan(value)), (
+                        engine,
+                        group,
+                    )
                 else:
                     assert bool(value) == (group in result.groups), (engine, patient, group)
             for weights in gmap.weights:
@@ -114,8 +123,9 @@ def test_date_window_keeps_every_patient(kb, claims):
     assert set(got) == set(claims["patient"])
     assert {p: g for p, g in got.items() if p in want} == want
     assert all(g == () for p, g in got.items() if p not in want)
-    polars = columns.per_patient(pl.from_pandas(claims), "charlson-quan2005", kb, date="date", start=start, end=end,
-                                 output="set")
+    polars = columns.per_patient(
+        pl.from_pandas(claims), "charlson-quan2005", kb, date="date", start=start, end=end, output="set"
+    )
     assert sets_of(polars) == got
 
 
@@ -141,8 +151,9 @@ class ToyMap:
 
 
 def test_a_users_own_map(kb):
-    frame = pd.DataFrame({"patient": ["x", "x", "y", "z"], "code": ["E11.9", "e1122", "I50.9", "Z9999"],
-                          "poa": ["N", "N", "N", "Y"]})
+    frame = pd.DataFrame(
+        {"patient": ["x", "x", "y", "z"], "code": ["E11.9", "e1122", "I50.9", "Z9999"], "poa": ["N", "N", "N", "Y"]}
+    )
     got = columns.per_patient(frame, ToyMap(), kb, poa="poa")
     assert got["a"].tolist() == [False, False, False] and got["b"].tolist() == [True, False, False]
     assert got["c"].tolist() == [False, False, False]

@@ -76,7 +76,9 @@ def frame_sets(frame):
     return {p: tuple(g) for p, g in zip(frame["patient"], frame["groups"])}
 
 
-@pytest.mark.parametrize("name,poa", [("charlson-quan2005", None), ("cmr-v2026.1", "poa"), ("cms-hcc-v28-py2026", None)])
+@pytest.mark.parametrize(
+    "name,poa", [("charlson-quan2005", None), ("cmr-v2026.1", "poa"), ("cms-hcc-v28-py2026", None)]
+)
 def test_per_patient_sets_agree_with_pandas(spark, kb, claims, registered, name, poa):
     want = frame_sets(columns.per_patient(claims, name, kb, poa=poa, output="set"))
     got = icd10spark.per_patient(spark, "claims", name, kb, poa=poa, output="set").toPandas()

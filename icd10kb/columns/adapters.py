@@ -45,7 +45,7 @@ def kind_of(column: object) -> str:
     >>> kind_of("L94.2")
     Traceback (most recent call last):
       ...
-    icd10kb.errors.InvalidArgumentError: 'L94.2' is not a valid column: pass a list, Series or array (for one code use the knowledge base)
+    icd10kb.errors.InvalidArgumentError: 'L94.2' is not a valid column: pass a list, Series or array (for one code ...
     """
     module = type(column).__module__.split(".")[0]
     if module == "pyarrow":

@@ -180,7 +180,9 @@ def roll_up(column: object, level: str | int = "category", kb: KnowledgeBase | N
         raise InvalidArgumentError(level, "a level is 'category', 'block', 'chapter' or a depth (0 or more)", "level")
     if isinstance(level, str):
         if level not in _LEVELS:
-            raise InvalidArgumentError(level, "a level is 'category', 'block', 'chapter' or a depth (0 or more)", "level")
+            raise InvalidArgumentError(
+                level, "a level is 'category', 'block', 'chapter' or a depth (0 or more)", "level"
+            )
         return _take(kb, column, level, "string")
     if level < 0:
         raise InvalidArgumentError(level, "a depth is 0 (chapter) or more", "level")

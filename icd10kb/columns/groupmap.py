@@ -33,7 +33,7 @@ def grouper_map(grouper: object, kb: Any = None) -> Any:
         If *grouper* is neither a name nor an object with the attributes of a GrouperMap.
     """
     if isinstance(grouper, str):
-        from .. import groupers  # type: ignore[attr-defined]
+        from .. import groupers
 
         return groupers.mapping(grouper, kb)
     missing = [f for f in _FIELDS if not hasattr(grouper, f)]
@@ -94,7 +94,7 @@ class Prepared:
         self.weights = {
             name: np.array([float(table.get(g, 0.0)) for g in self.groups]) for name, table in gmap.weights.items()
         }
-        required = getattr(gmap, "poa_required", frozenset())
+        required: frozenset[str] = getattr(gmap, "poa_required", frozenset())
         self.poa_required = np.array([g in required for g in self.groups], bool)
         self.poa_exempt = frozenset(c.replace(".", "").upper() for c in getattr(gmap, "poa_exempt", frozenset()))
         self.sequela = frozenset(

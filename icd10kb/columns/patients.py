@@ -141,9 +141,11 @@ def group_patients(
     unassessed = np.zeros(shape, bool)
     needs = prepared.poa_required[pair_groups]
     if needs.any():
-        pair_keys = [keys[u] for u in encoded.indices[pair_rows[needs]].tolist()] if (
-            prepared.poa_exempt or prepared.sequela
-        ) else None
+        pair_keys = (
+            [keys[u] for u in encoded.indices[pair_rows[needs]].tolist()]
+            if (prepared.poa_exempt or prepared.sequela)
+            else None
+        )
         if poa is None and not assume_poa:
             unassessed[pair_patients[needs], pair_groups[needs]] = True
             ok = ~needs
@@ -268,7 +270,9 @@ def per_patient(
     names = list(frame.columns)
     for role, name in (("patient", patient), ("code", code), ("poa", poa), ("date", date)):
         if name is not None and name not in names:
-            raise InvalidArgumentError(name, f"no such column (the {role} column); columns: {', '.join(map(str, names))}", "column")
+            raise InvalidArgumentError(
+                name, f"no such column (the {role} column); columns: {', '.join(map(str, names))}", "column"
+            )
     if date is None and (start is not None or end is not None):
         raise InvalidArgumentError((start, end), "start and end need a date column", "date window")
     _check_bool(assume_poa, "assume_poa")
@@ -284,8 +288,20 @@ def per_patient(
     return _polars(frame, rc, prepared, patient, code, poa, date, start, end, output, assume_poa, hierarchy)
 
 
-def _pandas(frame: Any, rc: ReleaseColumns, prepared: Prepared, patient: str, code: str, poa: str | None,
-            date: str | None, start: Any, end: Any, output: str, assume_poa: bool, hierarchy: bool) -> Any:
+def _pandas(
+    frame: Any,
+    rc: ReleaseColumns,
+    prepared: Prepared,
+    patient: str,
+    code: str,
+    poa: str | None,
+    date: str | None,
+    start: Any,
+    end: Any,
+    output: str,
+    assume_poa: bool,
+    hierarchy: bool,
+) -> Any:
     import pandas as pd
 
     patients_index, patients = pd.factorize(frame[patient], use_na_sentinel=False)
@@ -299,8 +315,9 @@ def _pandas(frame: Any, rc: ReleaseColumns, prepared: Prepared, patient: str, co
         keep = keep.fillna(False).to_numpy(bool)
         patients_index, codes = patients_index[keep], codes[keep]
         poas = poas[keep] if poas is not None else None
-    grouped = group_patients(patients_index, len(patients), codes, prepared, rc, poas,
-                             assume_poa=assume_poa, hierarchy=hierarchy)
+    grouped = group_patients(
+        patients_index, len(patients), codes, prepared, rc, poas, assume_poa=assume_poa, hierarchy=hierarchy
+    )
     result = pd.DataFrame({patient: patients})
     if output == "set":
         result["groups"] = pd.Series(pd.arrays.ArrowExtensionArray(grouped.lists()))
@@ -316,10 +333,22 @@ def _pandas(frame: Any, rc: ReleaseColumns, prepared: Prepared, patient: str, co
     return pd.concat([result, pd.DataFrame(columns)], axis=1)
 
 
-def _polars(frame: Any, rc: ReleaseColumns, prepared: Prepared, patient: str, code: str, poa: str | None,
-            date: str | None, start: Any, end: Any, output: str, assume_poa: bool, hierarchy: bool) -> Any:
-    import pyarrow.compute as pc
+def _polars(
+    frame: Any,
+    rc: ReleaseColumns,
+    prepared: Prepared,
+    patient: str,
+    code: str,
+    poa: str | None,
+    date: str | None,
+    start: Any,
+    end: Any,
+    output: str,
+    assume_poa: bool,
+    hierarchy: bool,
+) -> Any:
     import polars as pl
+    import pyarrow.compute as pc
 
     if date is not None and (start is not None or end is not None):
         condition = pl.lit(True)
@@ -336,8 +365,16 @@ def _polars(frame: Any, rc: ReleaseColumns, prepared: Prepared, patient: str, co
         index = everyone.indices
     else:
         index = pc.index_in(kept[patient].to_arrow(), value_set=patients)
-    grouped = group_patients(index.to_numpy(zero_copy_only=False), len(patients), kept[code], prepared, rc,
-                             kept[poa] if poa is not None else None, assume_poa=assume_poa, hierarchy=hierarchy)
+    grouped = group_patients(
+        index.to_numpy(zero_copy_only=False),
+        len(patients),
+        kept[code],
+        prepared,
+        rc,
+        kept[poa] if poa is not None else None,
+        assume_poa=assume_poa,
+        hierarchy=hierarchy,
+    )
     result = pl.DataFrame({patient: pl.Series(patient, patients)})
     if output == "set":
         return result.with_columns(pl.Series("groups", grouped.lists()))
@@ -345,7 +382,9 @@ def _polars(frame: Any, rc: ReleaseColumns, prepared: Prepared, patient: str, co
     for i, group in enumerate(prepared.groups):
         values = pl.Series(group, grouped.groups[:, i])
         if grouped.unassessed[:, i].any():
-            values = pl.select(pl.when(pl.Series(grouped.unassessed[:, i])).then(None).otherwise(values).alias(group)).to_series()
+            values = pl.select(
+                pl.when(pl.Series(grouped.unassessed[:, i])).then(None).otherwise(values).alias(group)
+            ).to_series()
         columns.append(values)
     for name, scores in grouped.scores().items():
         columns.append(pl.Series(f"score_{name}", scores))

@@ -146,7 +146,6 @@ def resolve(rc: ReleaseColumns, values: Any) -> Resolved:
             return _slow(rc, values)
     if isinstance(values, pa.ChunkedArray):
         values = values.combine_chunks()
-    n = len(values)
     if str(values.type) not in _STRING_TYPES:
         return _slow(rc, values.to_pylist())
     keys, key_rows = _keys(rc)

@@ -129,6 +129,15 @@ def per_patient(
     prepared = prepare(grouper_map(grouper, rc.kb))
     if output is None:
         output = default_output(prepared)
-    query = per_patient_sql(prepared, _view(session, claims), patient=patient, code=code, poa=poa, output=output,
-                            assume_poa=assume_poa, hierarchy=hierarchy, dialect="spark")
+    query = per_patient_sql(
+        prepared,
+        _view(session, claims),
+        patient=patient,
+        code=code,
+        poa=poa,
+        output=output,
+        assume_poa=assume_poa,
+        hierarchy=hierarchy,
+        dialect="spark",
+    )
     return session.sql(query)

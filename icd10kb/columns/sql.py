@@ -64,8 +64,9 @@ def key_sql(expression: str, dialect: str = "duckdb") -> str:
 
     Examples
     --------
-    >>> print(key_sql("dx"))
-    CASE WHEN length(dx) <= 32 AND regexp_matches(trim(dx), '^[A-Za-z][0-9A-Za-z]{2}[.]?[0-9A-Za-z]{0,4}$') THEN upper(replace(trim(dx), '.', '')) END
+    >>> print(key_sql("dx").replace(" THEN", "\\nTHEN"))
+    CASE WHEN length(dx) <= 32 AND regexp_matches(trim(dx), '^[A-Za-z][0-9A-Za-z]{2}[.]?[0-9A-Za-z]{0,4}$')
+    THEN upper(replace(trim(dx), '.', '')) END
     """
     _check_dialect(dialect)
     match = "regexp_matches" if dialect == "duckdb" else "regexp_like"
@@ -87,19 +88,36 @@ def tables(kb: Any, prepared: list[Prepared]) -> dict[str, Any]:
     from .release import columns_of
 
     rc = columns_of(kb)
-    groupers, rows, groups, hierarchy, weights, sequela = [], [], [], [], [], []
+    groupers: list[dict[str, Any]] = []
+    rows: list[dict[str, Any]] = []
+    groups: list[dict[str, Any]] = []
+    hierarchy: list[dict[str, Any]] = []
+    weights: list[dict[str, Any]] = []
+    sequela: list[dict[str, Any]] = []
     for p in prepared:
         gmap = p.map
         name = gmap.name
         groupers.append({"grouper": name, "version": gmap.version, "citation": getattr(gmap, "citation", "")})
-        rows.extend({"grouper": name, "code": c, "key": c.replace(".", "").upper(), "group_id": g} for c, g in gmap.rows)
+        rows.extend(
+            {"grouper": name, "code": c, "key": c.replace(".", "").upper(), "group_id": g} for c, g in gmap.rows
+        )
         for order, g in enumerate(p.groups):
-            groups.append({"grouper": name, "group_id": g, "label": gmap.labels.get(g, g), "group_order": order,
-                           "poa_required": bool(p.poa_required[order])})
+            groups.append(
+                {
+                    "grouper": name,
+                    "group_id": g,
+                    "label": gmap.labels.get(g, g),
+                    "group_order": order,
+                    "poa_required": bool(p.poa_required[order]),
+                }
+            )
         hierarchy.extend({"grouper": name, "dominant": p.groups[a], "removed": p.groups[b]} for a, b in p.hierarchy)
         for score, vector in p.weights.items():
-            weights.extend({"grouper": name, "score": score, "group_id": g, "weight": float(w)}
-                           for g, w in zip(p.groups, vector.tolist()) if w)
+            weights.extend(
+                {"grouper": name, "score": score, "group_id": g, "weight": float(w)}
+                for g, w in zip(p.groups, vector.tolist())
+                if w
+            )
         sequela.extend({"grouper": name, "key": k, "group_id": p.groups[g]} for k, g in sorted(p.sequela))
 
     def table(records: list[dict[str, Any]], schema: Any) -> Any:
@@ -110,10 +128,13 @@ def tables(kb: Any, prepared: list[Prepared]) -> dict[str, Any]:
         "icd10cm": rc.table,
         "icd10_groupers": table(groupers, pa.schema([("grouper", s), ("version", s), ("citation", s)])),
         "icd10_grouper_map": table(rows, pa.schema([("grouper", s), ("code", s), ("key", s), ("group_id", s)])),
-        "icd10_grouper_groups": table(groups, pa.schema([("grouper", s), ("group_id", s), ("label", s),
-                                                         ("group_order", i), ("poa_required", b)])),
+        "icd10_grouper_groups": table(
+            groups, pa.schema([("grouper", s), ("group_id", s), ("label", s), ("group_order", i), ("poa_required", b)])
+        ),
         "icd10_grouper_hierarchy": table(hierarchy, pa.schema([("grouper", s), ("dominant", s), ("removed", s)])),
-        "icd10_grouper_weights": table(weights, pa.schema([("grouper", s), ("score", s), ("group_id", s), ("weight", f)])),
+        "icd10_grouper_weights": table(
+            weights, pa.schema([("grouper", s), ("score", s), ("group_id", s), ("weight", f)])
+        ),
         "icd10_grouper_sequela": table(sequela, pa.schema([("grouper", s), ("key", s), ("group_id", s)])),
     }
 
@@ -142,7 +163,10 @@ def per_patient_sql(
     _check_dialect(dialect)
     if output not in ("flags", "set"):
         raise InvalidArgumentError(output, "output is 'flags' or 'set'", "output")
-    q = lambda name: _ident(name, dialect)  # noqa: E731
+
+    def q(name: str) -> str:
+        return _ident(name, dialect)
+
     name = _quote(prepared.map.name)
     hint = "/*+ BROADCAST(m) */ " if dialect == "spark" and broadcast else ""
     text = "VARCHAR" if dialect == "duckdb" else "STRING"
@@ -189,8 +213,10 @@ kept AS (
         if dialect == "duckdb":
             collect = "coalesce(list(k.group_id ORDER BY o.group_order) FILTER (WHERE k.group_id IS NOT NULL), [])"
         else:
-            collect = ("transform(array_sort(collect_list(CASE WHEN k.group_id IS NOT NULL THEN "
-                       "struct(o.group_order, k.group_id) END)), x -> x.group_id)")
+            collect = (
+                "transform(array_sort(collect_list(CASE WHEN k.group_id IS NOT NULL THEN "
+                "struct(o.group_order, k.group_id) END)), x -> x.group_id)"
+            )
         return f"""{head}
 SELECT e.patient AS {q(patient)}, {collect} AS groups
 FROM everyone e LEFT JOIN kept k ON k.patient = e.patient
@@ -201,13 +227,18 @@ GROUP BY e.patient ORDER BY e.patient"""
         g = _quote(group)
         flag = f"max(CASE WHEN a.side = 0 AND a.group_id = {g} THEN 1 ELSE 0 END) = 1"
         if prepared.poa_required[i] and not poa and not assume_poa:
-            flag = (f"CASE WHEN {flag} THEN true "
-                    f"WHEN max(CASE WHEN a.side = 1 AND a.group_id = {g} THEN 1 ELSE 0 END) = 1 THEN NULL ELSE false END")
+            flag = (
+                f"CASE WHEN {flag} THEN true "
+                f"WHEN max(CASE WHEN a.side = 1 AND a.group_id = {g} THEN 1 ELSE 0 END) = 1 THEN NULL ELSE false END"
+            )
         columns.append(f"{flag} AS {q(group)}")
     for score, vector in prepared.weights.items():
         cases = " ".join(f"WHEN {_quote(g)} THEN {float(w)!r}" for g, w in zip(prepared.groups, vector.tolist()) if w)
-        expr = (f"CAST(sum(CASE WHEN a.side = 0 THEN CASE a.group_id {cases} ELSE 0.0 END ELSE 0.0 END) AS DOUBLE)"
-                if cases else "CAST(0.0 AS DOUBLE)")
+        expr = (
+            f"CAST(sum(CASE WHEN a.side = 0 THEN CASE a.group_id {cases} ELSE 0.0 END ELSE 0.0 END) AS DOUBLE)"
+            if cases
+            else "CAST(0.0 AS DOUBLE)"
+        )
         columns.append(f"{expr} AS {q('score_' + score)}")
     select = ",\n       ".join(columns)
     return f"""{head},
@@ -230,10 +261,13 @@ def clean_sql(claims: str, code: str = "code", dialect: str = "duckdb", *, broad
     Examples
     --------
     >>> print(clean_sql("claims", "dx").splitlines()[-1][:40])
-    LEFT JOIN icd10cm r ON r.dotless = CASE 
+    LEFT JOIN icd10cm r ON r.dotless = CASE
     """
     _check_dialect(dialect)
-    q = lambda name: _ident(name, dialect)  # noqa: E731
+
+    def q(name: str) -> str:
+        return _ident(name, dialect)
+
     hint = "/*+ BROADCAST(r) */ " if dialect == "spark" and broadcast else ""
     key = key_sql(f"c.{q(code)}", dialect)
     return f"""SELECT {hint}c.*, r.code AS icd10_code,
