@@ -267,3 +267,37 @@ def test_normalizing_twice_changes_nothing(values):
     once = columns.normalize(values, kb)
     assert columns.normalize([v for v in once], kb) == once
     assert all(s in ("valid", "header") for s, v in zip(columns.validate(once, kb), once) if v is not None)
+
+
+@pytest.mark.parametrize("kind", KINDS)
+def test_clean_is_the_three_functions_in_one_pass(kb, sample, kind):
+    levels = ("category", "block", "chapter", 3)
+    got = columns.clean(kinds_of(sample)[kind], kb, levels=levels, reason=True)
+    if isinstance(got, pd.DataFrame):
+        rows = list(zip(*(as_list(got[c]) for c in got.columns)))
+    elif isinstance(got, pl.DataFrame):
+        rows = list(zip(*(got[c].to_list() for c in got.columns)))
+    elif isinstance(got, pa.Table):
+        rows = list(zip(*(got[c].to_pylist() for c in got.column_names)))
+    else:
+        rows = got
+    want = list(
+        zip(
+            columns.normalize(sample, kb),
+            *zip(*columns.validate(sample, kb, reason=True)),
+            *(columns.roll_up(sample, level, kb) for level in levels),
+        )
+    )
+    assert rows == want
+
+
+def test_clean_checks_its_options(kb):
+    with pytest.raises(InvalidArgumentError, match="levels"):
+        columns.clean(["I10"], kb, levels="category")
+    with pytest.raises(InvalidArgumentError, match="levels"):
+        columns.clean(["I10"], kb, levels=("categroy",))
+    with pytest.raises(InvalidArgumentError, match="reason"):
+        columns.clean(["I10"], kb, reason=1)
+    frame = pl.DataFrame({"dx": ["I10", "x"]}).select(columns.clean(pl.col("dx"), kb)).unnest("dx")
+    want = {"code": ["I10", None], "status": ["valid", "malformed"], "category": ["I10", None]}
+    assert frame.to_dict(as_series=False) == want

@@ -10,8 +10,8 @@ imported only by the functions that use it (pyarrow by all column work).
 
 from __future__ import annotations
 
-from .functions import billable, group, normalize, roll_up, title, validate
+from .functions import billable, clean, group, normalize, roll_up, title, validate
 from .patients import per_patient
 from .release import release_table
 
-__all__ = ["billable", "group", "normalize", "per_patient", "release_table", "roll_up", "title", "validate"]
+__all__ = ["billable", "clean", "group", "normalize", "per_patient", "release_table", "roll_up", "title", "validate"]

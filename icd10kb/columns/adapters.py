@@ -296,6 +296,7 @@ def emit(column: Any, kind: str, encoded: Encoded, answers: Any, polars_type: st
         return [values[i] for i in indices.tolist()]
     if kind == "pandas":
         return _pandas(column, indices, answers, polars_type)
+    names = [f.name for f in answers.type] if polars_type == "struct" else []
     if polars_type in ("string", "status"):
         if kind == "arrow" and not encoded.dictionary:
             result = answers.take(pa.array(indices))
@@ -304,7 +305,7 @@ def emit(column: Any, kind: str, encoded: Encoded, answers: Any, polars_type: st
     elif polars_type == "struct":
         result = pa.StructArray.from_arrays(
             [_dictionary(indices, answers.field(i)) for i in range(answers.type.num_fields)],
-            [f.name for f in answers.type],
+            names,
         )
     else:
         result = answers.take(pa.array(indices))

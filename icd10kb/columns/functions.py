@@ -26,7 +26,7 @@ from .resolve import STATUSES
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
-__all__ = ["billable", "group", "normalize", "roll_up", "title", "validate"]
+__all__ = ["billable", "clean", "group", "normalize", "roll_up", "title", "validate"]
 
 _LEVELS = ("category", "block", "chapter")
 
@@ -45,13 +45,17 @@ def _polars_dtype(typ: str) -> Any:
     return pl.Categorical
 
 
-def _run(column: object, kb: KnowledgeBase | None, answer: Callable[[Encoded], Any], typ: str) -> Any:
+def _run(
+    column: object, kb: KnowledgeBase | None, answer: Callable[[Encoded], Any], typ: str, dtype: Any = None
+) -> Any:
     """Encode *column*, answer its universe, emit a column of the same kind."""
     rc = columns_of(kb)
     kind = kind_of(column)
     if kind == "polars-expr":
         return column.map_batches(  # type: ignore[attr-defined]
-            lambda batch: _run(batch, rc.kb, answer, typ), return_dtype=_polars_dtype(typ), is_elementwise=True
+            lambda batch: _run(batch, rc.kb, answer, typ),
+            return_dtype=dtype if dtype is not None else _polars_dtype(typ),
+            is_elementwise=True,
         )
     encoded = encode(rc, column, kind)
     return emit(column, kind, encoded, answer(encoded), typ)
@@ -289,3 +293,87 @@ def group(column: object, grouper: Any, kb: KnowledgeBase | None = None) -> Any:
         return pa.array(lists, pa.list_(pa.string()))
 
     return _run(column, rc.kb, answer, "list")
+
+
+def clean(
+    column: object,
+    kb: KnowledgeBase | None = None,
+    *,
+    levels: tuple[str | int, ...] = ("category",),
+    reason: bool = False,
+) -> Any:
+    """Normalise, validate and roll up a column in one pass: one table, a column per answer.
+
+    The same answers as :func:`normalize`, :func:`validate` and :func:`roll_up`,
+    for the price of one: the column is encoded once.
+
+    Parameters
+    ----------
+    column:
+        The column of codes (any kind accepted).
+    kb:
+        The knowledge base (default: ``icd10kb.load()``).
+    levels:
+        The roll-ups to add, each ``"category"``, ``"block"``, ``"chapter"`` or a depth.
+    reason:
+        Add the ``reason`` column of :func:`validate`.
+
+    Returns
+    -------
+    A pandas DataFrame (same index) for a pandas Series, a polars DataFrame for a
+    polars Series (a struct expression for an expression), a pyarrow Table for
+    Arrow input, a list of tuples for an iterable. Columns: ``code``, ``status``,
+    (``reason``), then one per level (named by the level, ``depth_<n>`` for a depth).
+
+    Examples
+    --------
+    >>> from icd10kb import columns
+    >>> columns.clean(["e1165", "E11", "junk"], kb, levels=("category", "chapter"))
+    [('E11.65', 'valid', 'E11', '4'), ('E11', 'header', 'E11', '4'), (None, 'unknown', None, None)]
+    """
+    import pyarrow as pa
+
+    if not isinstance(reason, bool):
+        raise InvalidArgumentError(reason, "reason is True or False", "flag")
+    if isinstance(levels, (str, int)) or not all(
+        (isinstance(x, str) and x in _LEVELS) or (type(x) is int and x >= 0) for x in levels
+    ):
+        raise InvalidArgumentError(levels, "levels is a tuple of 'category', 'block', 'chapter' or depths", "levels")
+    rc = columns_of(kb)
+    names = [
+        "code",
+        "status",
+        *(["reason"] if reason else []),
+        *(x if isinstance(x, str) else f"depth_{x}" for x in levels),
+    ]
+    table = rc.table
+
+    def answer(encoded: Encoded) -> Any:
+        rows = encoded.universe_rows()
+        fields = [
+            table["code"].combine_chunks().take(rows),
+            pa.array(STATUSES, pa.string()).take(pa.array(encoded.status)),
+        ]
+        if reason:
+            fields.append(pa.array(encoded.reasons(), pa.string()))
+        for level in levels:
+            if isinstance(level, str):
+                fields.append(table[level].combine_chunks().take(rows))
+            else:
+                up = _ancestor_rows(rc, level)
+                fields.append(table["code"].combine_chunks().take(pa.array(up[encoded.rows], mask=encoded.rows < 0)))
+        return pa.StructArray.from_arrays(fields, names)
+
+    def polars_struct() -> Any:
+        import polars as pl
+
+        return pl.Struct({name: pl.Categorical for name in names})
+
+    kind = kind_of(column)
+    result = _run(column, rc.kb, answer, "struct", polars_struct() if kind == "polars-expr" else None)
+    if kind == "arrow":
+        chunks = result.chunks if isinstance(result, pa.ChunkedArray) else [result]
+        return pa.Table.from_batches([pa.RecordBatch.from_struct_array(c) for c in chunks]) if chunks else None
+    if kind == "polars":
+        return result.struct.unnest()
+    return result
