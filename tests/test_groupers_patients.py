@@ -12,7 +12,7 @@ from hypothesis import strategies as st
 
 from icd10kb import datasets
 from icd10kb.errors import InvalidArgumentError, InvalidCodeError
-from icd10kb.groupers import GrouperMap, available, comorbidity, hcc, mapping, per_patient
+from icd10kb.groupers import GrouperMap, available, ccsr, comorbidity, hcc, mapping, per_patient
 from icd10kb.groupers.patients import GROUPERS
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -33,14 +33,17 @@ def test_per_patient_equals_grouping_each_patient(rows, grouper):
     for patient in patients:
         codes = [c for p, c, _ in rows if p == patient]
         poa = [x for p, _, x in rows if p == patient]
-        if grouper.startswith("cms-hcc-"):
+        if grouper.startswith("ccsr-"):
+            version = grouper[len("ccsr-") :]
+            assert result[patient] == tuple(sorted({c for code in codes for c in ccsr.categories(code, version)}))
+        elif grouper.startswith("cms-hcc-"):
             _, _, model, year = grouper.split("-")
             assert result[patient] == hcc.assign(codes, model.upper(), int(year[2:]))
         else:
             assert result[patient] == comorbidity.flags(codes, grouper, poa=poa)
     without_poa = per_patient([(p, c) for p, c, _ in rows], grouper=grouper, assume_poa=True)
     for patient in patients:
-        if not grouper.startswith("cms-hcc-"):
+        if grouper.startswith(("charlson-", "elixhauser-", "cmr-")):
             codes = [c for p, c, _ in rows if p == patient]
             assert without_poa[patient] == comorbidity.flags(codes, grouper, assume_poa=True)
 
@@ -50,7 +53,7 @@ def test_per_patient_errors_and_junk():
         per_patient([("p", "I50.9"), ("p", "junk!")])
     assert per_patient([("p", "I50.9"), ("p", "junk!"), ("q", None)], errors="skip")["q"].groups == ()
     with pytest.raises(InvalidArgumentError):
-        per_patient([("p", "I50.9")], grouper="ccsr-v2025.1")
+        per_patient([("p", "I50.9")], grouper="gems-2018-i9-to-i10")
     with pytest.raises(InvalidArgumentError):
         per_patient([("p", "I50.9")], errors="ignore")
     with pytest.raises(InvalidArgumentError):

@@ -33,6 +33,7 @@ if TYPE_CHECKING:
 __all__ = [
     "VERSIONS",
     "assign",
+    "body_systems",
     "categories",
     "category",
     "default",
@@ -154,6 +155,18 @@ def without_default(version: str = "v2023.1", setting: str = "inpatient") -> tup
     table = _table(version)
     column = 1 if setting == "inpatient" else 2
     return tuple(sorted(dotted(k) for k, entries in table.codes.items() if not any(e[column] == "Y" for e in entries)))
+
+
+def body_systems(version: str = "v2025.1") -> dict[str, str]:
+    """The body systems (the CCSR's chapters) of *version*: abbreviation -> name, in the source's order.
+
+    Examples
+    --------
+    >>> systems = body_systems()
+    >>> len(systems), systems["CIR"]
+    (22, 'Diseases of the circulatory system')
+    """
+    return dict(_table(version).chapters)
 
 
 def category(category_id: object, version: str = "v2025.1") -> CCSRCategory:

@@ -171,9 +171,22 @@ def _codes(codes: object) -> list[str]:
     return [code_key(c) for c in codes]
 
 
-def evaluate(idx: Index, keys: list[str], poa: list[str] | None, hierarchy: bool = True) -> Comorbidities:
-    """Group dotless *keys* (with *poa* indicators, or ``None``) under *idx*; the core of :func:`flags`."""
+def evaluate(
+    idx: Index,
+    keys: list[str],
+    poa: list[str] | None,
+    hierarchy: bool = True,
+    cache: dict[str, tuple[str, ...]] | None = None,
+) -> Comorbidities:
+    """Group dotless *keys* (with *poa* indicators, or ``None``) under *idx*; the core of :func:`flags`.
+
+    *cache*, shared between calls on the same index, keeps the groups of each code seen.
+    """
     from .models import Comorbidities
+
+    groups_of = idx.groups_of
+    if cache is None:
+        cache = {}
 
     found: set[str] = set()
     unassessed: set[str] = set()
@@ -181,7 +194,10 @@ def evaluate(idx: Index, keys: list[str], poa: list[str] | None, hierarchy: bool
     sequela_ok: set[str] = set()
     matches: dict[tuple[str, str], None] = {}
     for i, key in enumerate(keys):
-        for group in idx.groups_of(key):
+        groups = cache.get(key)
+        if groups is None:
+            groups = cache[key] = groups_of(key)
+        for group in groups:
             if group in idx.poa_required:
                 if poa is None:
                     unassessed.add(group)

@@ -12,6 +12,8 @@ Examples
 (('ami', 'diabwc'), ('chf',))
 >>> per_patient(rows[:3], grouper="cms-hcc-v28-py2026")["p2"].hccs
 ('HCC226',)
+>>> per_patient(rows[:3], grouper="ccsr-v2025.1")
+{'p1': ('CIR009', 'END003', 'END005', 'GEN003'), 'p2': ('CIR019',)}
 """
 
 from __future__ import annotations
@@ -24,8 +26,8 @@ from .base import available, check_choice, code_key
 
 __all__ = ["GROUPERS", "per_patient"]
 
-#: The groupers :func:`per_patient` applies: the comorbidity indices and the CMS-HCC models.
-GROUPERS = tuple(n for n in available() if n.startswith(("cms-hcc-", "charlson-", "elixhauser-", "cmr-")))
+#: The groupers :func:`per_patient` applies: the CCSR versions, the comorbidity indices and the CMS-HCC models.
+GROUPERS = tuple(n for n in available() if not n.startswith("gems-"))
 
 
 def per_patient(
@@ -46,8 +48,10 @@ def per_patient(
         POA-dependent measures are unassessed unless *assume_poa*.
     grouper:
         One of :data:`GROUPERS`: ``"charlson-quan2005"``, ``"elixhauser-quan2005"``,
-        ``"cmr-v2026.1"`` (results: :class:`~icd10kb.groupers.models.Comorbidities`) or a
-        ``"cms-hcc-<model>-py<year>"`` map (results: :class:`~icd10kb.groupers.models.HCCAssignment`).
+        ``"cmr-v2026.1"`` (results: :class:`~icd10kb.groupers.models.Comorbidities`), a
+        ``"cms-hcc-<model>-py<year>"`` map (results: :class:`~icd10kb.groupers.models.HCCAssignment`),
+        or ``"ccsr-v2023.1"`` / ``"ccsr-v2025.1"`` (results: the patient's distinct CCSR categories,
+        sorted; codes the CCSR does not map are left out).
     errors:
         ``"raise"`` (default): a malformed code raises :class:`~icd10kb.errors.InvalidCodeError`
         naming the row; ``"skip"``: malformed codes and missing codes (``None``) are left out.
@@ -103,6 +107,14 @@ def _group(
     assume_poa: bool,
     hierarchy: bool,
 ) -> dict[Hashable, Any]:
+    if grouper.startswith("ccsr-"):
+        from .ccsr import _table
+
+        table = _table(grouper[len("ccsr-") :]).codes
+        empty: tuple[tuple[str, str, str], ...] = ()
+        return {
+            p: tuple(sorted({entry[0] for key in keys for entry in table.get(key, empty)})) for p, keys in codes.items()
+        }
     if grouper.startswith("cms-hcc-"):
         from .hcc import evaluate as hcc_evaluate
 
@@ -111,6 +123,7 @@ def _group(
     from .comorbidity import _POA_VALUES, evaluate, index
 
     idx = index(grouper)
+    cache: dict[str, tuple[str, ...]] = {}
     out: dict[Hashable, Any] = {}
     for patient, keys in codes.items():
         indicators = poas.get(patient, []) if poas is not None else None
@@ -122,5 +135,5 @@ def _group(
                     )
         elif assume_poa:
             indicators = ["Y"] * len(keys)
-        out[patient] = evaluate(idx, keys, indicators, hierarchy)
+        out[patient] = evaluate(idx, keys, indicators, hierarchy, cache)
     return out
