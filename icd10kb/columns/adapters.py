@@ -116,7 +116,7 @@ class Encoded:
         Release rows give their own key; the other values are read by
         :func:`icd10kb.normalize` (so a code that the release lacks still has one).
         """
-        from ..codes import normalize
+        from ..classification.codes import normalize
         from ..errors import InvalidCodeError
 
         keys: list[str | None] = list(self.rc.key_position_inverse())

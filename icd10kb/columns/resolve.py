@@ -26,7 +26,7 @@ from __future__ import annotations
 
 from typing import Any
 
-from ..codes import MAX_INPUT_LENGTH, normalize
+from ..classification.codes import MAX_INPUT_LENGTH, normalize
 from ..errors import InvalidCodeError
 from .release import ReleaseColumns
 
