@@ -191,12 +191,23 @@ def test_validate_code(client: SyncFHIRClient) -> None:
     assert _param(header, "result")[0]["valueBoolean"] is False
 
 
-def test_validate_code_with_date_is_answered_from_the_release(client: SyncFHIRClient) -> None:
+def test_validate_code_with_date_is_answered_from_the_code_history(client: SyncFHIRClient) -> None:
     result = client.execute(
         "CodeSystem/$validate-code", method="get", params={"url": SYSTEM, "code": "L94.2", "date": "2019-05-01"}
     )
     assert _param(result, "result")[0]["valueBoolean"] is True
-    assert "answered from release 2026-04-01" in _param(result, "message")[0]["valueString"]
+    assert "valid on 2019-05-01 per the code history" in _param(result, "message")[0]["valueString"]
+    added = client.execute(  # U07.1 (COVID-19) entered ICD-10-CM in April 2020
+        "CodeSystem/$validate-code", method="get", params={"url": SYSTEM, "code": "U07.1", "date": "2019-05-01"}
+    )
+    assert _param(added, "result")[0]["valueBoolean"] is False
+
+
+def test_grouper_maps_are_served(client: SyncFHIRClient) -> None:
+    found = client.execute(
+        "ConceptMap/$translate", method="get", params={"system": "http://hl7.org/fhir/sid/icd-9-cm", "code": "428.0"}
+    )
+    assert _param(found, "result")[0]["valueBoolean"] is True
 
 
 def test_validate_code_older_release_by_version(client: SyncFHIRClient, kb: icd10kb.KnowledgeBase) -> None:
@@ -314,7 +325,9 @@ def test_translate(client: SyncFHIRClient, kb: icd10kb.KnowledgeBase) -> None:
     match = _param(result.model_dump(), "match")[0]["part"]
     assert match[0]["valueCode"] == "wider"
     assert match[1]["valueCoding"] == {"system": GROUPING, "code": "L80-L99", "display": kb.title("L80-L99")}
-    none = client.execute("ConceptMap/$translate", method="get", params={"system": SYSTEM, "code": "A00.0"})
+    none = client.execute(  # the served CCSR maps A00.0; the test grouping does not
+        "ConceptMap/$translate", method="get", params={"system": SYSTEM, "code": "A00.0", "targetsystem": GROUPING}
+    )
     assert _param(none, "result")[0]["valueBoolean"] is False
 
 

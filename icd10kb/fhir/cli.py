@@ -70,6 +70,11 @@ def add_parsers(subparsers: Any) -> None:
     serve.add_argument("--max-body", type=_positive, default=65536, help="largest request body, in bytes")
     serve.add_argument("--time-limit", type=_seconds, default=2.0, help="seconds one value set may take to evaluate")
     serve.add_argument("--access-log", action="store_true", help="log every request")
+    serve.add_argument(
+        "--no-groupers",
+        action="store_true",
+        help="leave out the CCSR and comorbidity ValueSets and ConceptMaps and the GEMs (served by default)",
+    )
     serve.set_defaults(handler=cmd_serve)
 
     fhir = subparsers.add_parser(
@@ -99,12 +104,16 @@ def _load(release: str | None) -> Any:
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the server until interrupted."""
     try:
+        from .claims import grouper_resources, history_date_check
         from .server import serve
         from .service import Limits, TerminologyService, read_resources
 
+        kb = _load(args.release)
         resources = [r for path in args.resources for r in read_resources(path)]
+        if not args.no_groupers:
+            resources += grouper_resources(kb)
         limits = Limits(max_body=args.max_body, max_expansion=args.max_expansion, time_limit=args.time_limit)
-        service = TerminologyService(_load(args.release), resources=resources, limits=limits)
+        service = TerminologyService(kb, resources=resources, limits=limits, date_check=history_date_check)
     except ImportError as error:
         err.write(f"icd10kb serve needs the fhir extra (pip install 'icd10kb[fhir]'): {error}\n")
         return 1

@@ -41,11 +41,19 @@ def gem_equivalence(flags: str) -> str:
 
     Examples
     --------
-    >>> gem_equivalence("00000"), gem_equivalence("10000"), gem_equivalence("10111"), gem_equivalence("11000")
+    >>> gem_equivalence("00000"), gem_equivalence("10000"), gem_equivalence("10112"), gem_equivalence("11000")
     ('equivalent', 'inexact', 'narrower', 'unmatched')
     """
-    if not isinstance(flags, str) or len(flags) != 5 or set(flags) - {"0", "1"}:
-        raise InvalidArgumentError(flags, "GEM flags are five digits, each 0 or 1", "GEM flags")
+    # Approximate, no map and combination are 0 or 1; the scenario and the choice list are numbers 0-9.
+    if (
+        not isinstance(flags, str)
+        or len(flags) != 5
+        or set(flags[:3]) - {"0", "1"}
+        or not (flags[3:].isascii() and flags[3:].isdigit())
+    ):
+        raise InvalidArgumentError(
+            flags, "GEM flags are five digits: three of 0 or 1, then the scenario and choice list", "GEM flags"
+        )
     if flags[1] == "1":
         return "unmatched"
     if flags[2] == "1":
