@@ -91,6 +91,8 @@ def from_classification(data: TabularRelease, release: dict[str, Any]) -> tuple[
             ends[parent] = max(ends[parent], ends[index])
     for index, node in enumerate(nodes):
         depths[index] = depths[node.parent] + 1 if node.parent >= 0 else 0
+        if depths[index] > 255:  # stored in one byte; the readers refuse far less already
+            raise DataFileError(data.files[0][0] if data.files else "<release>", f"{node.id!r} nests deeper than 255")
     offsets = [0]
     for node in nodes:
         offsets.append(offsets[-1] + len(node.title))

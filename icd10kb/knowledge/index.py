@@ -88,7 +88,8 @@ class KnowledgeIndex:
     def __init__(
         self, kb: Classification, packs: Iterable[tuple[KnowledgePack, str]], on_missing: OnMissing = "error"
     ) -> None:
-        if on_missing not in ("error", "warn"):
+        # "ignore" (internal): keep the problems in .problems without warning.
+        if type(on_missing) is not str or on_missing not in ("error", "warn", "ignore"):
             raise InvalidArgumentError(on_missing, "'error' or 'warn'", "on_missing")
         self.packs: tuple[str, ...] = ()
         self.problems: tuple[tuple[str, str], ...] = ()
@@ -140,7 +141,7 @@ class KnowledgeIndex:
                             (
                                 f"diseases[{i}].{plural}[{j}].identifiers.ICD10CM",
                                 f"{target!r} is not a code of ICD-10-CM {kb.release.name}"
-                                + ("; left unlinked" if on_missing == "warn" else ""),
+                                + ("; left unlinked" if on_missing != "error" else ""),
                             )
                         )
                     links[(i, plural, j)] = link
@@ -148,7 +149,8 @@ class KnowledgeIndex:
             raise KnowledgePackError(name, problems)
         for where, message in problems:
             self.problems += ((name, f"{where}: {message}"),)
-            warnings.warn(f"{name}: {where}: {message}", KnowledgeWarning, stacklevel=4)
+            if on_missing == "warn":
+                warnings.warn(f"{name}: {where}: {message}", KnowledgeWarning, stacklevel=4)
         self.packs += (pack.id,)
         for i, code, disease in resolved:
             merged = self._diseases.setdefault(code, _Disease(code))
