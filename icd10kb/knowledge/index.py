@@ -59,7 +59,7 @@ class _MergedFact:
     kind: FactKind
     entry: FactEntry
     code: str | None
-    sources: list[Source] = field(default_factory=list)
+    sources: dict[Source, None] = field(default_factory=dict)  # an ordered set: merging stays linear
 
 
 @dataclass
@@ -67,10 +67,10 @@ class _Disease:
     code: str
     label: str | None = None
     identifiers: dict[str, str] = field(default_factory=dict)
-    about: list[str] = field(default_factory=list)
+    about: dict[str, None] = field(default_factory=dict)
     facts: dict[str, _MergedFact] = field(default_factory=dict)
     gaps: dict[FactKind, tuple[str, list[Source]]] = field(default_factory=dict)
-    sources: list[Source] = field(default_factory=list)
+    sources: dict[Source, None] = field(default_factory=dict)
 
 
 class KnowledgeIndex:
@@ -158,8 +158,8 @@ class KnowledgeIndex:
             merged.label = merged.label or disease.label
             for scheme, value in disease.identifiers.items():
                 merged.identifiers.setdefault(scheme, value)
-            merged.about += [a for a in disease.about if a not in merged.about]
-            merged.sources += [s for s in cited if s not in merged.sources]
+            merged.about.update(dict.fromkeys(disease.about))
+            merged.sources.update(dict.fromkeys(cited))
             for plural, reason in disease.not_covered.items():
                 kind = _PLURAL_TO_KIND[plural]
                 if not any(f.kind == kind for f in merged.facts.values()):
@@ -172,8 +172,8 @@ class KnowledgeIndex:
                     existing = merged.facts.get(key)
                     if existing is None:
                         existing = merged.facts[key] = _MergedFact(kind, entry, links.get((i, plural, j)))
-                    existing.sources += [s for s in fact_sources if s not in existing.sources]
-                    merged.sources += [s for s in fact_sources if s not in merged.sources]
+                    existing.sources.update(dict.fromkeys(fact_sources))
+                    merged.sources.update(dict.fromkeys(fact_sources))
 
     @staticmethod
     def _resolve(kb: Classification, code: str) -> str | None:

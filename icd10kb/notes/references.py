@@ -118,7 +118,7 @@ def _chars(spec: str) -> set[str]:
 
 def _suffixes(spec: str) -> list[str]:
     spec = spec.strip()
-    match = re.fullmatch(r"\.?(\d+)\s*-\s*\.?(\d+)", spec)
+    match = re.fullmatch(r"\.?([0-9]+)\s*-\s*\.?([0-9]+)", spec)
     if match and len(match.group(1)) == len(match.group(2)):
         width = len(match.group(1))
         return [str(n).zfill(width) for n in range(int(match.group(1)), int(match.group(2)) + 1)]
