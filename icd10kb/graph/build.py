@@ -143,8 +143,9 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex) -> nx.MultiDiGrap
     for edge in note_edges(kb):
         graph.add_edge(edge.source, edge.target, key=edge.kind, text=edge.text, reference=edge.reference)
     _read_only_attributes(graph)
-    frozen: nx.MultiDiGraph[str] = nx.freeze(graph)
-    return frozen
+    from .frozen import freeze
+
+    return freeze(graph)  # read-only even through the class: nx.MultiDiGraph.remove_edge(graph, ...) fails
 
 
 def _read_only_attributes(graph: nx.MultiDiGraph[str]) -> None:
