@@ -52,7 +52,9 @@ def describe(source: object) -> str:
             return f"<{type(source).__name__} object>"
         if isinstance(path, bytes):  # os.DirEntry from os.scandir(b".") and other bytes path-likes
             path = os.fsdecode(path)
-        return path if isinstance(path, str) else f"<{type(source).__name__} object>"
+        if isinstance(path, str):
+            return str.__getitem__(path, slice(None))  # a plain str, whatever a subclass overrides
+        return f"<{type(source).__name__} object>"
     try:
         name = getattr(source, "name", None)
     except Exception:  # a hostile property
@@ -68,13 +70,21 @@ def sha256(data: bytes) -> str:
     >>> sha256(b"")[:12]
     'e3b0c44298fc'
     """
+    if not isinstance(data, (bytes, bytearray, memoryview)):
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(data, f"expected bytes, got {type(data).__name__}", "data")
     return hashlib.sha256(data).hexdigest()
 
 
 def _read_raw(source: object, name: str, limit: int) -> bytes:
     if isinstance(source, (str, os.PathLike)):
         try:
-            with open(source, "rb") as handle:
+            path = os.fspath(source)
+        except Exception as exc:  # a hostile __fspath__
+            raise DataFileError(name, f"not a usable path: {type(exc).__name__}") from None
+        try:
+            with open(path, "rb") as handle:
                 return _read_limited(handle, name, limit)
         except OSError as exc:
             raise DataFileError(name, f"cannot be read: {exc.strerror or exc}") from None
@@ -92,6 +102,8 @@ def _read_limited(handle: BinaryIO, name: str, limit: int) -> bytes:
     except (OSError, EOFError, zlib.error, ValueError, TypeError) as exc:
         # ValueError: a closed file; EOFError and zlib.error: damaged data behind gzip.open()
         raise DataFileError(name, f"cannot be read: {exc}") from None
+    except Exception as exc:  # the caller's own file object failed: reported as such, the cause kept
+        raise DataFileError(name, f"cannot be read: its read() raised {type(exc).__name__}") from exc
     if isinstance(data, str):
         raise DataFileError(name, "opened in text mode; open it in binary mode ('rb')")
     if not isinstance(data, (bytes, bytearray)):
@@ -147,6 +159,10 @@ def read_bytes(source: Source, *, limit: int = MAX_FILE_BYTES) -> tuple[bytes, s
     >>> read_bytes(io.BytesIO(gzip.compress(b"A00")))[0]
     b'A00'
     """
+    if type(limit) is not int or not 0 <= limit <= MAX_FILE_BYTES:
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(limit, f"limit is a whole number of bytes, at most {MAX_FILE_BYTES}", "limit")
     name = describe(source)
     raw = _read_raw(source, name, limit)
     checksum = sha256(raw)

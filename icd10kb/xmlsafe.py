@@ -74,6 +74,11 @@ def parse_xml(
       ...
     icd10kb.errors.DataFileError: t.xml, line 1, column 4: the root element is <b>, not <a>
     """
+    from .arguments import check_bytes, check_int, check_text
+
+    data, name = check_bytes(data, "XML data"), check_text(name, "file name", 4096)
+    root = None if root is None else check_text(root, "root element", 200)
+    max_elements, max_depth = check_int(max_elements, "max_elements", 1), check_int(max_depth, "max_depth", 1)
     builder = ET.TreeBuilder()
     parser = expat.ParserCreate()
 

@@ -636,6 +636,10 @@ def test_total_functions_never_raise(value: object, limit: int) -> None:
     if valid:
         assert found == KB[value]
         assert billable == KB.is_billable(value)
+    if limit < 0:  # a limit of the wrong value is refused, not read as "none" (issue 8)
+        with pytest.raises(icd10kb.InvalidArgumentError):
+            KB.suggest(value, limit)
+        return
     suggestions = KB.suggest(value, limit)
     assert isinstance(suggestions, tuple)
     assert len(suggestions) <= max(limit, 0)

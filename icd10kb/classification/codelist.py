@@ -47,6 +47,10 @@ def read_code_list(source: Source) -> frozenset[str]:
 
 
 def code_list_from_bytes(data: bytes, name: str) -> frozenset[str]:
+    """The codes of a code list already read (see :func:`read_code_list`)."""
+    from ..arguments import check_bytes, check_text
+
+    data, name = check_bytes(data, "data"), check_text(name, "file name", 4096)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:

@@ -79,6 +79,10 @@ def construct(cls: type[M], **values: Any) -> M:
     the lookup itself. ``tests/test_models.py`` checks that the result equals
     what validation gives.
     """
+    if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(cls, "construct() builds a pydantic model class", "model class")
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", values)
     object.__setattr__(model, "__pydantic_fields_set__", set(values))

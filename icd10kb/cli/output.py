@@ -13,6 +13,9 @@ import json
 import sys
 from typing import Any
 
+from ..arguments import check_text
+from ..errors import InvalidArgumentError
+
 __all__ = ["emit", "emit_json", "json_text", "say"]
 
 #: Plain-ASCII stand-ins for the characters the text output draws with.
@@ -38,12 +41,12 @@ def _fits(stream: Any, text: str) -> str:
 
 def emit(text: str = "", *, end: str = "\n") -> None:
     """Write *text* and a new line to standard output, in a form its encoding can show."""
-    sys.stdout.write(_fits(sys.stdout, text + end))
+    sys.stdout.write(_fits(sys.stdout, check_text(text, "text", 1 << 30) + check_text(end, "end")))
 
 
 def say(text: str) -> None:
     """Write a message for the user to standard error."""
-    sys.stderr.write(_fits(sys.stderr, text + "\n"))
+    sys.stderr.write(_fits(sys.stderr, check_text(text, "text", 1 << 30) + "\n"))
 
 
 def json_text(value: Any) -> str:
@@ -55,7 +58,10 @@ def json_text(value: Any) -> str:
             return dump(mode="json")
         raise TypeError(f"cannot write {type(item).__name__} as JSON")
 
-    return json.dumps(value, default=default, ensure_ascii=False, indent=2)
+    try:
+        return json.dumps(value, default=default, ensure_ascii=False, indent=2)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidArgumentError(value, f"not JSON: {exc}", "value") from None
 
 
 def emit_json(value: Any) -> None:

@@ -48,6 +48,8 @@ def _scopes(kb: Classification, query: str) -> tuple[str, ...]:
 
 def fact_key(kind: str, entry: FactEntry) -> str:
     """The identity of a fact for merging: its strongest identifier, else its label."""
+    if type(kind) is not str or kind not in FACT_KINDS or not isinstance(entry, FactEntry):
+        raise InvalidArgumentError((kind, entry), "a fact kind (cause, symptom, test, treatment) and a FactEntry", "fact")
     for scheme in ("ICD10CM", "HPO", "LOINC", "SNOMEDCT", "UMLS", "MONDO", "ORPHA", "OMIM", "MESH"):
         if scheme in entry.identifiers:
             return f"{kind}:{scheme}:{entry.identifiers[scheme]}"

@@ -66,6 +66,10 @@ def load_yaml(text: str, name: str) -> Any:
     """
     import yaml
 
+    from ..arguments import check_text
+
+    name = check_text(name, "file name", 4096)
+    text = check_text(text, "YAML text", 1 << 30)
     loader_class = getattr(yaml, "CSafeLoader", yaml.SafeLoader)
     resolver = yaml.SafeLoader("")  # resolves plain scalars' tags and builds int/float/bool/null values
     stack: list[tuple[Any, Any]] = []  # open collections: (dict or list, pending key node or None)
@@ -109,6 +113,8 @@ def load_yaml(text: str, name: str) -> Any:
             else:
                 container[key] = value
                 stack[-1] = (container, _NO_KEY)
+    except UnicodeError:
+        raise KnowledgePackError(name, [("", "not valid Unicode text")]) from None
     except yaml.YAMLError as exc:
         mark = getattr(exc, "problem_mark", None)
         problem = getattr(exc, "problem", None) or str(exc)

@@ -218,6 +218,9 @@ def find_references(kb: Classification, code: str, kind: str, text: str) -> Iter
     categories listed just before it too: in ``(F10, F13, F19 with .26, .96)``
     the endings ``.26`` and ``.96`` qualify F10, F13 and F19 alike.
     """
+    from ..arguments import check_text
+
+    code, kind, text = check_text(code, "code"), check_text(kind, "kind"), check_text(text, "note text", 100_000)
     resolver = _resolver(kb)
     for group in _GROUP.findall(text):
         if not _TOKEN.search(group):
@@ -333,7 +336,7 @@ def references(kb: Classification, code: object | None = None, *, kind: str | No
     """
     from .models import NOTE_ORDER
 
-    if kind is not None and (not isinstance(kind, str) or kind not in NOTE_ORDER):
+    if kind is not None and (type(kind) is not str or kind not in NOTE_ORDER):
         raise InvalidArgumentError(kind, f"a kind of note is one of {', '.join(NOTE_ORDER)}", "kind")
     if code is None:
         found = all_references(kb)
