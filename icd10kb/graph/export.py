@@ -260,7 +260,7 @@ def _writing(path: str, binary: bool = False) -> Iterator[Any]:
     try:
         handle = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
     except (OSError, ValueError) as exc:
-        raise DataFileError(path, f"cannot be written: {getattr(exc, 'strerror', None) or exc}") from None
+        raise DataFileError(path, f"cannot be written: {getattr(exc, 'strerror', None) or exc}") from exc
     with handle:
         yield handle
 
