@@ -9,6 +9,7 @@ whole before it is written, so an error never leaves half a document.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from typing import Any
@@ -41,12 +42,20 @@ def _fits(stream: Any, text: str) -> str:
 
 def emit(text: str = "", *, end: str = "\n") -> None:
     """Write *text* and a new line to standard output, in a form its encoding can show."""
-    sys.stdout.write(_fits(sys.stdout, check_text(text, "text", 1 << 30) + check_text(end, "end")))
+    text = check_text(text, "text", 1 << 30) + check_text(end, "end")
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed (`icd10kb show L94.2 >&-`)
+        raise OSError(errno.EBADF, "standard output is closed")
+    stream.write(_fits(stream, text))
 
 
 def say(text: str) -> None:
     """Write a message for the user to standard error."""
-    sys.stderr.write(_fits(sys.stderr, check_text(text, "text", 1 << 30) + "\n"))
+    text = check_text(text, "text", 1 << 30) + "\n"
+    stream = sys.stderr
+    if stream is None:  # standard error is closed too: there is nowhere to say it
+        return
+    stream.write(_fits(stream, text))
 
 
 def json_text(value: Any) -> str:

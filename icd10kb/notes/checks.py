@@ -42,7 +42,7 @@ __all__ = ["MAX_CODES", "MAX_PAIRS", "Finding", "FindingKind", "check"]
 #: The most codes one call checks (an encounter has a few dozen at most).
 MAX_CODES = 100_000
 #: The most Excludes1 pairs reported; past it the list is refused as not an encounter.
-MAX_PAIRS = 1_000_000
+MAX_PAIRS = 500_000
 
 FindingKind = Literal[
     "malformed", "unknown", "missing_seventh_character", "not_billable", "duplicate", "excludes1", "code_first"
