@@ -20,7 +20,10 @@ from .models import DiseaseEntry, Fact, FactEntry, FactKind, Gap, Identifier, Kn
 if TYPE_CHECKING:
     from ..classification.core import Classification
 
-__all__ = ["FACT_KINDS", "KnowledgeIndex", "OnMissing", "fact_key"]
+__all__ = ["FACT_KINDS", "MAX_QUERY", "KnowledgeIndex", "OnMissing", "fact_key"]
+
+#: The longest symptom, cause or test query (labels are at most 200 characters).
+MAX_QUERY = 300
 
 OnMissing = Literal["error", "warn"]
 
@@ -264,10 +267,11 @@ class KnowledgeIndex:
         self, kind: FactKind, query: object, *, subsumed: bool = False, kb: Classification | None = None
     ) -> tuple[str, ...]:
         """Codes that have a fact of *kind* matching *query* (identifier or label, any case)."""
-        if not isinstance(query, str) or not query.strip():
+        if not isinstance(query, str) or len(query) > MAX_QUERY or not query.strip():
             from ..errors import InvalidCodeError
 
-            raise InvalidCodeError(query, "a non-empty label or identifier", kind)
+            raise InvalidCodeError(query, f"a non-empty label or identifier of at most {MAX_QUERY} characters", kind)
+        query = str.__getitem__(query, slice(None))  # a plain str: a subclass's __eq__ is not trusted
         key = _fold(query)
         found = set(self._reverse.get((kind, key), ()))
         if kind == "cause" and subsumed and kb is not None:
