@@ -360,3 +360,28 @@ def test_the_shared_graph_cannot_be_changed_through_the_class(kb: icd10kb.Knowle
 def test_json_of_the_frozen_graph_still_reads(kb: icd10kb.KnowledgeBase) -> None:
     data = nx.node_link_data(kb.subgraph("L94.2"), edges="links")
     assert json.loads(json.dumps(data))["nodes"]
+
+
+def test_the_indexes_of_the_knowledge_base_cannot_be_rebound(kb: icd10kb.KnowledgeBase) -> None:
+    for target, name in ((kb, "title"), (kb.store, "ids"), (kb.store, "_rules"), (kb.knowledge_index, "packs")):
+        with pytest.raises(AttributeError, match="cannot be changed"):
+            setattr(target, name, ())
+    assert kb.title("L94.2") == "Calcinosis cutis"
+
+
+def test_packs_loaded_in_threads_keep_their_warnings() -> None:
+    from concurrent.futures import ThreadPoolExecutor
+
+    missing = {**PACK, "diseases": [{**PACK["diseases"][0], "code": "L94.7"}]}
+    before = list(warnings.filters)
+
+    def load_one(_: int) -> int:
+        kb = icd10kb.load(knowledge=[missing], on_missing="warn")
+        return len(kb.knowledge_index.problems)
+
+    with warnings.catch_warnings(record=True):  # in this thread only: the threads' warnings are not the point
+        with ThreadPoolExecutor(4) as pool:
+            assert set(pool.map(load_one, range(8))) == {1}
+    assert list(warnings.filters) == before
+    with pytest.warns(icd10kb.KnowledgeWarning, match="L94.7"):  # and warnings are not lost afterwards
+        icd10kb.load(knowledge=[missing], on_missing="warn")

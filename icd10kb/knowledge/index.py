@@ -116,6 +116,15 @@ class KnowledgeIndex:
                     self._cause_codes.setdefault(fact.code, set()).add(code)
         # The classification's order: positions in the pre-order store (not strings: "10" < "2", C44 < C4A).
         self._kb_order = {code: kb.ref(code) for code in self._profiles}
+        self._sealed = True  # shared by every thread from here on: see __setattr__
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if self.__dict__.get("_sealed", False):
+            raise AttributeError(f"a KnowledgeIndex cannot be changed (tried to set {name!r})")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a KnowledgeIndex cannot be changed (tried to delete {name!r})")
 
     # --- building -------------------------------------------------------------
 
