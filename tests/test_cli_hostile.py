@@ -58,7 +58,9 @@ def test_a_full_disk_on_standard_output_is_an_error(monkeypatch: pytest.MonkeyPa
 
 
 @pytest.mark.parametrize("encoding", ["ascii", "latin-1", "cp1252"])
-@pytest.mark.parametrize("argv", [["tree", "L94"], ["show", "L94.2"], ["path", "S72.001A"], ["check", "L94.2", "M34.0"]])
+@pytest.mark.parametrize(
+    "argv", [["tree", "L94"], ["show", "L94.2"], ["path", "S72.001A"], ["check", "L94.2", "M34.0"]]
+)
 def test_narrow_encodings_get_output_they_can_show(
     encoding: str, argv: list[str], monkeypatch: pytest.MonkeyPatch
 ) -> None:

@@ -54,13 +54,13 @@ class Frozen(BaseModel):
         if type(deep) is not bool:
             raise InvalidArgumentError(deep, "deep is True or False", "deep")
         if update is None:
-            return super().model_copy(deep=deep)  # type: ignore[misc]
+            return super().model_copy(deep=deep)
         if not isinstance(update, Mapping):
             raise InvalidArgumentError(update, "update is a mapping of field names to values", "update")
         from pydantic import ValidationError
 
         try:
-            return type(self).model_validate({**self.__dict__, **dict(update)})  # type: ignore[attr-defined]
+            return type(self).model_validate({**self.__dict__, **dict(update)})
         except ValidationError as exc:
             reasons = "; ".join(
                 f"{'.'.join(str(p) for p in e['loc']) or '<top>'}: {e['msg']}" for e in exc.errors()[:5]

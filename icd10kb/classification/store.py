@@ -35,8 +35,8 @@ class Store:
     __slots__ = (
         "_meanings",
         "_rules",
-        "_sealed",
         "_rules_text",
+        "_sealed",
         "billable",
         "depths",
         "ends",

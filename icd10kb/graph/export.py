@@ -258,7 +258,7 @@ def _path(value: object) -> str:
 def _writing(path: str, binary: bool = False) -> Iterator[Any]:
     """Open *path* for writing; failing to open it is a :class:`DataFileError` naming it."""
     try:
-        handle = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")  # noqa: SIM115
+        handle = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
     except (OSError, ValueError) as exc:
         raise DataFileError(path, f"cannot be written: {getattr(exc, 'strerror', None) or exc}") from exc
     with handle:

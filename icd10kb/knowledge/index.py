@@ -52,7 +52,7 @@ def _scopes(kb: Classification, query: str) -> tuple[str, ...]:
 def fact_key(kind: str, entry: FactEntry) -> str:
     """The identity of a fact for merging: its strongest identifier, else its label."""
     if type(kind) is not str or kind not in FACT_KINDS or not isinstance(entry, FactEntry):
-        raise InvalidArgumentError((kind, entry), "a fact kind (cause, symptom, test, treatment) and a FactEntry", "fact")
+        raise InvalidArgumentError((kind, entry), "a kind (cause, symptom, test, treatment) and a FactEntry", "fact")
     for scheme in ("ICD10CM", "HPO", "LOINC", "SNOMEDCT", "UMLS", "MONDO", "ORPHA", "OMIM", "MESH"):
         if scheme in entry.identifiers:
             return f"{kind}:{scheme}:{entry.identifiers[scheme]}"
@@ -91,7 +91,10 @@ class KnowledgeIndex:
     """
 
     def __init__(
-        self, kb: Classification, packs: Iterable[tuple[KnowledgePack, str]], on_missing: OnMissing = "error"
+        self,
+        kb: Classification,
+        packs: Iterable[tuple[KnowledgePack, str]],
+        on_missing: OnMissing | Literal["ignore"] = "error",
     ) -> None:
         # "ignore" (internal): keep the problems in .problems without warning.
         if type(on_missing) is not str or on_missing not in ("error", "warn", "ignore"):
@@ -115,7 +118,7 @@ class KnowledgeIndex:
                 if fact.code:
                     self._cause_codes.setdefault(fact.code, set()).add(code)
         # The classification's order: positions in the pre-order store (not strings: "10" < "2", C44 < C4A).
-        self._kb_order = {code: kb.ref(code) for code in self._profiles}
+        self._kb_order: dict[str, tuple[int, str]] = {code: kb.ref(code) for code in self._profiles}
         self._sealed = True  # shared by every thread from here on: see __setattr__
 
     def __setattr__(self, name: str, value: object) -> None:
@@ -128,7 +131,7 @@ class KnowledgeIndex:
 
     # --- building -------------------------------------------------------------
 
-    def _add(self, kb: Classification, pack: KnowledgePack, name: str, on_missing: OnMissing) -> None:
+    def _add(self, kb: Classification, pack: KnowledgePack, name: str, on_missing: str) -> None:
         sources = {
             sid: Source(id=sid, pack=pack.id, title=s.title, url=s.url, publisher=s.publisher, accessed=s.accessed)
             for sid, s in pack.sources.items()

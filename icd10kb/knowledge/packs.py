@@ -41,7 +41,7 @@ def _parse(data: bytes, name: str) -> Any:
     lowered = name.lower()
     if lowered.endswith((".yaml", ".yml", ".yaml.gz", ".yml.gz")):
         try:
-            import yaml
+            import yaml  # noqa: F401 - only to say what is missing
         except ImportError:
             raise KnowledgePackError(name, [("", "YAML packs need PyYAML: pip install 'icd10kb[yaml]'")]) from None
         from .yamlsafe import load_yaml

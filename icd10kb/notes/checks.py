@@ -172,7 +172,7 @@ def _as_given(raw: object) -> str:
         text = str(raw)
         if isinstance(text, str):
             return text[:40]
-    except Exception:  # noqa: S110 - a hostile __str__ is reported by type instead
+    except Exception:
         pass
     return f"<{type(raw).__name__} object>"
 
