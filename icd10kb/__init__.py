@@ -17,7 +17,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from .classification.codes import normalize
+from .classification.codes import dotless, normalize
 from .classification.releases import available as releases
 from .errors import (
     CodeNotFoundError,
@@ -35,7 +35,9 @@ from .load import load, load_tabular
 if TYPE_CHECKING:
     from .classification.concept import Concept
     from .classification.models import Release
+    from .datasets import Dataset
     from .details import ConceptDetails
+    from .history import release_for, valid_on
     from .knowledge.models import Fact, KnowledgePack, KnowledgeProfile, Source
     from .knowledge.packs import read_pack
     from .notes.models import Note
@@ -45,6 +47,7 @@ __all__ = [
     "Concept",
     "ConceptDetails",
     "DataFileError",
+    "Dataset",
     "Fact",
     "ICD10KBError",
     "InvalidArgumentError",
@@ -59,16 +62,21 @@ __all__ = [
     "Source",
     "UnknownReleaseError",
     "__version__",
+    "dotless",
     "load",
     "load_tabular",
     "normalize",
     "read_pack",
+    "release_for",
     "releases",
+    "sources",
+    "valid_on",
 ]
 
 _LAZY = {
     "Concept": "classification.concept",
     "ConceptDetails": "details",
+    "Dataset": "datasets",
     "Note": "notes.models",
     "Release": "classification.models",
     "Fact": "knowledge.models",
@@ -76,7 +84,28 @@ _LAZY = {
     "KnowledgeProfile": "knowledge.models",
     "Source": "knowledge.models",
     "read_pack": "knowledge.packs",
+    "release_for": "history",
+    "valid_on": "history",
 }
+
+
+def sources() -> tuple[Dataset, ...]:
+    """Every dataset shipped in the package: what it is, who publishes it, its licence and files.
+
+    Each entry names the unchanged source files it was compiled from (kept in
+    the repository's ``data/`` folder, with their SHA-256) and the compiled
+    files shipped here (checked against theirs when read).
+
+    Examples
+    --------
+    >>> [d.name for d in sources() if d.kind == "knowledge"]
+    ['l94.2-calcinosis-cutis']
+    >>> next(d for d in sources() if d.name == "icd10cm-2026-04-01").licence[:13]
+    'Public domain'
+    """
+    from .datasets import describe, names
+
+    return tuple(describe(name) for name in names())
 
 
 def __getattr__(name: str) -> Any:
@@ -98,4 +127,5 @@ def __getattr__(name: str) -> Any:
 
 
 def __dir__() -> list[str]:
-    return sorted(set(globals()) | set(__all__))
+    """Only the public API (the subpackages stay importable by name)."""
+    return sorted(__all__)

@@ -26,6 +26,8 @@ if TYPE_CHECKING:
     import networkx as nx
 
     from .details import ConceptDetails
+    from .history.models import CodeHistory
+    from .tables.models import TableLookup
     from .knowledge.differential import Candidate
     from .knowledge.index import KnowledgeIndex
     from .knowledge.models import KnowledgeProfile
@@ -56,8 +58,9 @@ class KnowledgeBase(Classification):
         store: Store,
         notes_loader: Callable[[], dict[str, dict[str, list[str]]]],
         knowledge_loader: Callable[[KnowledgeBase], KnowledgeIndex],
+        release: str | None = None,
     ) -> None:
-        super().__init__(store, notes_loader)
+        super().__init__(store, notes_loader, release)
         object.__setattr__(self, "_knowledge_loader", knowledge_loader)
 
     # --- notes -------------------------------------------------------------------
@@ -187,6 +190,54 @@ class KnowledgeBase(Classification):
         from .details import details
 
         return details(self, code)
+
+    # --- history -----------------------------------------------------------------
+
+    def history(self, code: object) -> CodeHistory:
+        """The code's status and title in every release FY2016-FY2027; see :func:`icd10kb.history.history`.
+
+        Deleted codes are answered too (they are not looked up in this release).
+
+        Examples
+        --------
+        >>> [(r.release, r.status) for r in kb.history("Z68.1").releases][-2:]
+        [('2026-04-01', 'billable'), ('FY2027', 'header')]
+        """
+        from .history import history
+
+        return history(code, kb=self)
+
+    # --- the coder's tables ------------------------------------------------------
+
+    def drug(self, substance: object, intent: object = None) -> TableLookup:
+        """A drug or chemical in the Table of Drugs and Chemicals; see :func:`icd10kb.tables.drug`.
+
+        Examples
+        --------
+        >>> [(c.column, c.code) for c in kb.drug("acetaminophen", "accidental").codes]
+        [('accidental', 'T39.1X1')]
+        """
+        from .tables import drug
+
+        return drug(substance, intent, kb=self)
+
+    def neoplasm(self, site: object, behaviour: object = None) -> TableLookup:
+        """A site in the Table of Neoplasms; see :func:`icd10kb.tables.neoplasm`.
+
+        Examples
+        --------
+        >>> [c.code for c in kb.neoplasm("lung", "secondary").codes]
+        ['C78.0']
+        """
+        from .tables import neoplasm
+
+        return neoplasm(site, behaviour, kb=self)
+
+    def external_cause(self, term: object) -> TableLookup:
+        """A term of the External Cause of Injuries Index; see :func:`icd10kb.tables.external_cause`."""
+        from .tables import external_cause
+
+        return external_cause(term, kb=self)
 
     # --- views -----------------------------------------------------------------
 

@@ -91,6 +91,7 @@ def _surrogates(text: str) -> bool:
 def load(
     release: str | None = None,
     *,
+    date: object = None,
     knowledge: Iterable[Any] = (),
     builtin_knowledge: bool = True,
     on_missing: OnMissing = "error",
@@ -102,7 +103,15 @@ def load(
     release:
         The release's name (see :func:`icd10kb.releases`), or a fiscal year
         (``"FY2025"``, ``"2025"``: the newest shipped release of that year);
-        default ``"2026-04-01"``.
+        default ``"2026-04-01"``, the newest complete official release
+        (``"2027"`` is FY2027, in force since 2026-10-01, built from
+        2026-04-01 and the FY2027 addenda: see :doc:`the FY2027 how-to
+        <howto/fy2027>`).
+    date:
+        Instead of *release*: the release in force on this date of service
+        (a ``datetime.date`` or ``"YYYY-MM-DD"``), by the fiscal year that
+        starts on October 1 and the April 1 updates; an error when that
+        release is not shipped (see :func:`icd10kb.history.load_for_date`).
     knowledge:
         Knowledge packs to add: paths, binary file objects, dicts or
         :class:`~icd10kb.knowledge.models.KnowledgePack` values. They are read
@@ -135,10 +144,18 @@ def load(
     True
     >>> icd10kb.load("2025-04-01").release.name
     '2025-04-01'
+    >>> icd10kb.load(date="2026-12-06").release.name, icd10kb.load("FY2025").release.name
+    ('2027', '2025-04-01')
     """
     knowledge = _packs(knowledge)
     _options(builtin_knowledge, on_missing)
-    if release is None:
+    if date is not None:
+        if release is not None:
+            raise InvalidArgumentError(date, "give a release or a date, not both", "date")
+        from .history.loader import shipped_for_date
+
+        name = shipped_for_date(date)
+    elif release is None:
         name = DEFAULT_RELEASE
     else:
         name = resolve(release)
@@ -155,7 +172,7 @@ def load(
 
 def _load_shipped(name: str, knowledge: tuple[Any, ...], builtin: bool, on_missing: OnMissing) -> KnowledgeBase:
     store = Store(read_hierarchy(name))
-    kb = KnowledgeBase(store, lambda: read_notes(name), _knowledge_loader(knowledge, builtin, on_missing))
+    kb = KnowledgeBase(store, lambda: read_notes(name), _knowledge_loader(knowledge, builtin, on_missing), name)
     if knowledge:
         kb.knowledge_index  # noqa: B018 - read and check the user's packs now
     return kb

@@ -7,7 +7,7 @@ from hypothesis import given
 from hypothesis import strategies as st
 
 import icd10kb
-from icd10kb.classification.codes import dotless, dotted, normalize
+from icd10kb.classification.codes import dotted, normalize, strip_dot
 
 
 @pytest.mark.parametrize(
@@ -55,8 +55,8 @@ codes = st.from_regex(r"[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?", fullmatch=True)
 def test_normalizing_twice_changes_nothing(code: str) -> None:
     once = normalize(code)
     assert normalize(once) == once
-    assert normalize(dotless(once).lower()) == once
-    assert dotted(dotless(once)) == once
+    assert normalize(strip_dot(once).lower()) == once
+    assert dotted(strip_dot(once)) == once
 
 
 @given(st.text(max_size=60))

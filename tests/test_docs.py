@@ -20,7 +20,7 @@ from typing import Any, cast
 import pytest
 
 import icd10kb
-from icd10kb.cli import COMMANDS, get_parser, main
+from icd10kb.cli import PLUGINS, command_help, get_parser, main
 
 ROOT = Path(__file__).resolve().parent.parent
 DOCS = ROOT / "docs"
@@ -110,15 +110,15 @@ def test_mermaid_figure_shows_the_neighbourhood() -> None:
 # --- the command line -------------------------------------------------------------------
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("command", list(command_help()))
 def test_every_command_has_help(command: str, capsys: pytest.CaptureFixture[str]) -> None:
     with pytest.raises(SystemExit) as stop:
         main([command, "--help"])
     assert stop.value.code == 0
     out = capsys.readouterr().out
     assert out.startswith(f"usage: icd10kb {command}"), out[:200]
-    help_text = COMMANDS[command].help
-    assert help_text.strip(), f"{command} has an empty help line in COMMANDS"
+    help_text = command_help()[command]
+    assert help_text.strip(), f"{command} has an empty help line"
     assert help_text[1:] in " ".join(out.split()), f"{command} --help does not show its description"
 
 
@@ -128,13 +128,13 @@ def _cli_sections() -> dict[str, str]:
     return {parts[i]: parts[i + 1] for i in range(1, len(parts) - 1, 2)}
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("command", list(command_help()))
 def test_every_command_is_a_heading_in_the_cli_page(command: str) -> None:
     assert command in _cli_sections(), f"docs/cli.md has no '## {command}' heading"
 
 
 def _options(command: str) -> list[str]:
-    parser = get_parser()
+    parser = get_parser(command)
     subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
     sub = cast("dict[str, argparse.ArgumentParser]", subparsers.choices)[command]
     common = {"-h", "--help", "--release", "--tabular", "--code-list", "--knowledge", "--json"}
@@ -147,7 +147,7 @@ def _options(command: str) -> list[str]:
     return out
 
 
-@pytest.mark.parametrize("command", list(COMMANDS))
+@pytest.mark.parametrize("command", list(command_help()))
 def test_every_option_is_documented_under_its_command(command: str) -> None:
     section = _cli_sections().get(command, "")
     missing = [option for option in _options(command) if f"`{option}" not in section]
@@ -195,3 +195,12 @@ def test_json_examples_of_the_pack_format_are_valid_packs() -> None:
     for pack in packs:
         if "format" in pack:
             icd10kb.read_pack(pack)
+
+
+@pytest.mark.parametrize("command", sorted(PLUGINS))
+def test_a_feature_command_says_what_the_top_level_help_says(command: str, capsys: pytest.CaptureFixture[str]) -> None:
+    """PLUGINS keeps the one-line help of commands whose module is not imported; it must match the module's."""
+    parser = get_parser(command)
+    subparsers = next(a for a in parser._actions if a.__class__.__name__ == "_SubParsersAction")
+    shown = {a.dest: a.help for a in subparsers._choices_actions}
+    assert shown[command] == PLUGINS[command][1]

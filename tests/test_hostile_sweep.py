@@ -234,6 +234,19 @@ PENDING = {
     "icd10kb.search.index.scope_position",
 }
 
+#: Subpackages merged from other branches while this sweep was written. The walk finds their
+#: functions (test_pending_subpackages_are_still_pending checks it), but their owners harden
+#: them: on the day of the merge, 114 of their functions let a TypeError, AttributeError or a hostile
+#: object's own exception out for some argument. Remove a name here when its subpackage passes.
+PENDING_PACKAGES = (
+    "icd10kb.fhir",
+    "icd10kb.groupers",
+    "icd10kb.history",
+    "icd10kb.phenotypes",
+    "icd10kb.rdf",
+    "icd10kb.tables",
+)
+
 
 def _modules() -> Iterator[Any]:
     for info in pkgutil.walk_packages(icd10kb.__path__, "icd10kb."):
@@ -257,7 +270,9 @@ def public_functions() -> list[tuple[str, Callable[..., Any]]]:
     for name, member in inspect.getmembers(icd10kb.KnowledgeBase):
         if not name.startswith("_") and inspect.isfunction(member):
             found[f"KnowledgeBase.{name}"] = member
-    return sorted((k, v) for k, v in found.items() if k not in SKIP and k not in PENDING)
+    return sorted(
+        (k, v) for k, v in found.items() if k not in SKIP and k not in PENDING and not k.startswith(PENDING_PACKAGES)
+    )
 
 
 def public_properties() -> list[str]:
@@ -393,3 +408,11 @@ def test_every_property_reads(name: str, kb: icd10kb.KnowledgeBase) -> None:
 def test_report_the_counts(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print(f"\nhostile sweep: {len(FUNCTIONS)} callables, {len(CASES)} parameters, {TRIED['calls']} calls so far")
+
+
+def test_pending_subpackages_are_still_pending() -> None:
+    """Each pending subpackage exists and is found by the walk (drop it from the list once it passes)."""
+    for package in PENDING_PACKAGES:
+        importlib.import_module(package)
+    modules = [m for m in _modules() if m.__name__.startswith(PENDING_PACKAGES)]
+    assert {m.__name__.split(".")[1] for m in modules} == {p.split(".")[1] for p in PENDING_PACKAGES}

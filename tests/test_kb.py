@@ -148,7 +148,7 @@ def test_release(kb: icd10kb.KnowledgeBase) -> None:
     assert release.files[0].sha256 == "0744d817430b4c032fc089671d3d709089e3f23e38d32134c9715966dbc0f85f"
     assert release.concepts == len(kb)
     assert release.billable == sum(1 for c in kb if kb.is_billable(c))
-    assert icd10kb.releases() == ("2026-04-01", "2025-04-01", "2021")
+    assert icd10kb.releases() == ("2027", "2026-04-01", "2025-04-01", "2021")
 
 
 def test_default_is_shared_and_thread_safe() -> None:

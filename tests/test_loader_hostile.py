@@ -212,8 +212,8 @@ def check_valid(kb: icd10kb.KnowledgeBase, *, with_list: bool) -> None:
     assert sorted(kb) == sorted(expected)
     assert list(kb)[:8] == EXPECTED_IDS[:8]
     assert kb.release.version == "2099"
-    assert kb.title("1") == "Certain infectious diseases"
-    assert kb.title("A00-A09") == "Intestinal infectious diseases"
+    assert kb.label("1") == "Certain infectious diseases"
+    assert kb.label("A00-A09") == "Intestinal infectious diseases"
     assert kb.title("A00.0") == "Cholera due to Vibrio cholerae 01, biovar cholerae"
     assert kb.parent("A00.0") == "A00" and kb.parent("A00") == "A00-A09" and kb.parent("A00-A09") == "1"
     assert kb.parent("B99") == "B99-B99" and kb.kind("B99-B99") == "block" and kb.kind("B99") == "category"

@@ -307,16 +307,16 @@ def test_chapters_and_blocks(rkb: icd10kb.KnowledgeBase, ref: Official) -> None:
         if chapter not in rkb or rkb.kind(chapter) != "chapter":
             problems.append((chapter, "not a chapter"))
             continue
-        if rkb.title(chapter) != title:
-            problems.append((chapter, rkb.title(chapter), title))
+        if rkb.label(chapter) != title:
+            problems.append((chapter, rkb.label(chapter), title))
         if rkb.parent(chapter) is not None:
             problems.append((chapter, "parent", rkb.parent(chapter)))
     for block, title in ref.blocks.items():
         if block not in rkb or rkb.kind(block) != "block":
             problems.append((block, "not a block"))
             continue
-        if rkb.title(block) != title:
-            problems.append((block, rkb.title(block), title))
+        if rkb.label(block) != title:
+            problems.append((block, rkb.label(block), title))
         if rkb.parent(block) != ref.block_parent[block]:
             problems.append((block, "parent", rkb.parent(block), ref.block_parent[block]))
         if rkb.chapter(block) != ref.block_chapter[block]:

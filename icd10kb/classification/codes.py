@@ -25,6 +25,7 @@ __all__ = [
     "dotless",
     "dotted",
     "normalize",
+    "strip_dot",
 ]
 
 #: Inputs longer than this are rejected before any other work.
@@ -51,17 +52,33 @@ def dotted(code: str) -> str:
     return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
-def dotless(code: str) -> str:
-    """Remove the dot of a code.
+def strip_dot(code: str) -> str:
+    """Remove the dot of a canonical code (no checks: for codes already normalised).
 
     Examples
     --------
-    >>> dotless("S72.001A")
+    >>> strip_dot("S72.001A")
     'S72001A'
     """
     if type(code) is not str:
         raise InvalidCodeError(code, f"expected a string, got {type(code).__name__}")
     return code.replace(".", "")
+
+
+def dotless(code: object) -> str:
+    """The dotless form of a code, as claims files write it: normalised first, so any spelling works.
+
+    Raises
+    ------
+    InvalidCodeError
+        If *code* is not shaped like a code (see :func:`normalize`).
+
+    Examples
+    --------
+    >>> dotless("s72.001a"), dotless(" L942 "), dotless("L80-L99")
+    ('S72001A', 'L942', 'L80-L99')
+    """
+    return normalize(code).replace(".", "")
 
 
 def block_id(first: str, last: str) -> str:

@@ -126,6 +126,8 @@ def from_classification(data: TabularRelease, release: dict[str, Any]) -> tuple[
         "anomalies": data.anomalies,
         "sections": [[name, len(blob)] for name, blob in sections],
     }
+    if data.official_titles:
+        header["official_titles"] = data.official_titles
     head = json.dumps(header, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
     hierarchy = MAGIC + head + b"\n" + b"".join(blob for _, blob in sections)
     notes = {"format": FORMAT, "notes": {n.id: n.notes for n in nodes if n.notes}}

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ICD10KBError, InvalidArgumentError, InvalidCodeError
-from .codes import MAX_INPUT_LENGTH, dotless, normalize
+from .codes import MAX_INPUT_LENGTH, normalize, strip_dot
 from .lookup import Lookup
 from .store import Ref
 
@@ -394,15 +394,15 @@ class Classification(Lookup):
         if first[1] or last[1]:
             raise InvalidCodeError(spec, "7th-character codes cannot bound a range", "range")
         store = self._store
-        size = len(dotless(store.ids[first[0]]))
-        if len(dotless(store.ids[last[0]])) != size or store.kinds[first[0]] in "CB" or store.kinds[last[0]] in "CB":
+        size = len(strip_dot(store.ids[first[0]]))
+        if len(strip_dot(store.ids[last[0]])) != size or store.kinds[first[0]] in "CB" or store.kinds[last[0]] in "CB":
             raise InvalidCodeError(spec, "both ends of a range must be codes of the same length", "range")
         if last[0] < first[0]:
             raise InvalidCodeError(spec, "the range runs backwards", "range")
         codes = [
             store.ids[position]
             for position in range(first[0], last[0] + 1)
-            if store.kinds[position] not in "CB" and len(dotless(store.ids[position])) == size
+            if store.kinds[position] not in "CB" and len(strip_dot(store.ids[position])) == size
         ]
         if not descendants:
             return tuple(codes)

@@ -42,11 +42,19 @@ class Lookup:
     (True, False)
     """
 
-    def __init__(self, store: Store, notes_loader: Callable[[], dict[str, dict[str, list[str]]]]) -> None:
+    def __init__(
+        self,
+        store: Store,
+        notes_loader: Callable[[], dict[str, dict[str, list[str]]]],
+        release: str | None = None,
+    ) -> None:
         setattr_ = object.__setattr__
+        #: The shipped release this was read from (None for official files read with ``load_tabular``).
+        setattr_(self, "shipped_release", release)
         setattr_(self, "_store", store)
         setattr_(self, "_titles", store.titles)  # read by the title fast path
         setattr_(self, "_offsets", store.offsets)
+        setattr_(self, "_kinds", store.kinds)
         #: The dictionary the fast paths read: the index until the full lookup is built, then the lookup.
         setattr_(self, "_known", store.index)
         setattr_(self, "_lookup", None)
@@ -280,10 +288,27 @@ class Lookup:
             if entry is None and len(code) == 8 and self._lookup is None:
                 entry = self._build_lookup().get(code)
             if type(entry) is int:
+                if self._kinds[entry] in "CB":  # a chapter or block: the official title, range included
+                    return self._store.title((entry, ""))  # type: ignore[no-any-return]
                 return titles[offsets[entry] : offsets[entry + 1]]  # type: ignore[no-any-return]
             if entry is not None:
                 return f"{titles[offsets[entry[0]] : offsets[entry[0] + 1]]}, {entry[1]}"
         return self._store.title(self._ref(code))
+
+    def label(self, code: object) -> str:
+        """A short title: a chapter's or block's without its range; other concepts' title.
+
+        Examples
+        --------
+        >>> kb.title("12")
+        'Diseases of the skin and subcutaneous tissue (L00-L99)'
+        >>> kb.label("12"), kb.label("L94.2")
+        ('Diseases of the skin and subcutaneous tissue', 'Calcinosis cutis')
+        """
+        position, char = self._ref(code)
+        if char:
+            return self._store.title((position, char))  # type: ignore[no-any-return]
+        return self._store.base_title(position)  # type: ignore[no-any-return]
 
     def kind(self, code: object) -> str:
         """``"chapter"``, ``"block"``, ``"category"``, ``"subcategory"`` or ``"code"``.

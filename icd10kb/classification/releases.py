@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from ..classification.compiled import Sections, load_notes, read_sections
 from ..datasets import describe, names, read
-from ..errors import InvalidArgumentError, UnknownReleaseError
+from ..errors import DataFileError, InvalidArgumentError, UnknownReleaseError
 
 __all__ = ["DEFAULT_RELEASE", "available", "dataset_name", "fiscal_year", "read_hierarchy", "read_notes", "resolve"]
 
 DEFAULT_RELEASE = "2026-04-01"
 _PREFIX = "icd10cm-"
+#: Official releases, and releases derived from one (FY2027: 2026-04-01 with the FY2027 addenda).
+_KINDS = ("release", "derived-release")
 
 
 def available() -> tuple[str, ...]:
@@ -24,10 +26,10 @@ def available() -> tuple[str, ...]:
 
     Examples
     --------
-    >>> available()[0]
-    '2026-04-01'
+    >>> available()
+    ('2027', '2026-04-01', '2025-04-01', '2021')
     """
-    found = [n[len(_PREFIX) :] for n in names() if n.startswith(_PREFIX) and describe(n).kind == "release"]
+    found = [n[len(_PREFIX) :] for n in names() if n.startswith(_PREFIX) and describe(n).kind in _KINDS]
     return tuple(sorted(found, reverse=True))
 
 
@@ -87,15 +89,21 @@ def dataset_name(name: object) -> str:
     return _PREFIX + resolve(name)
 
 
-def read_hierarchy(name: str) -> Sections:
-    """Read and check the compiled hierarchy of a shipped release."""
+def _file(name: str, part: str) -> tuple[str, str]:
     dataset = dataset_name(name)
-    filename = f"{dataset}.hierarchy.bin"
-    return read_sections(read(dataset, filename, decompress=False), filename)
+    for entry in describe(dataset).files:
+        if entry.path.rsplit("/", 1)[-1].startswith(f"{dataset}.{part}."):
+            return dataset, entry.path
+    raise DataFileError(dataset, f"the dataset has no {part} file")
+
+
+def read_hierarchy(name: str) -> Sections:
+    """Read and check the compiled hierarchy of a shipped release (plain or gzip)."""
+    dataset, filename = _file(name, "hierarchy")
+    return read_sections(read(dataset, filename, decompress=filename.endswith(".gz")), filename)
 
 
 def read_notes(name: str) -> dict[str, dict[str, list[str]]]:
     """Read and check the compiled notes of a shipped release."""
-    dataset = dataset_name(name)
-    filename = f"{dataset}.notes.json.gz"
+    dataset, filename = _file(name, "notes")
     return load_notes(read(dataset, filename), filename)

@@ -18,7 +18,7 @@ import json
 from collections.abc import Iterator
 from typing import Any
 
-from ..classification.codes import dotless, dotted
+from ..classification.codes import dotted, strip_dot
 from ..classification.compiled import KINDS, Sections
 from ..errors import DataFileError
 
@@ -44,6 +44,7 @@ class Store:
         "ids",
         "index",
         "kinds",
+        "official",
         "offsets",
         "parents",
         "seventh",
@@ -56,6 +57,8 @@ class Store:
         name = sections.name
         try:
             self.header: dict[str, Any] = sections.header
+            #: Official titles of chapters and blocks, range included; ``titles`` holds their labels.
+            self.official: dict[str, str] = dict(self.header.get("official_titles", {}))
             self.ids: list[str] = sections.text("ids").split("\n")
             self.titles: str = sections.text("titles")
             self.offsets = sections.ints("title_offsets")
@@ -115,7 +118,7 @@ class Store:
     def seventh_stem(self, position: int) -> str:
         """The code a 7th character is appended to: the base code padded with X (``T36.0X1``, ``E08.37X``)."""
         code = self.ids[position]
-        return code if len(code) == 7 else dotted(dotless(code).ljust(6, "X"))
+        return code if len(code) == 7 else dotted(strip_dot(code).ljust(6, "X"))
 
     # --- identifiers ------------------------------------------------------
 
@@ -124,7 +127,7 @@ class Store:
         position = self.index.get(code)
         if position is not None:
             return position, ""
-        flat = dotless(code)
+        flat = strip_dot(code)
         if len(flat) != 7 or "-" in flat:
             return None
         head = flat[:6]
@@ -221,12 +224,18 @@ class Store:
         return bool(ref[1]) or self.billable[ref[0]] == 1
 
     def base_title(self, position: int) -> str:
+        """The title without a chapter's or block's range: the label search and drawings use."""
         return self.titles[self.offsets[position] : self.offsets[position + 1]]
 
     def title(self, ref: Ref) -> str:
+        """The official title (a chapter's or block's with its range, as the tabular list writes it)."""
         position, char = ref
         title = self.titles[self.offsets[position] : self.offsets[position + 1]]
-        return f"{title}, {self.meaning(ref)}" if char else title
+        if char:
+            return f"{title}, {self.meaning(ref)}"
+        if self.kinds[position] in "CB":
+            return self.official.get(self.ids[position], title)
+        return title
 
     def meaning(self, ref: Ref) -> str:
         return self.meanings[self.seventh[ref[0]][1]][ref[1]]

@@ -16,7 +16,7 @@ from __future__ import annotations
 import string
 from typing import Any, Protocol
 
-from ..classification.codes import dotless, dotted, normalize
+from ..classification.codes import dotted, normalize, strip_dot
 from ..errors import ICD10KBError
 
 
@@ -110,7 +110,7 @@ def suggest(kb: Classification, code: object, limit: int = 5) -> tuple[str, ...]
         return ()
     if "-" in canonical or canonical.isdigit() or limit == 0:
         return ()
-    flat = dotless(canonical)
+    flat = strip_dot(canonical)
     candidates: set[str] = set()
     for edit in _edits(flat):
         if dotted(edit) in kb:
@@ -130,7 +130,7 @@ def suggest(kb: Classification, code: object, limit: int = 5) -> tuple[str, ...]
         return len(other) == len(flat) and len(diff) == 2 and diff[1] == diff[0] + 1
 
     def rank(candidate: str) -> tuple[int, int, int, int, str]:
-        other = dotless(candidate)
+        other = strip_dot(candidate)
         shared = next((i for i, (x, y) in enumerate(zip(flat, other)) if x != y), min(len(flat), len(other)))
         # Among equally near codes prefer one of the same length, then the
         # nearest character where they differ (L94.7 -> L94.6 and L94.8).
@@ -143,7 +143,7 @@ def suggest(kb: Classification, code: object, limit: int = 5) -> tuple[str, ...]
     best = ranked[:limit]
     # Two neighbours swapped is the commonest slip of the keyboard (L49.2 for
     # L94.2) but shares a short prefix; keep the best such code in the list.
-    swaps = [c for c in ranked if swapped(dotless(c))]
+    swaps = [c for c in ranked if swapped(strip_dot(c))]
     if swaps and swaps[0] not in best and len(best) == limit:
         best[-1] = swaps[0]
     return tuple(best)

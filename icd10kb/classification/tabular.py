@@ -25,7 +25,7 @@ import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
-from ..classification.codes import block_id, dotless, dotted, normalize
+from ..classification.codes import block_id, dotted, normalize, strip_dot
 from ..errors import DataFileError, ICD10KBError
 from ..files import Source, read_bytes
 from ..xmlsafe import parse_xml
@@ -106,6 +106,8 @@ class TabularRelease:
     rejected_seventh: list[str] = field(default_factory=list)
     #: Oddities of the file that were kept as the file has them.
     anomalies: list[str] = field(default_factory=list)
+    #: The official title of each chapter and block, range included ("... (L00-L99)"); nodes hold the label.
+    official_titles: dict[str, str] = field(default_factory=dict)
 
 
 def _text(element: ET.Element | None) -> str:
@@ -215,6 +217,7 @@ class _Reader:
         self.depths: list[int] = []
         #: Codes made by 7th-character rules, to find those also written out.
         self.generated: set[str] = set()
+        self.official: dict[str, str] = {}
 
     def add(self, id_: str, kind: str, title: str, parent: int, element: ET.Element | None) -> int:
         if id_ in self.seen:
@@ -241,9 +244,9 @@ class _Reader:
         if not (name.isascii() and name.isdigit() and 1 <= int(name) <= 99):
             self.problems.add(f"chapter name {name!r} is not a chapter number (1 to 99)")
             return
-        index = self.add(
-            str(int(name)), "chapter", _split_title(_text(self.one(element, "desc", f"chapter {name}"))), -1, element
-        )
+        desc = _text(self.one(element, "desc", f"chapter {name}"))
+        index = self.add(str(int(name)), "chapter", _split_title(desc), -1, element)
+        self.official[str(int(name))] = desc
         sections = element.findall("section")
         if len(sections) > MAX_SECTIONS or len(element.findall("section/diag")) > MAX_CATEGORIES:
             self.problems.add(f"chapter {name} holds more than {MAX_SECTIONS} sections or {MAX_CATEGORIES} categories")
@@ -316,6 +319,7 @@ class _Reader:
 
     def emit_block(self, block: _Block, parent: int) -> None:
         index = self.add(block.id, "block", block.title, parent, block.element)
+        self.official[block.id] = _text(block.element.find("desc"))
         items: list[tuple[int, int, _Block | ET.Element]] = [(b.start, 0, b) for b in block.blocks]
         for order, diag in enumerate(block.element.findall("diag")):
             items.append((block.start + order, 1, diag))
@@ -342,12 +346,12 @@ class _Reader:
             return
         if code != name or "-" in code or code.isdigit():
             self.problems.add(f"code {name!r} is not written in canonical dotted form")
-        flat = dotless(code)
-        if parent_code and not (flat.startswith(dotless(parent_code)) and len(flat) > len(dotless(parent_code))):
+        flat = strip_dot(code)
+        if parent_code and not (flat.startswith(strip_dot(parent_code)) and len(flat) > len(strip_dot(parent_code))):
             message = f"code {code!r} does not extend its parent {parent_code!r}"
             # Kept as the file has it when it stays in the same category (the
             # FY2021 file nests H54.512A under H54.511); refused otherwise.
-            if flat[:3] == dotless(parent_code)[:3] and len(flat) > len(dotless(parent_code)):
+            if flat[:3] == strip_dot(parent_code)[:3] and len(flat) > len(strip_dot(parent_code)):
                 self.anomalies.append(message)
             else:
                 self.problems.add(message)
@@ -472,15 +476,21 @@ def read_tabular(source: Source, code_list: Source | None = None) -> TabularRele
     if codes is not None:
         _check_code_list(reader, codes, files[-1][0])
     return TabularRelease(
-        _text(root.find("version")), reader.nodes, reader.rules, files, reader.rejected, reader.anomalies
+        _text(root.find("version")),
+        reader.nodes,
+        reader.rules,
+        files,
+        reader.rejected,
+        reader.anomalies,
+        reader.official,
     )
 
 
 def _check_code_list(reader: _Reader, codes: frozenset[str], name: str) -> None:
-    known = {dotless(n.id) for n in reader.nodes}
+    known = {strip_dot(n.id) for n in reader.nodes}
     for node in reader.nodes:
         if node.seventh:
-            padded = dotless(node.id).ljust(6, "X")
+            padded = strip_dot(node.id).ljust(6, "X")
             known.update(padded + char for char in node.seventh)
     unknown = sorted(codes - known)
     if unknown:

@@ -7,6 +7,6 @@
 - :mod:`~icd10kb.cli.output`: text that survives the terminal's encoding, JSON.
 """
 
-from .app import COMMANDS, get_parser, main
+from .app import COMMANDS, PLUGINS, command_help, get_parser, main
 
-__all__ = ["COMMANDS", "get_parser", "main"]
+__all__ = ["COMMANDS", "PLUGINS", "command_help", "get_parser", "main"]

@@ -28,12 +28,40 @@ from typing import Any
 from ..errors import ICD10KBError
 from . import concepts, exports, find
 from .common import Command, Failure, UsageError
-from .output import emit_json, say
+from .output import emit, emit_json, say
 
-__all__ = ["COMMANDS", "get_parser", "main"]
+__all__ = ["COMMANDS", "PLUGINS", "command_help", "get_parser", "main"]
 
-#: Every command, with its one-line help; the docs test checks each is documented.
+#: The commands of the core, with their one-line help.
 COMMANDS: dict[str, Command] = {**concepts.COMMANDS, **find.COMMANDS, **exports.COMMANDS}
+
+#: Commands of the feature layers: command -> (module with ``add_parsers``, one-line help). A module is
+#: imported only when one of its commands runs (or for ``--help``), so that every other command starts fast.
+PLUGINS: dict[str, tuple[str, str]] = {
+    "ccsr": ("icd10kb.groupers.cli", "CCSR categories of ICD-10-CM codes, with the default categories"),
+    "comorbidity": ("icd10kb.groupers.cli", "Charlson, Elixhauser or CMR comorbidities of one record, and its score"),
+    "hcc": ("icd10kb.groupers.cli", "CMS-HCC categories of one patient's codes, hierarchies applied (no risk score)"),
+    "gems": (
+        "icd10kb.groupers.cli",
+        "ICD-9-CM <-> ICD-10-CM General Equivalence Mappings (FY2018), every target with flags",
+    ),
+    "groupers": ("icd10kb.groupers.cli", "list the grouper maps shipped, with version and citation"),
+    "history": ("icd10kb.history.cli", "a code's status and title in every release FY2016-FY2027"),
+    "diff": ("icd10kb.history.cli", "what changed between two releases"),
+    "release-for": ("icd10kb.history.cli", "the release in force on a date"),
+    "drug": ("icd10kb.tables.cli", "look a drug or chemical up in the Table of Drugs and Chemicals"),
+    "neoplasm": ("icd10kb.tables.cli", "look a site up in the Table of Neoplasms"),
+    "external": ("icd10kb.tables.cli", "look a term up in the External Cause of Injuries Index"),
+    "index": ("icd10kb.tables.cli", "look a term up in an index XML file you supply (Index to Diseases and Injuries)"),
+    "serve": ("icd10kb.fhir.cli", "run the FHIR R4 terminology server (needs the fhir extra)"),
+    "fhir": ("icd10kb.fhir.cli", "write FHIR R4 resources (CodeSystem, ValueSets) as JSON"),
+    "rdf": ("icd10kb.rdf.cli", "write the release as SKOS/OWL RDF (N-Triples or Turtle)"),
+}
+
+
+def command_help() -> dict[str, str]:
+    """Every command of ``icd10kb`` with its one-line help, core and feature layers alike."""
+    return {**{name: c.help for name, c in COMMANDS.items()}, **{name: h for name, (_, h) in PLUGINS.items()}}
 
 
 def _release_help() -> str:
@@ -45,8 +73,16 @@ def _release_help() -> str:
     )
 
 
-def get_parser() -> argparse.ArgumentParser:
-    """The argument parser of the ``icd10kb`` command."""
+def get_parser(command: str | None = None) -> argparse.ArgumentParser:
+    """The argument parser of the ``icd10kb`` command.
+
+    With *command*, only the feature layer that holds it is imported; the
+    other layers' commands are listed with their help but not built.
+    """
+    if command is not None and type(command) is not str:
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(command, "a command is given by its name", "command")
     parser = argparse.ArgumentParser(
         prog="icd10kb",
         description="Explore ICD-10-CM as a knowledge graph: codes, hierarchy, notes and clinical knowledge.",
@@ -65,13 +101,35 @@ def get_parser() -> argparse.ArgumentParser:
     as_json = argparse.ArgumentParser(add_help=False)
     as_json.add_argument("--json", action="store_true", help="print JSON for programs instead of text")
     commands = parser.add_subparsers(dest="command", metavar="COMMAND", required=True)
-    for name, command in COMMANDS.items():
-        parents = ([common] if command.release else []) + ([as_json] if command.json else [])
+    for name, core in COMMANDS.items():
+        parents = ([common] if core.release else []) + ([as_json] if core.json else [])
         sub = commands.add_parser(
-            name, parents=parents, help=command.help, description=command.help[0].upper() + command.help[1:] + "."
+            name, parents=parents, help=core.help, description=core.help[0].upper() + core.help[1:] + "."
         )
         sub.set_defaults(command_parser=sub)
-        command.arguments(sub)
+        core.arguments(sub)
+    built: set[str] = set()
+    for name, (module, help_text) in PLUGINS.items():
+        if module in built:
+            continue
+        if command is None or PLUGINS.get(command, ("",))[0] == module:
+            from importlib import import_module
+
+            before = set(commands.choices)
+            add_parsers = import_module(module).add_parsers
+            if "parents" in add_parsers.__code__.co_varnames:  # the layer takes the common options
+                add_parsers(commands, parents=[common, as_json])
+            else:
+                add_parsers(commands)
+            for added in set(commands.choices) - before:
+                sub = commands.choices[added]
+                sub.set_defaults(command_parser=sub)
+                one_line = PLUGINS.get(added, ("", ""))[1]
+                if one_line and one_line[1:] not in " ".join((sub.description or "").split()):
+                    sub.description = f"{one_line[0].upper()}{one_line[1:]}. {sub.description or ''}".strip()
+            built.add(module)
+        else:
+            commands.add_parser(name, help=help_text, add_help=False).set_defaults(command_parser=None)
     return parser
 
 
@@ -95,24 +153,27 @@ def _check_argv(argv: Sequence[str]) -> None:
 
 def main(argv: Sequence[str] | None = None) -> int:
     """Run the command line; return the exit status (see the module's documentation)."""
-    parser = get_parser()
     raw = list(sys.argv[1:] if argv is None else argv)
+    wanted = next((a for a in raw if isinstance(a, str) and not a.startswith("-")), None)
+    parser = get_parser(wanted if wanted in PLUGINS else "")
     try:
         _check_argv(raw)
     except UsageError as exc:
         parser.error(str(exc))
     args = parser.parse_args(raw)
-    command_parser: argparse.ArgumentParser = args.command_parser
+    command_parser: argparse.ArgumentParser = args.command_parser or parser
     if getattr(args, "code_list", None) is not None and args.tabular is None:
         command_parser.error("--code-list goes with --tabular (a shipped release has its own code list)")
     if getattr(args, "release", None) is not None and getattr(args, "tabular", None) is not None:
         command_parser.error("--release and --tabular exclude each other: the tabular file is the release")
-    handler = COMMANDS[args.command].handler
     as_json = bool(getattr(args, "json", False))
     try:
         with warnings.catch_warnings(record=True) as caught:
             warnings.simplefilter("always")
-            status = handler(args)
+            if args.command in COMMANDS:
+                status = COMMANDS[args.command].handler(args)
+            else:  # a feature layer's command: handler(args, out, err)
+                status = args.handler(args, _Out(), _Err())
         for warning in caught:
             say(f"icd10kb: warning: {warning.message}")
         return status
@@ -125,6 +186,20 @@ def main(argv: Sequence[str] | None = None) -> int:
     except UsageError as exc:
         command_parser.error(str(exc))
     return 2  # pragma: no cover - parser.error exits
+
+
+class _Out:
+    """Standard output for a feature layer's handler, with the core's encoding fallback."""
+
+    def write(self, text: str) -> int:
+        emit(text, end="")
+        return len(text)
+
+
+class _Err:
+    def write(self, text: str) -> int:
+        say(text.rstrip("\n"))
+        return len(text)
 
 
 def _report(exc: BaseException, as_json: bool) -> None:

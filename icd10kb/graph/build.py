@@ -118,37 +118,93 @@ def _concept_attributes(kb: Classification, code: str) -> dict[str, Any]:
 
 
 def build_graph(kb: Classification, knowledge: KnowledgeIndex) -> nx.MultiDiGraph[str]:
-    """The whole knowledge graph of *kb*, frozen (read-only)."""
+    """The whole knowledge graph of *kb*, frozen (read-only).
+
+    The concepts and the hierarchy — 98,000 nodes and edges — are written
+    into networkx's own adjacency dictionaries in one pass over the store's
+    arrays (the layout networkx documents for ``MultiDiGraph``: ``_node``,
+    ``_succ`` and ``_pred``, with one key dictionary shared by an edge's two
+    ends); knowledge and note edges are few and go through ``add_edge``.
+    """
     from ..notes.references import note_edges
 
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
-    store = kb.store
-    for ref in store:
-        code = store.id_of(ref)
-        graph.add_node(
-            code,
-            kind=store.kind(ref),
-            title=store.title(ref),
-            billable=store.is_billable(ref),
-            depth=store.depth(ref),
-            chapter=store.ids[store.chapter_and_block(ref[0])[0]],
-        )
-        parent = store.parent(ref)
-        if parent is not None:
-            graph.add_edge(store.id_of(parent), code, key=HIERARCHY)
-    index = knowledge
-    for code in index.codes:
-        for fact in index.profile(code).facts:
+    _add_concepts(kb, graph)
+    touched: set[str] = set()
+    for code in knowledge.codes:
+        for fact in knowledge.profile(code).facts:
             _add_fact(graph, code, fact)
-    for edge in note_edges(kb):
-        graph.add_edge(edge.source, edge.target, key=edge.kind, text=edge.text, reference=edge.reference)
-    _read_only_attributes(graph)
+            touched.add(code)
+    succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
+    pred: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
+    for edge in note_edges(kb):  # both ends are concepts, already nodes
+        keys = succ[edge.source].get(edge.target)
+        if keys is None:
+            keys = succ[edge.source][edge.target] = pred[edge.target][edge.source] = {}
+        # The same (source, target, kind) twice is one edge, the later note's data winning, as add_edge does.
+        keys[edge.kind] = MappingProxyType({"text": edge.text, "reference": edge.reference})
+    _read_only_attributes(graph, touched)
     from .frozen import freeze
 
     return freeze(graph)  # read-only even through the class: nx.MultiDiGraph.remove_edge(graph, ...) fails
 
 
-def _read_only_attributes(graph: nx.MultiDiGraph[str]) -> None:
+_NO_DATA: Any = MappingProxyType({})  # the data of every hierarchy edge: none, read-only, shared
+
+
+def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
+    """Every concept as a node (its attributes read-only) and every ``parent_of`` edge."""
+    store = kb.store
+    ids, kinds, parents, depths, billable = store.ids, store.kinds, store.parents, store.depths, store.billable
+    titles, offsets, seventh, meanings = store.titles, store.offsets, store.seventh, store.meanings
+    official = store.official
+    names = {letter: kind for kind, letter in KINDS.items()}
+    nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
+    succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
+    pred: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
+    chapter = ""
+    for position in range(store.size):
+        code, letter = ids[position], kinds[position]
+        if letter == "C":  # pre-order: a chapter comes before everything in it
+            chapter = code
+        title = titles[offsets[position] : offsets[position + 1]]
+        depth = depths[position]
+        nodes[code] = MappingProxyType(
+            {
+                "kind": names[letter],
+                "title": official.get(code, title) if letter in "CB" else title,  # with its range
+                "billable": billable[position] == 1,
+                "depth": depth,
+                "chapter": chapter,
+            }
+        )
+        succ[code], pred[code] = {}, {}
+        up = parents[position]
+        if up >= 0:
+            keys = {HIERARCHY: _NO_DATA}
+            succ[ids[up]][code] = keys
+            pred[code][ids[up]] = keys
+        entry = seventh.get(position)
+        if entry:
+            chars, rule = entry
+            stem, meaning = store.seventh_stem(position), meanings[rule]
+            for char in chars:
+                child = stem + char
+                nodes[child] = MappingProxyType(
+                    {
+                        "kind": "code",
+                        "title": f"{title}, {meaning[char]}",
+                        "billable": True,
+                        "depth": depth + 1,
+                        "chapter": chapter,
+                    }
+                )
+                keys = {HIERARCHY: _NO_DATA}
+                succ[child], pred[child] = {}, {code: keys}
+                succ[code][child] = keys
+
+
+def _read_only_attributes(graph: nx.MultiDiGraph[str], around: set[str]) -> None:
     """Make every node and edge attribute mapping of *graph* read-only.
 
     ``networkx.freeze`` stops nodes and edges being added or removed, but not
@@ -157,15 +213,20 @@ def _read_only_attributes(graph: nx.MultiDiGraph[str]) -> None:
     """
     graph.graph = MappingProxyType(graph.graph)  # type: ignore[assignment]
     nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
-    for node, data in nodes.items():
-        nodes[node] = MappingProxyType(data)
+    plain = [node for node, data in nodes.items() if type(data) is dict]  # the concepts' are read-only already
+    for node in plain:
+        nodes[node] = MappingProxyType(nodes[node])
     adjacency: dict[str, dict[str, dict[str, Any]]] = graph._adj  # type: ignore[attr-defined]
-    for neighbours in adjacency.values():
-        for keys in neighbours.values():  # the same key dicts serve _succ and _pred
+    predecessors: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
+    # Only the edges of the concepts with knowledge (and of the knowledge nodes) were made with
+    # plain dictionaries: the concepts' and the notes' are read-only from the start.
+    for node in around.union(plain):
+        for keys in (*adjacency[node].values(), *predecessors[node].values()):  # one key dict serves both ends
             for key, data in keys.items():
-                if isinstance(data.get("qualifiers"), dict):
-                    data["qualifiers"] = MappingProxyType(data["qualifiers"])
-                keys[key] = MappingProxyType(data)
+                if type(data) is dict:
+                    if isinstance(data.get("qualifiers"), dict):
+                        data["qualifiers"] = MappingProxyType(data["qualifiers"])
+                    keys[key] = MappingProxyType(data)
 
 
 def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:

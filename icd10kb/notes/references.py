@@ -34,14 +34,26 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..classification.codes import dotless
+from ..classification.codes import strip_dot
 from ..classification.models import Frozen
 from ..errors import ICD10KBError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
 
-__all__ = ["NoteEdge", "Reference", "Shape", "all_references", "find_references", "note_edges", "references"]
+__all__ = [
+    "DATASET",
+    "NoteEdge",
+    "Reference",
+    "Shape",
+    "all_references",
+    "decode",
+    "encode",
+    "find_references",
+    "note_edges",
+    "read_references",
+    "references",
+]
 
 Shape = Literal["code", "code_and_below", "range", "block", "chapter", "qualified", "mention"]
 
@@ -89,7 +101,7 @@ class NoteEdge:
 
 
 def _top_matches(kb: Classification, roots: list[str], test: Callable[[str], bool]) -> list[str]:
-    """The topmost concepts at or below *roots* for which *test(dotless code)* holds."""
+    """The topmost concepts at or below *roots* for which *test(strip_dot code)* holds."""
     out: list[str] = []
     store = kb.store
     for root in roots:
@@ -101,7 +113,7 @@ def _top_matches(kb: Classification, roots: list[str], test: Callable[[str], boo
             if matched <= position < skip_until and (position, char) != (matched, ""):
                 continue
             code = store.id_of((position, char))
-            if test(dotless(code)):
+            if test(strip_dot(code)):
                 out.append(code)
                 if not char:
                     matched, skip_until = position, store.ends[position]
@@ -248,7 +260,7 @@ def find_references(kb: Classification, code: str, kind: str, text: str) -> Iter
             else:
                 reference = _read_item(resolver, code, kind, text, item)
                 found.append(reference)
-                if reference.shape == "code" and len(dotless(compact)) == 3:
+                if reference.shape == "code" and len(strip_dot(compact)) == 3:
                     bare.append(len(found) - 1)
                     scopes = [compact]
                 else:
@@ -299,18 +311,82 @@ def _resolver(kb: Classification) -> _Resolver:
     return kb.piece(_Resolver)
 
 
+#: The dataset that holds the references of every shipped release, read out of their notes ahead of time.
+DATASET = "icd10cm-note-references"
+
+
 def all_references(kb: Classification) -> tuple[Reference, ...]:
-    """Every reference in every note of the release, in the classification's order (built once per release)."""
+    """Every reference in every note of the release, in the classification's order (built once per release).
+
+    For a shipped release they are read from the dataset :data:`DATASET`,
+    compiled by ``scripts/build_references.py`` with :func:`encode` (reading
+    them out of 55,000 notes takes seconds); for official files read with
+    ``load_tabular`` they are read out of the notes now.
+    """
     return kb.piece(_all_references)
 
 
 def _all_references(kb: Classification) -> tuple[Reference, ...]:
+    release = kb.shipped_release
+    if release is not None:
+        from ..datasets import describe, names, read_json
+
+        path = f"{DATASET}/{release}.json.gz"
+        if DATASET in names() and any(f.path == path for f in describe(DATASET).files):
+            return decode(kb, read_json(DATASET, path), path)
+    return read_references(kb)
+
+
+def read_references(kb: Classification) -> tuple[Reference, ...]:
+    """Every reference in every note of the release, read out of the notes' text."""
     table = kb.notes_table()
     out: list[Reference] = []
     for code in kb.store.ids:
         for kind, texts in table.get(code, {}).items():
             for text in texts:
                 out.extend(find_references(kb, code, kind, text))
+    return tuple(out)
+
+
+def encode(references: Sequence[Reference], table: dict[str, dict[str, list[str]]]) -> list[list[object]]:
+    """References as compact rows: the note by (concept, kind, position), then what was read from it."""
+    from ..errors import InvalidArgumentError
+
+    if not isinstance(table, dict) or not all(isinstance(r, Reference) for r in references):
+        raise InvalidArgumentError(references, "references and the notes table they were read from", "references")
+    out: list[list[object]] = []
+    for r in references:
+        position = table[r.at][r.kind].index(r.text)
+        out.append([r.at, r.kind, position, r.reference, r.shape, list(r.targets), int(r.below)])
+    return out
+
+
+def decode(kb: Classification, rows: object, name: str) -> tuple[Reference, ...]:
+    """The references of :func:`encode`'s rows, checked against the release's notes."""
+    from ..errors import DataFileError
+
+    from ..arguments import check_text
+
+    name = check_text(name, "file name", 4096)
+    table = kb.notes_table()
+    out = []
+    if not isinstance(rows, list):
+        raise DataFileError(name, "not a list of references")
+    try:
+        for at, kind, position, reference, shape, targets, below in rows:
+            out.append(
+                Reference.model_construct(
+                    at=at,
+                    kind=kind,
+                    text=table[at][kind][position],
+                    reference=reference,
+                    shape=shape,
+                    targets=tuple(targets),
+                    below=bool(below),
+                )
+            )
+    except (ValueError, TypeError, KeyError, IndexError) as exc:
+        raise DataFileError(name, f"a reference that does not fit the release's notes: {exc!r}"[:300]) from None
     return tuple(out)
 
 

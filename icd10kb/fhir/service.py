@@ -1,0 +1,319 @@
+"""The terminology service behind the server: releases, resources and their limits.
+
+:class:`TerminologyService` knows which ICD-10-CM releases it answers for
+(the one given, and on request the other releases shipped with the package),
+which value sets, concept maps and grouping code systems it serves, and the
+bounds of its work. The operations themselves are in
+:mod:`icd10kb.fhir.operations`; the HTTP layer in :mod:`icd10kb.fhir.server`.
+
+Value sets served without being registered:
+
+- ``<base>/ValueSet/icd-10-cm-<kind>-<id>`` for every chapter, block and
+  category (see :func:`~icd10kb.fhir.resources.hierarchy_value_set`);
+- the implicit value sets ``http://hl7.org/fhir/sid/icd-10-cm?fhir_vs``
+  (every concept) and ``…?fhir_vs=isa/<code>`` (a concept and its subtree).
+
+Dates: ``$validate-code`` takes a ``date``. When the service has a
+*date_check* hook (``(code, date) -> bool | None``, e.g. from a code
+history), its answer is used; when it has none, or the hook answers None,
+the answer comes from the release, and the response says so.
+"""
+
+from __future__ import annotations
+
+import datetime
+import re
+import threading
+from collections.abc import Callable, Iterable, Mapping
+from typing import TYPE_CHECKING, Any
+
+from ..errors import ICD10KBError, InvalidArgumentError
+from .concepts import SYSTEM
+from .inputs import FhirError
+from .resources import DEFAULT_BASE, VALUE_SET_KINDS, hierarchy_value_set
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+
+__all__ = ["DateCheck", "Limits", "TerminologyService", "read_resources"]
+
+DateCheck = Callable[[str, datetime.date], "bool | None"]
+_HIERARCHY_ID = re.compile(r"icd-10-cm-(chapter|block|category)-([A-Za-z0-9.\-]{1,20})")
+_RESOURCE_TYPES = ("CodeSystem", "ValueSet", "ConceptMap")
+
+
+def read_resources(path: str) -> list[dict[str, Any]]:
+    """The ValueSets, ConceptMaps and CodeSystems in a JSON file: one resource, or a Bundle of them.
+
+    Raises
+    ------
+    DataFileError
+        If the file is not JSON (at most 200 MB), or holds something else.
+    """
+    import json
+    import os
+
+    from ..errors import DataFileError
+
+    try:
+        if os.path.getsize(path) > 200_000_000:
+            raise DataFileError(path, "larger than 200 MB")
+        with open(path, "rb") as handle:
+            document = json.loads(handle.read())
+    except OSError as error:
+        raise DataFileError(path, f"cannot be read: {error.strerror}") from None
+    except (ValueError, RecursionError) as error:
+        raise DataFileError(path, f"is not JSON: {str(error)[:200]}") from None
+    if isinstance(document, dict) and document.get("resourceType") == "Bundle":
+        entries = document.get("entry", [])
+        found = [e.get("resource") if isinstance(e, dict) else None for e in entries if isinstance(entries, list)]
+    else:
+        found = [document]
+    for index, resource in enumerate(found):
+        if not isinstance(resource, dict) or resource.get("resourceType") not in _RESOURCE_TYPES:
+            raise DataFileError(path, f"entry {index} is not a {', '.join(_RESOURCE_TYPES)} resource")
+    return found  # type: ignore[return-value]
+
+
+def _flat(concepts: Any, depth: int = 0) -> dict[str, str]:
+    """Code to display of a CodeSystem's concepts, nested ones included (at most 20 levels)."""
+    out: dict[str, str] = {}
+    if not isinstance(concepts, list) or depth > 20:
+        return out
+    for concept in concepts:
+        if isinstance(concept, dict) and isinstance(concept.get("code"), str):
+            out[concept["code"]] = str(concept.get("display", ""))
+            out.update(_flat(concept.get("concept"), depth + 1))
+    return out
+
+
+class Limits:
+    """The bounds of the service's work.
+
+    Attributes
+    ----------
+    max_body:
+        Largest request body, in bytes.
+    max_expansion:
+        Most concepts in one ``$expand`` response (one page); an expansion
+        larger than this without ``count`` is refused as ``too-costly``.
+    time_limit:
+        Seconds one operation may spend evaluating a value set.
+    """
+
+    def __init__(self, *, max_body: int = 65_536, max_expansion: int = 1000, time_limit: float = 2.0) -> None:
+        for name, value in (("max_body", max_body), ("max_expansion", max_expansion)):
+            if type(value) is not int or value < 1:
+                raise InvalidArgumentError(value, "a whole number, 1 or more", name)
+        if not isinstance(time_limit, (int, float)) or not 0 < time_limit <= 600:
+            raise InvalidArgumentError(time_limit, "seconds, more than 0 and at most 600", "time_limit")
+        self.max_body = max_body
+        self.max_expansion = max_expansion
+        self.time_limit = float(time_limit)
+
+
+class _Map:
+    """A concept map with its indexes for ``$translate``."""
+
+    def __init__(self, resource: dict[str, Any]) -> None:
+        self.resource = resource
+        self.forward: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        self.backward: dict[tuple[str, str], list[dict[str, Any]]] = {}
+        for group in resource.get("group", ()):
+            source, target = group.get("source", ""), group.get("target", "")
+            for element in group.get("element", ()):
+                for entry in element.get("target", ()):
+                    if not entry.get("code") or entry.get("equivalence") in ("unmatched", "disjoint"):
+                        continue  # says there is no translation: nothing for $translate to return
+                    match = {"equivalence": entry.get("equivalence", "equivalent")}
+                    coding = {"system": target, "code": entry.get("code"), "display": entry.get("display")}
+                    self.forward.setdefault((source, element["code"]), []).append(
+                        {**match, "concept": {k: v for k, v in coding.items() if v}}
+                    )
+                    back = {"system": source, "code": element["code"], "display": element.get("display")}
+                    self.backward.setdefault((target, entry.get("code")), []).append(
+                        {**match, "concept": {k: v for k, v in back.items() if v}}
+                    )
+
+
+class TerminologyService:
+    """The releases, resources and limits one server answers with.
+
+    Parameters
+    ----------
+    kb:
+        The release answered by default (default :func:`icd10kb.load`).
+    releases:
+        Other shipped releases (names) that requests may ask for with
+        ``version``, loaded when first asked for; default all shipped ones.
+    resources:
+        Value sets, concept maps and code systems to serve (JSON
+        dictionaries, e.g. from :mod:`icd10kb.fhir.resources`).
+    base:
+        The base of the canonical URLs of icd10kb's own value sets.
+    date_check:
+        The code-history hook for ``date`` (see the module's notes).
+    limits:
+        The bounds of the work (:class:`Limits`).
+
+    Examples
+    --------
+    >>> service = TerminologyService(kb)
+    >>> service.release("2026-04-01") is kb
+    True
+    >>> service.value_set(id="icd-10-cm-chapter-12")["compose"]["include"][0]["filter"][0]["value"]
+    'chapter-12'
+    """
+
+    def __init__(
+        self,
+        kb: KnowledgeBase | None = None,
+        *,
+        releases: Iterable[str] | None = None,
+        resources: Iterable[Mapping[str, Any]] = (),
+        base: str = DEFAULT_BASE,
+        date_check: DateCheck | None = None,
+        limits: Limits | None = None,
+    ) -> None:
+        from ..load import load
+        from ..releases import available
+
+        self.kb = load() if kb is None else kb
+        self.base = base
+        self.date_check = date_check
+        self.limits = limits or Limits()
+        shipped = available()
+        wanted = tuple(shipped if releases is None else releases)
+        for name in wanted:
+            if name not in shipped:
+                raise InvalidArgumentError(name, f"not a shipped release ({', '.join(shipped)})", "release")
+        self._loaded: dict[str, KnowledgeBase] = {self.kb.release.name: self.kb}
+        self._names = tuple(dict.fromkeys((self.kb.release.name, *wanted)))
+        self._lock = threading.Lock()
+        self._by_id: dict[tuple[str, str], dict[str, Any]] = {}
+        self._by_url: dict[tuple[str, str], dict[str, Any]] = {}
+        self._maps: dict[str, _Map] = {}
+        self._systems: dict[str, dict[str, str]] = {}
+        for resource in resources:
+            self.add(resource)
+
+    # --- releases ---------------------------------------------------------------
+
+    @property
+    def versions(self) -> tuple[str, ...]:
+        """The release names requests may ask for, the default first."""
+        return self._names
+
+    def release(self, version: str | None) -> KnowledgeBase:
+        """The release called *version* (None: the default), or a 404 ``FhirError``."""
+        if version is None:
+            return self.kb
+        found = self._loaded.get(version)
+        if found is not None:
+            return found
+        if version not in self._names:
+            raise FhirError(
+                404,
+                "not-found",
+                f"{SYSTEM} version {version[:40]!r} is not served here; versions: {', '.join(self._names)}",
+            )
+        with self._lock:
+            if version not in self._loaded:
+                from ..load import load
+
+                self._loaded[version] = load(version)
+        return self._loaded[version]
+
+    # --- resources --------------------------------------------------------------
+
+    def add(self, resource: Mapping[str, Any]) -> None:
+        """Serve a ValueSet, ConceptMap or CodeSystem (given as JSON)."""
+        kind = resource.get("resourceType") if isinstance(resource, Mapping) else None
+        if kind not in _RESOURCE_TYPES:
+            raise InvalidArgumentError(resource, f"a {', '.join(_RESOURCE_TYPES)} resource", "resource")
+        rid, url = resource.get("id"), resource.get("url")
+        if not isinstance(rid, str) or not isinstance(url, str) or not rid or not url:
+            raise InvalidArgumentError(rid, "a resource to serve needs an id and a url", "resource")
+        if kind == "CodeSystem" and url == SYSTEM:
+            raise InvalidArgumentError(url, "ICD-10-CM is served from the release itself", "resource")
+        if (kind, rid) in self._by_id or (kind, url) in self._by_url:
+            raise InvalidArgumentError(rid, f"a {kind} with this id or url is already served", "resource")
+        stored = dict(resource)
+        self._by_id[(kind, rid)] = stored
+        self._by_url[(kind, url)] = stored
+        if kind == "ConceptMap":
+            self._maps[url] = _Map(stored)
+        if kind == "CodeSystem":
+            self._systems[url] = _flat(stored.get("concept", []))
+
+    def flat_code_system(self, url: str) -> dict[str, str] | None:
+        """The concepts (code to display) of a served code system other than ICD-10-CM, or None."""
+        return self._systems.get(url)
+
+    def read_url(self, kind: str, url: str) -> dict[str, Any]:
+        """A served resource by canonical URL, or a 404 ``FhirError``."""
+        found = self._by_url.get((kind, url))
+        if found is None:
+            raise FhirError(404, "not-found", f"there is no {kind} {url[:120]!r} here")
+        return found
+
+    def resources(self, kind: str) -> list[dict[str, Any]]:
+        """The resources of one type that were added, in the order they were added."""
+        return [r for (k, _), r in self._by_id.items() if k == kind]
+
+    def read(self, kind: str, rid: str) -> dict[str, Any]:
+        """A resource by type and id, or a 404 ``FhirError``."""
+        if kind == "CodeSystem" and rid == "icd-10-cm":
+            from .resources import code_system_header
+
+            return code_system_header(self.kb, len(self.kb), "not-present")
+        if kind == "ValueSet":
+            return self.value_set(id=rid)
+        found = self._by_id.get((kind, rid))
+        if found is None:
+            raise FhirError(404, "not-found", f"there is no {kind} with id {rid[:64]!r}")
+        return found
+
+    def value_set(self, *, url: str | None = None, id: str | None = None) -> dict[str, Any]:
+        """A value set by canonical URL or by id: registered, per chapter/block/category, or implicit."""
+        if url is not None:
+            found = self._by_url.get(("ValueSet", url))
+            if found is not None:
+                return found
+            if url.startswith(SYSTEM + "?fhir_vs"):
+                return self._implicit(url)
+            prefix = self.base + "/ValueSet/"
+            if not url.startswith(prefix):
+                raise FhirError(404, "not-found", f"there is no value set {url[:120]!r} here")
+            id = url[len(prefix) :]
+        assert id is not None
+        found = self._by_id.get(("ValueSet", id))
+        if found is not None:
+            return found
+        match = _HIERARCHY_ID.fullmatch(id)
+        if match:
+            kind, code = match.groups()
+            try:
+                if kind in VALUE_SET_KINDS and self.kb.kind(code) == kind and self.kb.normalize(code) == code:
+                    return hierarchy_value_set(self.kb, code, base=self.base)
+            except ICD10KBError:
+                pass
+        raise FhirError(404, "not-found", f"there is no value set {id[:64]!r} here")
+
+    def _implicit(self, url: str) -> dict[str, Any]:
+        rest = url[len(SYSTEM + "?fhir_vs") :]
+        include: dict[str, Any] = {"system": SYSTEM}
+        if rest.startswith("=isa/") and len(rest) > 5:
+            include["filter"] = [{"property": "concept", "op": "is-a", "value": rest[5:]}]
+        elif rest:
+            raise FhirError(404, "not-found", f"{url[:120]!r} is not an implicit value set of {SYSTEM}")
+        return {"resourceType": "ValueSet", "url": url, "status": "active", "compose": {"include": [include]}}
+
+    def concept_maps(self, url: str | None) -> list[_Map]:
+        """The concept maps for ``$translate``: the one at *url*, or all of them."""
+        if url is None:
+            return list(self._maps.values())
+        found = self._maps.get(url)
+        if found is None:
+            raise FhirError(404, "not-found", f"there is no ConceptMap {url[:120]!r} here")
+        return [found]

@@ -1,0 +1,271 @@
+"""Every grouper as plain data: :class:`GrouperMap`, :func:`mapping` and :func:`available`.
+
+A grouper map is the whole of one grouper as tuples and read-only mappings, with no behaviour:
+the form that a dataframe library, DuckDB or Spark joins against. The Python functions of
+:mod:`icd10kb.groupers.ccsr`, :mod:`~icd10kb.groupers.comorbidity`, :mod:`~icd10kb.groupers.hcc`
+and :mod:`~icd10kb.groupers.gems` read the same compiled datasets.
+
+Examples
+--------
+>>> charlson = mapping("charlson-quan2005")
+>>> ("I21.9", "ami") in charlson.rows
+True
+>>> charlson.weights["quan"]["msld"]
+4.0
+>>> ("msld", "mld") in charlson.hierarchy
+True
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from types import MappingProxyType
+from typing import TYPE_CHECKING, Any
+
+from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+
+__all__ = [
+    "GrouperMap",
+    "NotMappedError",
+    "available",
+    "check_choice",
+    "code_key",
+    "dotted",
+    "frozen_mapping",
+    "icd9_dotted",
+    "mapping",
+    "resolve_kb",
+]
+
+_EMPTY: Mapping[str, Any] = MappingProxyType({})
+
+
+@dataclass(frozen=True)
+class GrouperMap:
+    """One grouper as plain data.
+
+    Attributes
+    ----------
+    name:
+        The map's name, one of :func:`available`, e.g. ``"ccsr-v2025.1"``, ``"cmr-v2026.1"``,
+        ``"charlson-quan2005"``, ``"elixhauser-quan2005"``, ``"cms-hcc-v28-py2026"``,
+        ``"gems-2018-i9-to-i10"``.
+    version, citation:
+        The grouper's version and how to cite it.
+    rows:
+        ``(code, group)`` pairs, one per pair, sorted. Codes are dotted ICD-10-CM codes as
+        ``kb.normalize`` gives them, exactly as listed in the source. For the prefix-defined Quan
+        maps, each prefix is expanded to every code (header or billable) of the release passed as
+        ``kb`` that starts with it. For the GEMs the pair is ``(source, target)``: ICD-9-CM codes
+        are dotted as ICD-9-CM writes them (``428.0``, ``E800.0``, ``V42.7``) and a line with no
+        target has the target ``"NoDx"``, as in the CMS file; a GEM pair recurs once per
+        combination scenario it belongs to (one row per line of the file, told apart by ``row_flags``).
+    labels:
+        Group id -> label.
+    hierarchy:
+        ``(dominant, removed)`` pairs applied per patient (or record): when both groups are
+        present the removed one is dropped. All pairs are tested against the groups found before
+        any is dropped (CMS and AHRQ list the pairs transitively).
+    weights:
+        Score name -> group -> weight; ``{}`` when the grouper has none shipped.
+    poa_exempt:
+        Codes that count whatever their present-on-admission (POA) indicator. Empty for the
+        CMR v2026.1: the CMS list of POA-exempt codes that AHRQ's software consults is not in
+        the Reference File. A POA indicator of ``"1"`` or ``"E"`` (exempt) is honoured instead.
+    poa_required:
+        Groups that count only when the code's POA indicator is ``Y`` or ``W`` (or the code is
+        exempt); without POA indicators these groups cannot be assessed (AHRQ's software leaves
+        them missing). CMR: the 18 measures flagged "Yes" in the Reference File.
+    poa_sequela:
+        ``(code, group)`` pairs that count (when POA as above) only if no other code of the same
+        group on the record was reported not present on admission (``N`` or ``U``). CMR: the
+        cerebrovascular sequela codes (column ``CBVD_SQLA``) of the measure ``CBVD``.
+    row_flags:
+        Empty, or one string per row, parallel to ``rows``: for CCSR v2023.1 the inpatient and
+        outpatient default flags (``"YY"``, ``"YN"``, ``"NN"``, ``"XX"``, ...; ``X`` = the code
+        cannot be principal / first-listed); for the GEMs the five flag digits (approximate, no
+        map, combination, scenario, choice list), e.g. ``"10000"``.
+    """
+
+    name: str
+    version: str
+    citation: str
+    rows: tuple[tuple[str, str], ...]
+    labels: Mapping[str, str]
+    hierarchy: tuple[tuple[str, str], ...]
+    weights: Mapping[str, Mapping[str, float]]
+    poa_exempt: frozenset[str] = frozenset()
+    poa_required: frozenset[str] = frozenset()
+    poa_sequela: frozenset[tuple[str, str]] = frozenset()
+    row_flags: tuple[str, ...] = field(default=())
+
+
+class NotMappedError(CodeNotFoundError):
+    """A well-formed code that a grouper does not map (also a :class:`KeyError`).
+
+    Attributes
+    ----------
+    code:
+        The code, dotted.
+    grouper:
+        The grouper's name.
+    """
+
+    def __init__(self, code: str, grouper: str, hint: str = "") -> None:
+        self.grouper = grouper
+        self.hint = hint
+        super().__init__(code, ())
+
+    def __reduce__(self) -> tuple[Any, ...]:
+        return (type(self), (self.code, self.grouper, self.hint))
+
+    def __str__(self) -> str:
+        text = f"{self.code!r} is not mapped by {self.grouper}"
+        return f"{text} ({self.hint})" if self.hint else text
+
+
+def check_choice(value: object, choices: tuple[str, ...], what: str) -> str:
+    """Return *value* if it is one of *choices*, else raise :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> check_choice("V28", ("V24", "V28"), "model")
+    'V28'
+    """
+    if not isinstance(value, str) or value not in choices:
+        raise InvalidArgumentError(value, f"choose one of {', '.join(choices)}", what)
+    return value
+
+
+def code_key(value: object) -> str:
+    """The dotless upper-case key of an ICD-10-CM code, its syntax checked.
+
+    Raises
+    ------
+    InvalidCodeError
+        If *value* is not a string shaped like an ICD-10-CM code (ranges and chapter numbers
+        are refused too).
+
+    Examples
+    --------
+    >>> code_key(" i50.9 ")
+    'I509'
+    """
+    from .. import normalize
+
+    code = normalize(value)
+    if "-" in code or code.isdigit():
+        raise InvalidCodeError(value, "a grouper takes a code, not a block or chapter")
+    return code.replace(".", "")
+
+
+def dotted(key: str) -> str:
+    """The dotted form of a dotless ICD-10-CM code.
+
+    Examples
+    --------
+    >>> dotted("S72001A"), dotted("I10")
+    ('S72.001A', 'I10')
+    """
+    return f"{key[:3]}.{key[3:]}" if len(key) > 3 else key
+
+
+def icd9_dotted(key: str) -> str:
+    """The dotted form of a dotless ICD-9-CM diagnosis code.
+
+    Examples
+    --------
+    >>> icd9_dotted("4280"), icd9_dotted("E8000"), icd9_dotted("V427"), icd9_dotted("042")
+    ('428.0', 'E800.0', 'V42.7', '042')
+    """
+    head = 4 if key.startswith("E") else 3
+    return f"{key[:head]}.{key[head:]}" if len(key) > head else key
+
+
+def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
+    """*kb*, or the default release when it is ``None``."""
+    if kb is None:
+        from .. import load
+
+        return load()
+    if not hasattr(kb, "release") or not hasattr(kb, "kind"):
+        raise InvalidArgumentError(kb, "pass a KnowledgeBase from icd10kb.load(), or None", "kb")
+    return kb
+
+
+_HCC = tuple(
+    f"cms-hcc-{model.lower()}-py{year}"
+    for model, years in (("V24", (2025, 2026)), ("V28", (2025, 2026, 2027)))
+    for year in years
+)
+_NAMES = (
+    "ccsr-v2023.1",
+    "ccsr-v2025.1",
+    "charlson-quan2005",
+    "cmr-v2026.1",
+    "elixhauser-quan2005",
+    *_HCC,
+    "gems-2018-i10-to-i9",
+    "gems-2018-i9-to-i10",
+)
+
+
+def available() -> tuple[str, ...]:
+    """The names of every grouper map shipped, sorted.
+
+    Examples
+    --------
+    >>> "cms-hcc-v28-py2026" in available()
+    True
+    """
+    return tuple(sorted(_NAMES))
+
+
+def mapping(name: str, kb: KnowledgeBase | None = None) -> GrouperMap:
+    """The grouper map *name* as plain data.
+
+    Parameters
+    ----------
+    name:
+        One of :func:`available`.
+    kb:
+        The release the prefix-defined Quan maps are expanded over (default: ``icd10kb.load()``);
+        the other maps list their codes as the source does and ignore it.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If no grouper of that name is shipped.
+
+    Examples
+    --------
+    >>> cmr = mapping("cmr-v2026.1")
+    >>> len(cmr.labels), "HF" in cmr.poa_required
+    (38, True)
+    """
+    check_choice(name, _NAMES, "grouper name")
+    if name.startswith("ccsr-"):
+        from .ccsr import grouper_map as ccsr_map
+
+        return ccsr_map(name[len("ccsr-") :])
+    if name in ("charlson-quan2005", "elixhauser-quan2005", "cmr-v2026.1"):
+        from .comorbidity import grouper_map as comorbidity_map
+
+        return comorbidity_map(name, kb)
+    if name.startswith("cms-hcc-"):
+        from .hcc import grouper_map as hcc_map
+
+        _, _, model, year = name.split("-")
+        return hcc_map(model.upper(), int(year[2:]))
+    from .gems import grouper_map as gems_map
+
+    return gems_map(name[len("gems-2018-") :])
+
+
+def frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    """A read-only view of a dict (nested dicts frozen too)."""
+    return MappingProxyType({k: frozen_mapping(v) if isinstance(v, dict) else v for k, v in value.items()})

@@ -1,0 +1,64 @@
+"""The ``rdf`` command: write a release as SKOS/OWL in N-Triples or Turtle.
+
+:func:`add_parsers` adds it to the ``icd10kb`` command; :func:`main` runs it
+on its own (``python -m icd10kb.rdf.cli rdf -o icd10cm.nt``).
+"""
+
+from __future__ import annotations
+
+import argparse
+import sys
+from collections.abc import Sequence
+from typing import Any, TextIO
+
+from ..errors import ICD10KBError
+
+__all__ = ["add_parsers", "cmd_rdf", "main"]
+
+
+def add_parsers(subparsers: Any) -> None:
+    """Add the ``rdf`` command to an argparse sub-parsers object."""
+    rdf = subparsers.add_parser(
+        "rdf",
+        help="write the release as SKOS/OWL RDF (N-Triples or Turtle)",
+        description="Write every concept as SKOS/OWL with BioPortal IRIs, and the knowledge edges with Biolink "
+        "predicates.",
+    )
+    rdf.add_argument("--format", choices=("nt", "ttl"), default="nt", help="N-Triples (default) or Turtle")
+    rdf.add_argument("--release", help="the release (default: the newest shipped)")
+    rdf.add_argument("--no-knowledge", action="store_true", help="leave out the knowledge edges")
+    rdf.add_argument("-o", "--output", metavar="FILE", help="write to FILE instead of standard output")
+    rdf.set_defaults(handler=cmd_rdf)
+
+
+def cmd_rdf(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+    """Write the RDF; print the number of triples to standard error."""
+    from ..load import load
+    from .skos import write_ntriples, write_turtle
+
+    try:
+        kb = load(args.release)
+        target = open(args.output, "w", encoding="utf-8") if args.output else out
+    except (ICD10KBError, OSError) as error:
+        err.write(f"error: {error}\n")
+        return 1
+    try:
+        write = write_turtle if args.format == "ttl" else write_ntriples
+        count = write(kb, target, knowledge=not args.no_knowledge)
+    finally:
+        if target is not out:
+            target.close()
+    err.write(f"{count} triples\n")
+    return 0
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """Run ``rdf`` on its own."""
+    parser = argparse.ArgumentParser(prog="python -m icd10kb.rdf.cli", description=__doc__.split("\n")[0])
+    add_parsers(parser.add_subparsers(dest="command", required=True))
+    args = parser.parse_args(argv)
+    return int(args.handler(args, sys.stdout, sys.stderr))
+
+
+if __name__ == "__main__":
+    sys.exit(main())

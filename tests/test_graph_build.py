@@ -1,0 +1,83 @@
+"""The whole graph, written straight into networkx's dictionaries, equals one built with networkx's own calls."""
+
+from __future__ import annotations
+
+from types import MappingProxyType
+
+import networkx as nx
+import pytest
+
+import icd10kb
+from icd10kb.graph.build import HIERARCHY, _add_fact
+from icd10kb.notes.references import note_edges, read_references
+
+
+@pytest.fixture(scope="module")
+def oracle() -> nx.MultiDiGraph:
+    """The graph made the slow, obvious way: add_node and add_edge for everything, from the public API."""
+    kb = icd10kb.load()
+    graph: nx.MultiDiGraph = nx.MultiDiGraph()
+    for code in kb:
+        graph.add_node(
+            code,
+            kind=kb.kind(code),
+            title=kb.title(code),
+            billable=kb.is_billable(code),
+            depth=kb.depth(code),
+            chapter=kb.chapter(code),
+        )
+        parent = kb.parent(code)
+        if parent is not None:
+            graph.add_edge(parent, code, key=HIERARCHY)
+    index = kb.knowledge_index
+    for code in index.codes:
+        for fact in index.profile(code).facts:
+            _add_fact(graph, code, fact)
+    for edge in note_edges(kb):
+        graph.add_edge(edge.source, edge.target, key=edge.kind, text=edge.text, reference=edge.reference)
+    return graph
+
+
+def test_same_nodes_edges_and_attributes(oracle: nx.MultiDiGraph) -> None:
+    graph = icd10kb.load().graph
+    assert dict(graph.nodes(data=True)) == dict(oracle.nodes(data=True))
+    assert set(graph.edges(keys=True)) == set(oracle.edges(keys=True))
+    assert all(dict(graph.edges[e]) == dict(oracle.edges[e]) for e in oracle.edges(keys=True))
+    assert graph.number_of_edges() == oracle.number_of_edges()
+    for node in ("L94.2", "S72.001A", "12", "HP:0001482"):
+        assert list(graph.predecessors(node)) == list(oracle.predecessors(node))
+        assert list(graph.successors(node)) == list(oracle.successors(node))
+
+
+def test_every_attribute_mapping_is_read_only() -> None:
+    graph = icd10kb.load().graph
+    assert all(type(data) is MappingProxyType for _, data in graph.nodes(data=True))
+    assert all(type(data) is MappingProxyType for *_, data in graph.edges(keys=True, data=True))
+    with pytest.raises(TypeError):
+        graph.nodes["L94.2"]["title"] = "changed"  # type: ignore[index]
+
+
+def test_shipped_references_equal_reading_the_notes_again() -> None:
+    """The references compiled ahead of time are those the reader finds now (each shipped release)."""
+    from icd10kb.notes.references import all_references
+
+    for name in icd10kb.releases():
+        kb = icd10kb.load(name)
+        assert all_references(kb) == read_references(kb), name
+
+
+def test_the_references_dataset_recompiles_byte_for_byte() -> None:
+    import sys
+    from pathlib import Path
+
+    root = Path(__file__).resolve().parent.parent
+    sys.path.insert(0, str(root / "scripts"))
+    try:
+        import build_references
+    finally:
+        sys.path.remove(str(root / "scripts"))
+    from icd10kb.datasets import read
+    from icd10kb.notes.references import DATASET
+
+    for name in icd10kb.releases():
+        assert build_references.compile_release(name) == read(DATASET, f"{DATASET}/{name}.json.gz", decompress=False)
