@@ -363,9 +363,8 @@ def encode(references: Sequence[Reference], table: dict[str, dict[str, list[str]
 
 def decode(kb: Classification, rows: object, name: str) -> tuple[Reference, ...]:
     """The references of :func:`encode`'s rows, checked against the release's notes."""
-    from ..errors import DataFileError
-
     from ..arguments import check_text
+    from ..errors import DataFileError
 
     name = check_text(name, "file name", 4096)
     table = kb.notes_table()
