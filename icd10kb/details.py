@@ -7,7 +7,7 @@ the knowledge layer, so it sits above all three.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Protocol
 
 from pydantic import Field
 
@@ -17,7 +17,19 @@ from .knowledge.models import KnowledgeProfile
 from .notes.models import Note
 
 if TYPE_CHECKING:
-    from .kb import KnowledgeBase
+    from .notes.models import Note as _Note
+
+
+class _Facade(Protocol):
+    """What the details need of a knowledge base: the core, the notes and the knowledge (the facade has them)."""
+
+    def normalize(self, code: object) -> str: ...
+    def __getitem__(self, code: object) -> Concept: ...
+    def path(self, code: object) -> tuple[str, ...]: ...
+    def children(self, code: object) -> tuple[str, ...]: ...
+    def notes(self, code: object, *, inherited: bool = False) -> tuple[_Note, ...]: ...
+    def knowledge(self, code: object) -> KnowledgeProfile: ...
+
 
 __all__ = ["ConceptDetails", "details"]
 
@@ -34,7 +46,7 @@ class ConceptDetails(Frozen):
     knowledge: KnowledgeProfile = Field(description="Clinical knowledge attached to the concept.")
 
 
-def details(kb: KnowledgeBase, code: object) -> ConceptDetails:
+def details(kb: _Facade, code: object) -> ConceptDetails:
     """Everything about *code* in one model.
 
     Examples

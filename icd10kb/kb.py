@@ -27,14 +27,15 @@ if TYPE_CHECKING:
 
     from .details import ConceptDetails
     from .history.models import CodeHistory
-    from .tables.models import TableLookup
     from .knowledge.differential import Candidate
     from .knowledge.index import KnowledgeIndex
     from .knowledge.models import KnowledgeProfile
     from .notes.checks import Finding
     from .notes.models import Note
     from .notes.references import Reference
+    from .phenotypes.models import CodeCandidate, CodeWithPhenotype, PhenotypeProfile
     from .search.index import SearchHit, SearchIndex
+    from .tables.models import TableLookup
 
 __all__ = ["KnowledgeBase"]
 
@@ -59,8 +60,11 @@ class KnowledgeBase(Classification):
         notes_loader: Callable[[], dict[str, dict[str, list[str]]]],
         knowledge_loader: Callable[[KnowledgeBase], KnowledgeIndex],
         release: str | None = None,
+        builtin_only: bool = False,
     ) -> None:
         super().__init__(store, notes_loader, release)
+        #: Whether the knowledge is exactly the built-in packs (then search reads it precompiled).
+        object.__setattr__(self, "_builtin_only", builtin_only)
         object.__setattr__(self, "_knowledge_loader", knowledge_loader)
 
     # --- notes -------------------------------------------------------------------
@@ -114,24 +118,84 @@ class KnowledgeBase(Classification):
         """The clinical knowledge loaded into this knowledge base (built on first use)."""
         return self.piece(_knowledge)
 
-    def knowledge(self, code: object, *, include_descendants: bool = False) -> KnowledgeProfile:
-        """The clinical knowledge about *code*: causes, symptoms, tests, treatments.
+    def knowledge(
+        self, code: object, *, include_descendants: bool = False, phenotypes: bool = True, broader: bool = False
+    ) -> KnowledgeProfile:
+        """The clinical knowledge about *code*: causes, symptoms, tests, treatments, HPO phenotypes.
 
         A code without knowledge gets an empty profile. With
-        *include_descendants*, the knowledge of every code below it is merged in.
+        *include_descendants*, the knowledge packs' facts of every code below
+        it are merged in. With *phenotypes* (the default), the HPO phenotypes
+        of the diseases linked to the code come in ``.phenotypes`` (see
+        :func:`icd10kb.phenotypes.profile`); *broader* admits diseases linked
+        by broader mappings too (a rare disease's phenotypes under a
+        catch-all code), which are left out otherwise.
 
         Examples
         --------
         >>> [s.label for s in kb.knowledge("L94.2").symptoms][:2]
         ['hard, firm or bumpy skin nodules', 'pain or tenderness at the deposits']
+        >>> marfan = kb.knowledge("Q87.4").phenotypes
+        >>> "Arachnodactyly" in {f.label for f in marfan.phenotypes}
+        True
         """
-        if type(include_descendants) is not bool:
-            raise InvalidArgumentError(
-                include_descendants, "include_descendants is True or False", "include_descendants"
-            )
+        for name, value in (
+            ("include_descendants", include_descendants),
+            ("phenotypes", phenotypes),
+            ("broader", broader),
+        ):
+            if type(value) is not bool:
+                raise InvalidArgumentError(value, f"{name} is True or False", name)
         canonical = self.normalize(code)
         below = self.descendants(canonical) if include_descendants else ()
-        return self.knowledge_index.profile(canonical, below)
+        profile = self.knowledge_index.profile(canonical, below)
+        if phenotypes:
+            from .phenotypes.links import link_index
+
+            if link_index(self).for_code(canonical, broader):  # the annotations are read only when needed
+                from .phenotypes import profile as phenotype_profile
+
+                found = phenotype_profile(canonical, kb=self, broader=broader)
+                profile = profile.model_copy(update={"phenotypes": found})
+        return profile
+
+    def phenotypes(self, code: object, *, broader: bool = False) -> PhenotypeProfile:
+        """The HPO phenotypes of the diseases linked to *code*; see :func:`icd10kb.phenotypes.profile`."""
+        from .phenotypes import profile
+
+        return profile(code, kb=self, broader=broader)  # type: ignore[arg-type]
+
+    def codes_with_phenotype(self, term: object, *, broader: bool = False) -> tuple[CodeWithPhenotype, ...]:
+        """Codes whose linked diseases have the phenotype or one below it.
+
+        See :func:`icd10kb.phenotypes.codes_with_phenotype`.
+
+        Examples
+        --------
+        >>> "Q87.4" in {c.code for c in kb.codes_with_phenotype("HP:0000951")}
+        True
+        """
+        from .phenotypes import codes_with_phenotype
+
+        return codes_with_phenotype(term, kb=self, broader=broader)  # type: ignore[arg-type]
+
+    def phenotype_differential(
+        self, terms: object, limit: int = 10, *, broader: bool = False
+    ) -> tuple[CodeCandidate, ...]:
+        """Rank codes by how well their linked diseases' phenotypes explain *terms* (HPO ids or words).
+
+        See :func:`icd10kb.phenotypes.differential`: ontology-aware, weighted by
+        information content and frequency, robust to imprecise and unrelated
+        terms, each candidate saying why.
+
+        Examples
+        --------
+        >>> [c.code for c in kb.phenotype_differential(["arachnodactyly", "ectopia lentis", "HP:0002616"], 3)][:1]
+        ['Q87.4']
+        """
+        from .phenotypes import differential
+
+        return differential(terms, kb=self, limit=limit, broader=broader)
 
     def codes_with_symptom(self, symptom: str) -> tuple[str, ...]:
         """Codes that present with a symptom, given by HPO id or label (any case).
@@ -312,7 +376,8 @@ class KnowledgeBase(Classification):
         """Find codes from words: titles, inclusion terms, includes notes and knowledge labels.
 
         Tolerates case, word order, plural and other endings and small typos;
-        a code typed as the query comes first. See :mod:`icd10kb.search.index`.
+        a code typed as the query (``e119``, ``G30.-``) gives that code, then
+        its parent, children and siblings. See :mod:`icd10kb.search.index`.
 
         Parameters
         ----------
@@ -353,4 +418,7 @@ def _graph(kb: KnowledgeBase) -> nx.MultiDiGraph[str]:
 def _search(kb: KnowledgeBase) -> SearchIndex:
     from .search.index import SearchIndex
 
-    return SearchIndex(kb, kb.knowledge_index)
+    # A shipped release with the built-in knowledge only has that knowledge compiled with its search
+    # index: no knowledge index need be built to search it.
+    builtin_only = kb.shipped_release is not None and kb._builtin_only
+    return SearchIndex(kb, None if builtin_only else kb.knowledge_index)

@@ -172,7 +172,8 @@ def load(
 
 def _load_shipped(name: str, knowledge: tuple[Any, ...], builtin: bool, on_missing: OnMissing) -> KnowledgeBase:
     store = Store(read_hierarchy(name))
-    kb = KnowledgeBase(store, lambda: read_notes(name), _knowledge_loader(knowledge, builtin, on_missing), name)
+    loader = _knowledge_loader(knowledge, builtin, on_missing)
+    kb = KnowledgeBase(store, lambda: read_notes(name), loader, name, builtin_only=builtin and not knowledge)
     if knowledge:
         kb.knowledge_index  # noqa: B018 - read and check the user's packs now
     return kb

@@ -33,6 +33,14 @@ def oracle() -> nx.MultiDiGraph:
     for code in index.codes:
         for fact in index.profile(code).facts:
             _add_fact(graph, code, fact)
+    from icd10kb.phenotypes.graph import graph_edges
+
+    nodes, edges = graph_edges(kb)
+    for node, attributes in nodes:
+        if node not in graph:
+            graph.add_node(node, **attributes)
+    for source, target, key, attributes in edges:
+        graph.add_edge(source, target, key=key, **attributes)
     for edge in note_edges(kb):
         graph.add_edge(edge.source, edge.target, key=edge.kind, text=edge.text, reference=edge.reference)
     return graph
@@ -44,7 +52,7 @@ def test_same_nodes_edges_and_attributes(oracle: nx.MultiDiGraph) -> None:
     assert set(graph.edges(keys=True)) == set(oracle.edges(keys=True))
     assert all(dict(graph.edges[e]) == dict(oracle.edges[e]) for e in oracle.edges(keys=True))
     assert graph.number_of_edges() == oracle.number_of_edges()
-    for node in ("L94.2", "S72.001A", "12", "HP:0001482"):
+    for node in ("L94.2", "S72.001A", "12", "HP:0001482", "Q87.4", "ORPHA:558"):
         assert list(graph.predecessors(node)) == list(oracle.predecessors(node))
         assert list(graph.successors(node)) == list(oracle.successors(node))
 
@@ -81,3 +89,14 @@ def test_the_references_dataset_recompiles_byte_for_byte() -> None:
 
     for name in icd10kb.releases():
         assert build_references.compile_release(name) == read(DATASET, f"{DATASET}/{name}.json.gz", decompress=False)
+
+
+def test_the_phenotype_layer_in_the_graph() -> None:
+    """Issue 10: disease and phenotype nodes, has_phenotype and mapping edges; NOT never as has_phenotype."""
+    graph = icd10kb.load().graph
+    assert graph.has_edge("ORPHA:558", "Q87.4", key="exact_match")
+    assert graph.has_edge("ORPHA:558", "HP:0001166", key="has_phenotype")  # Marfan: arachnodactyly
+    assert graph.nodes["ORPHA:558"]["category"] == "biolink:Disease"
+    negated = [(u, v) for u, v, k, d in graph.edges(keys=True, data=True) if k == "has_phenotype" and d.get("negated")]
+    assert negated == []
+    assert any(d.get("negated") for *_, k, d in graph.edges(keys=True, data=True) if k == "lacks_phenotype")

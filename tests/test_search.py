@@ -156,3 +156,91 @@ def test_filters_must_be_a_chapter_a_block_and_a_boolean(kb: icd10kb.KnowledgeBa
 def test_valid_filters_are_accepted(kb: icd10kb.KnowledgeBase) -> None:
     assert kb.search("skin", 3, chapter="12", block="L80-L99", billable=False)
     assert all(kb.chapter(h.code) == "12" for h in kb.search("skin", 5, chapter="12"))
+
+
+# --- issue 7, item 5: a code typed as a search query returns that code and its close relatives ----------------
+
+
+@pytest.mark.parametrize("query", ["e119", "E11.9", "e11.9", " E119 ", "E11.9-"])
+def test_a_code_typed_as_the_query_gives_the_code_then_its_relatives_not_noise(
+    kb: icd10kb.KnowledgeBase, query: str
+) -> None:
+    hits = kb.search(query, 10)
+    codes = [h.code for h in hits]
+    assert codes[:2] == ["E11.9", "E11"] and "Y90.5" not in codes  # not "119" read as a number in a title
+    assert set(codes[2:]) <= set(kb.children("E11")) and len(codes) == 10
+    assert [(m.field, m.text) for m in hits[0].matches] == [("code", "E11.9")]
+    assert [(m.field, m.text) for m in hits[1].matches] == [("parent of", "E11.9")]
+    assert {m.field for h in hits[2:] for m in h.matches} == {"sibling of"}
+    assert [h.score for h in hits[:3]] == sorted((h.score for h in hits[:3]), reverse=True)
+
+
+def test_a_code_query_in_the_notes_spelling_gives_the_category_and_its_children(kb: icd10kb.KnowledgeBase) -> None:
+    for query in ("G30.-", "g30.-", "G30-", "g30"):
+        codes = [h.code for h in kb.search(query, 20)]
+        assert codes[:2] == ["G30", "G30-G32"], query
+        assert codes[2:6] == list(kb.children("G30")) and codes[6:] == ["G31", "G32"]
+
+
+def test_a_7th_character_code_typed_as_the_query(kb: icd10kb.KnowledgeBase) -> None:
+    for query in ("S72.001A", "s72001a"):
+        hits = kb.search(query, 5)
+        assert [h.code for h in hits][:3] == ["S72.001A", "S72.001", "S72.001B"]
+        assert hits[0].title == kb.title("S72.001A") and hits[0].seventh_characters == 0
+        assert hits[1].seventh_characters == 16
+
+
+def test_l94_2_typed_as_the_query(kb: icd10kb.KnowledgeBase) -> None:
+    codes = [h.code for h in kb.search("l94.2", 10)]
+    assert codes[:2] == ["L94.2", "L94"] and set(codes[2:]) == set(kb.children("L94")) - {"L94.2"}
+
+
+def test_code_queries_keep_the_filters(kb: icd10kb.KnowledgeBase) -> None:
+    billable = kb.search("e119", 10, billable=True)
+    assert billable[0].code == "E11.9" and all(kb.is_billable(h.code) for h in billable)
+    assert kb.search("e119", 10, chapter="12") == ()
+    assert [h.code for h in kb.search("e119", 2, block="E08-E13")] == ["E11.9", "E11"]
+    assert kb.search("e119", 0) == ()
+
+
+def test_a_bare_number_is_read_as_words_with_the_chapter_first(kb: icd10kb.KnowledgeBase) -> None:
+    hits = kb.search("2", 5)
+    assert hits[0].code == "2" and any(h.matches and h.matches[0].field == "title" for h in hits[1:])
+
+
+def test_words_that_are_no_code_are_searched_as_words(kb: icd10kb.KnowledgeBase) -> None:
+    assert kb.search("L94.7", 3) == () or all(m.field not in ("code", "parent of") for h in kb.search("L94.7", 3) for m in h.matches)
+    assert kb.search("calcinosis", 1)[0].matches[0].field == "title"
+
+
+# --- the hit records ------------------------------------------------------------------------------------------
+
+
+def test_hits_are_frozen_records_that_pydantic_understands(kb: icd10kb.KnowledgeBase) -> None:
+    import pickle
+
+    from pydantic import BaseModel
+
+    from icd10kb.search import models
+    from icd10kb.search.index import Match, SearchHit
+
+    hit = kb.search("calcinossis cutis", 1)[0]
+    model = models.SearchHit.model_validate(hit.model_dump())
+    assert model.model_dump() == hit.model_dump() and model.model_dump_json() == hit.model_dump_json()
+    assert SearchHit.model_validate_json(hit.model_dump_json()) == hit == SearchHit.model_validate(hit)
+    assert SearchHit.model_json_schema() == models.SearchHit.model_json_schema()
+    assert pickle.loads(pickle.dumps(hit)) == hit and hash(hit) == hash(SearchHit.model_validate(hit.model_dump()))
+    assert isinstance(hit.matches[0], Match) and "corrections=(('calcinossis', 'calcinosis'),)" in repr(hit)
+    with pytest.raises(AttributeError):
+        hit.code = "X"  # type: ignore[misc]
+    with pytest.raises(AttributeError):
+        del hit.matches[0].text  # type: ignore[attr-defined]
+
+    class Holder(BaseModel):
+        hit: SearchHit
+
+    held = Holder(hit=hit)
+    assert held.hit == hit and Holder.model_validate_json(held.model_dump_json()).hit == hit
+    assert Holder.model_validate({"hit": hit.model_dump()}).hit == hit
+    with pytest.raises(ValueError):
+        SearchHit.model_validate({"code": "L94.2"})

@@ -224,7 +224,7 @@ def concept_entry(kb: KnowledgeBase, code: str, *, notes: bool = True) -> dict[s
     --------
     >>> entry = concept_entry(kb, "12")
     >>> entry["code"], entry["display"], entry["property"][0]
-    ('chapter-12', 'Diseases of the skin and subcutaneous tissue', {'code': 'child', 'valueCode': 'L00-L08'})
+    ('chapter-12', 'Diseases of the skin and subcutaneous tissue (L00-L99)', {'code': 'child', 'valueCode': 'L00-L08'})
     """
     entry: dict[str, Any] = {"code": fhir_code(kb, code), "display": kb.title(code)}
     found, props = describe(kb, code, notes=notes)

@@ -175,8 +175,8 @@ class TerminologyService:
         date_check: DateCheck | None = None,
         limits: Limits | None = None,
     ) -> None:
+        from ..classification.releases import available
         from ..load import load
-        from ..releases import available
 
         self.kb = load() if kb is None else kb
         self.base = base

@@ -117,8 +117,13 @@ def _concept_attributes(kb: Classification, code: str) -> dict[str, Any]:
     }
 
 
-def build_graph(kb: Classification, knowledge: KnowledgeIndex) -> nx.MultiDiGraph[str]:
+def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bool = True) -> nx.MultiDiGraph[str]:
     """The whole knowledge graph of *kb*, frozen (read-only).
+
+    With *phenotypes*, the HPO layer is in it too (:func:`icd10kb.phenotypes.graph_edges`):
+    HPO terms with ``hpo_parent_of`` edges, the diseases linked to codes
+    (``exact_match`` edges to the code), their ``has_phenotype`` and
+    ``lacks_phenotype`` edges, each with its Biolink category and predicate.
 
     The concepts and the hierarchy — 98,000 nodes and edges — are written
     into networkx's own adjacency dictionaries in one pass over the store's
@@ -135,6 +140,16 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex) -> nx.MultiDiGrap
         for fact in knowledge.profile(code).facts:
             _add_fact(graph, code, fact)
             touched.add(code)
+    if phenotypes:  # HPO terms and is-a, the diseases linked to codes, their phenotypes and the links
+        from ..phenotypes.graph import graph_edges
+
+        nodes, edges = graph_edges(kb)
+        for node, attributes in nodes:
+            if node not in graph:  # an HPO term a knowledge pack already names keeps the pack's node
+                graph.add_node(node, **attributes)
+            touched.add(node)
+        for source, target, key, attributes in edges:
+            graph.add_edge(source, target, key=key, **attributes)
     succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
     pred: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
     for edge in note_edges(kb):  # both ends are concepts, already nodes

@@ -62,6 +62,11 @@ BIOLINK_PREDICATES = {
     "has_symptom": "biolink:has_phenotype",
     "diagnosed_by": "biolink:is_diagnosed_by",
     "treated_by": "biolink:treated_by",
+    # The HPO layer (the edges carry these too): a NOT annotation keeps has_phenotype with negated=true.
+    "hpo_parent_of": "biolink:subclass_of",
+    "has_phenotype": "biolink:has_phenotype",
+    "lacks_phenotype": "biolink:has_phenotype",
+    "exact_match": "biolink:exact_match",
 }
 _NOTE_PREDICATE = "biolink:related_to"
 _EDGE_CATEGORY = {"has_symptom": "biolink:DiseaseToPhenotypicFeatureAssociation"}
@@ -133,6 +138,10 @@ def kgx_records(graph: nx.MultiDiGraph[str]) -> tuple[list[dict[str, Any]], list
             category = _concept_category(data)
             name = data.get("title", node)
             provided = "infores:icd10kb-nchs"
+        elif "category" in data:  # a node of a layer that says its own Biolink category (HPO terms, diseases)
+            category = data["category"]
+            name = data.get("name", data.get("label", node))
+            provided = data.get("provided_by", "infores:icd10kb")
         else:
             category = _FACT_CATEGORY.get(kind, "biolink:NamedThing")
             name = data.get("label", node)
@@ -150,8 +159,14 @@ def kgx_records(graph: nx.MultiDiGraph[str]) -> tuple[list[dict[str, Any]], list
         )
     edges = []
     for number, (u, v, key, data) in enumerate(graph.edges(keys=True, data=True)):
-        if key == "parent_of":  # Biolink's canonical direction: the child is a subclass of its parent
+        if key in (
+            "parent_of",
+            "hpo_parent_of",
+        ):  # Biolink's canonical direction: the child is a subclass of its parent
             u, v = v, u
+        if "predicate" in data or key == "hpo_parent_of":  # an edge of a layer that says its own predicate
+            edges.append(_layer_edge(number, graph, u, v, key, data))
+            continue
         fact = key in BIOLINK_PREDICATES and key != "parent_of"
         if key == "parent_of":
             primary, agent, url = "infores:icd10kb-nchs", "manual_agent", ""
@@ -179,6 +194,28 @@ def kgx_records(graph: nx.MultiDiGraph[str]) -> tuple[list[dict[str, Any]], list
             }
         )
     return nodes, edges
+
+
+def _layer_edge(number: int, graph: nx.MultiDiGraph[str], u: str, v: str, key: str, data: Any) -> dict[str, Any]:
+    """The KGX record of an edge whose layer gives its Biolink predicate, category and source (HPO, mappings)."""
+    keep = ("frequencies", "evidence", "references", "onsets", "sex", "negated", "path", "via", "source_file")
+    return {
+        "id": f"icd10kb:e{number}",
+        "subject": curie(u, graph.nodes[u]),
+        "predicate": data.get("predicate", "biolink:subclass_of"),
+        "object": curie(v, graph.nodes[v]),
+        "category": [data.get("category", "biolink:Association")],
+        "relation": f"icd10kb:{key}",
+        "knowledge_level": "knowledge_assertion",
+        "agent_type": "manual_agent",
+        "primary_knowledge_source": data.get("primary_knowledge_source", "infores:hp"),
+        "aggregator_knowledge_source": ["infores:icd10kb"],
+        "source_url": "",
+        "icd10kb_qualifiers": json.dumps(
+            {k: list(v) if isinstance(v, tuple) else v for k, v in data.items() if k in keep}, sort_keys=True
+        ),
+        "note": "",
+    }
 
 
 def _tsv_value(value: Any) -> str:

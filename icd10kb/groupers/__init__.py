@@ -21,7 +21,8 @@ Examples
 from __future__ import annotations
 
 from . import ccsr, comorbidity, gems, hcc
-from .base import GrouperMap, NotMappedError, available, mapping
+from .base import GrouperMap, NotMappedError
+from .maps import available, mapping
 from .patients import per_patient
 
 __all__ = [

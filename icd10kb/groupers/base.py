@@ -1,4 +1,4 @@
-"""Every grouper as plain data: :class:`GrouperMap`, :func:`mapping` and :func:`available`.
+"""Every grouper as plain data: :class:`GrouperMap` (named and built by :mod:`icd10kb.groupers.maps`).
 
 A grouper map is the whole of one grouper as tuples and read-only mappings, with no behaviour:
 the form that a dataframe library, DuckDB or Spark joins against. The Python functions of
@@ -7,6 +7,7 @@ and :mod:`~icd10kb.groupers.gems` read the same compiled datasets.
 
 Examples
 --------
+>>> from icd10kb.groupers import mapping
 >>> charlson = mapping("charlson-quan2005")
 >>> ("I21.9", "ami") in charlson.rows
 True
@@ -26,18 +27,16 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
 
 __all__ = [
     "GrouperMap",
     "NotMappedError",
-    "available",
     "check_choice",
     "code_key",
     "dotted",
     "frozen_mapping",
     "icd9_dotted",
-    "mapping",
     "resolve_kb",
 ]
 
@@ -195,75 +194,6 @@ def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
     if not hasattr(kb, "release") or not hasattr(kb, "kind"):
         raise InvalidArgumentError(kb, "pass a KnowledgeBase from icd10kb.load(), or None", "kb")
     return kb
-
-
-_HCC = tuple(
-    f"cms-hcc-{model.lower()}-py{year}"
-    for model, years in (("V24", (2025, 2026)), ("V28", (2025, 2026, 2027)))
-    for year in years
-)
-_NAMES = (
-    "ccsr-v2023.1",
-    "ccsr-v2025.1",
-    "charlson-quan2005",
-    "cmr-v2026.1",
-    "elixhauser-quan2005",
-    *_HCC,
-    "gems-2018-i10-to-i9",
-    "gems-2018-i9-to-i10",
-)
-
-
-def available() -> tuple[str, ...]:
-    """The names of every grouper map shipped, sorted.
-
-    Examples
-    --------
-    >>> "cms-hcc-v28-py2026" in available()
-    True
-    """
-    return tuple(sorted(_NAMES))
-
-
-def mapping(name: str, kb: KnowledgeBase | None = None) -> GrouperMap:
-    """The grouper map *name* as plain data.
-
-    Parameters
-    ----------
-    name:
-        One of :func:`available`.
-    kb:
-        The release the prefix-defined Quan maps are expanded over (default: ``icd10kb.load()``);
-        the other maps list their codes as the source does and ignore it.
-
-    Raises
-    ------
-    InvalidArgumentError
-        If no grouper of that name is shipped.
-
-    Examples
-    --------
-    >>> cmr = mapping("cmr-v2026.1")
-    >>> len(cmr.labels), "HF" in cmr.poa_required
-    (38, True)
-    """
-    check_choice(name, _NAMES, "grouper name")
-    if name.startswith("ccsr-"):
-        from .ccsr import grouper_map as ccsr_map
-
-        return ccsr_map(name[len("ccsr-") :])
-    if name in ("charlson-quan2005", "elixhauser-quan2005", "cmr-v2026.1"):
-        from .comorbidity import grouper_map as comorbidity_map
-
-        return comorbidity_map(name, kb)
-    if name.startswith("cms-hcc-"):
-        from .hcc import grouper_map as hcc_map
-
-        _, _, model, year = name.split("-")
-        return hcc_map(model.upper(), int(year[2:]))
-    from .gems import grouper_map as gems_map
-
-    return gems_map(name[len("gems-2018-") :])
 
 
 def frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:

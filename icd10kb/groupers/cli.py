@@ -117,7 +117,7 @@ def _gems(args: argparse.Namespace, out: TextIO) -> None:
 
 def _groupers(args: argparse.Namespace, out: TextIO) -> None:
     """List the grouper maps shipped, with their version and citation."""
-    from .base import available, mapping
+    from .maps import available, mapping
 
     rows = [(name, mapping(name)) for name in available()]
     if args.json:

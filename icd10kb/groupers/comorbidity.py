@@ -49,7 +49,7 @@ from ..errors import DataFileError, InvalidArgumentError
 from .base import GrouperMap, check_choice, code_key, dotted, frozen_mapping, resolve_kb
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
     from .models import Comorbidities
 
 __all__ = ["DEFAULT_WEIGHTS", "INDICES", "Index", "flags", "grouper_map", "index", "score", "score_of"]

@@ -22,7 +22,8 @@ from collections.abc import Hashable, Iterable
 from typing import Any
 
 from ..errors import InvalidArgumentError, InvalidCodeError
-from .base import available, check_choice, code_key
+from .base import check_choice, code_key
+from .maps import available
 
 __all__ = ["GROUPERS", "per_patient"]
 

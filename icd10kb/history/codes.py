@@ -27,7 +27,7 @@ from .data import history_table, titles_of
 from .timeline import FIRST_DAY, SLOTS, parse_date, slot_at
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
     from .models import CodeHistory, ReleaseInForce
 
 __all__ = [

@@ -17,7 +17,7 @@ from .errors import ReleaseNotShippedError
 from .timeline import SLOTS, slot_at
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
 
 __all__ = ["DERIVED", "load_for_date", "load_release", "shipped", "shipped_for_date"]
 

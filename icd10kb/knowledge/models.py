@@ -16,6 +16,7 @@ from typing import Literal
 from pydantic import Field, field_validator, model_validator
 
 from ..classification.models import Frozen
+from ..phenotypes.models import PhenotypeProfile
 
 __all__ = [
     "SCHEMES",
@@ -294,11 +295,19 @@ class KnowledgeProfile(Frozen):
     treatments: tuple[Fact, ...] = Field(default=(), description="Treatments.")
     gaps: tuple[Gap, ...] = Field(default=(), description="Kinds of knowledge the sources do not give.")
     sources: tuple[Source, ...] = Field(default=(), description="Every source behind this profile.")
+    phenotypes: PhenotypeProfile | None = Field(
+        default=None,
+        description="HPO phenotypes of the diseases linked to the code through MONDO and Orphanet (exact links, "
+        "unless broader ones were asked for), each with its frequency, evidence, references, disease and mapping; "
+        "None when no disease is linked.",
+    )
 
     @property
     def is_empty(self) -> bool:
         """Whether nothing at all is known about the code."""
-        return not (self.label or self.causes or self.symptoms or self.tests or self.treatments or self.gaps)
+        return not (
+            self.label or self.causes or self.symptoms or self.tests or self.treatments or self.gaps or self.phenotypes
+        )
 
     @property
     def facts(self) -> tuple[Fact, ...]:

@@ -25,7 +25,7 @@ Examples
 ['Q87.4']
 """
 
-from .annotations import Annotations, disease_annotations
+from .annotations import Annotations, disease_annotations, information_content, most_informative_common_ancestor
 from .differential import differential, rank_diseases, resolve_terms
 from .errors import DiseaseNotFoundError, ObsoleteTermError, TermNotFoundError, UnknownPhenotypeError
 from .graph import graph_edges
@@ -36,6 +36,8 @@ from .simulate import Patient, simulate_patients
 from .synonyms import search_synonyms
 
 __all__ = [
+    "information_content",
+    "most_informative_common_ancestor",
     "Annotations",
     "DiseaseNotFoundError",
     "Link",

@@ -31,7 +31,14 @@ from .. import datasets
 from .errors import DiseaseNotFoundError
 from .ontology import HPO_DATASET, information_content_from_counts, ontology
 
-__all__ = ["FREQUENCY_TERMS", "Annotations", "disease_annotations", "frequency_value"]
+__all__ = [
+    "FREQUENCY_TERMS",
+    "Annotations",
+    "disease_annotations",
+    "frequency_value",
+    "information_content",
+    "most_informative_common_ancestor",
+]
 
 #: HPO frequency terms with the share of patients HPO gives for them (the middle of the range).
 FREQUENCY_TERMS = {
@@ -165,3 +172,26 @@ def disease_annotations() -> Annotations:
         "annotations",
         lambda: Annotations(datasets.read_json(HPO_DATASET, f"{HPO_DATASET}/annotations.json.gz")),
     )
+
+
+def information_content(term: object) -> float:
+    """``-ln(p)``, *p* the share of annotated diseases having *term* or a descendant (positive annotations).
+
+    A term that no disease has gets the largest value, ``ln(N)``.
+
+    Examples
+    --------
+    >>> information_content("HP:0000001")
+    0.0
+    >>> information_content("HP:0001250") > information_content("HP:0012638")
+    True
+    """
+    return disease_annotations().information_content()[ontology().index(term)]
+
+
+def most_informative_common_ancestor(a: object, b: object) -> str:
+    """The common ancestor (or self) of two terms with the largest information content."""
+    hpo = ontology()
+    ic = disease_annotations().information_content()
+    common = hpo.ancestor_sets()[hpo.index(a)] & hpo.ancestor_sets()[hpo.index(b)]
+    return hpo._ids[max(common, key=lambda t: (ic[t], -t))]

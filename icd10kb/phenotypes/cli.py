@@ -69,7 +69,9 @@ def cmd_term(args: argparse.Namespace, out: TextIO) -> int:
         out.write(f"  synonym: {s.text} ({s.scope.lower()}{', ' + s.type if s.type else ''})\n")
     for parent in term.parents:
         out.write(f"  is a: {parent}  {hpo.label(parent)}\n")
-    out.write(f"  information content: {hpo.information_content(term.id):.3f}\n")
+    from .annotations import information_content
+
+    out.write(f"  information content: {information_content(term.id):.3f}\n")
     return 0
 
 

@@ -29,13 +29,14 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError, check_limit
+from ..extras import require
 from .annotations import disease_annotations
 from .links import check_broader, link_index, release_key, resolve_kb
 from .ontology import ontology
 from .similarity import arrays
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
     from .models import CodeCandidate, DiseaseCandidate, QueryTerm, TermMatch
 
 __all__ = ["MAX_TERMS", "differential", "rank_diseases", "resolve_terms"]
@@ -192,11 +193,14 @@ def _scores(query: tuple[QueryTerm, ...]) -> Any:
 def rank_diseases(terms: object, limit: int = 10) -> tuple[DiseaseCandidate, ...]:
     """The annotated diseases closest to the query terms, best first (linked to a code or not).
 
+    Needs numpy (the ``phenotypes`` extra); without it, :class:`~icd10kb.extras.MissingExtraError`.
+
     Examples
     --------
     >>> rank_diseases(["Kayser-Fleischer ring", "Hepatic failure", "Dystonia"], limit=1)[0].name
     'Wilson disease'
     """
+    require("numpy", "phenotypes", "the phenotype differential")
     limit = check_limit(limit)
     query = resolve_terms(terms)
     scores = _scores(query)
@@ -255,6 +259,7 @@ def differential(
     >>> [c.rank for c in top], all(c.link_class == "exact" for c in top)
     ([1, 2, 3], True)
     """
+    require("numpy", "phenotypes", "the phenotype differential")
     from .models import CodeCandidate, DiseaseScore
 
     kb = resolve_kb(kb)

@@ -40,7 +40,7 @@ from .links import check_broader, link_index, resolve_kb
 from .ontology import ontology
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
 
 __all__ = ["PREDICATES", "graph_edges"]
 

@@ -38,7 +38,7 @@ from .. import datasets
 from ..errors import InvalidArgumentError
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
 
 __all__ = [
     "LINKS_DATASET",
@@ -98,7 +98,7 @@ def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
         import icd10kb
 
         return icd10kb.load()
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
 
     if not isinstance(kb, KnowledgeBase):
         raise InvalidArgumentError(kb, "expected an icd10kb.KnowledgeBase or None", "kb")

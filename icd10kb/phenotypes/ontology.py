@@ -256,30 +256,6 @@ class Ontology:
                     stack.append(child)
         return frozenset(self._ids[d] for d in found if include_self or d != i)
 
-    def information_content(self, term: object) -> float:
-        """``-ln(p)``, *p* the share of annotated diseases having the term or a descendant (positive annotations).
-
-        A term that no disease has gets the largest value, ``ln(N)``.
-
-        Examples
-        --------
-        >>> ontology().information_content("HP:0000001")
-        0.0
-        >>> ontology().information_content("HP:0001250") > ontology().information_content("HP:0012638")
-        True
-        """
-        from .annotations import disease_annotations
-
-        return disease_annotations().information_content()[self.index(term)]
-
-    def most_informative_common_ancestor(self, a: object, b: object) -> str:
-        """The common ancestor (or self) of two terms with the largest information content."""
-        from .annotations import disease_annotations
-
-        ic = disease_annotations().information_content()
-        common = self.ancestor_sets()[self.index(a)] & self.ancestor_sets()[self.index(b)]
-        return self._ids[max(common, key=lambda t: (ic[t], -t))]
-
     # --- words ---------------------------------------------------------
     def _name_index(self) -> dict[str, list[tuple[int, int]]]:
         if self._names is None:

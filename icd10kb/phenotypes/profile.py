@@ -32,7 +32,7 @@ from .links import Link, check_broader, link_index, resolve_kb
 from .ontology import ontology
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
     from .models import CodeWithPhenotype, Frequency, Mapping, PhenotypeFact, PhenotypeProfile
 
 __all__ = ["codes_with_phenotype", "disease_facts", "mapping_model", "profile"]

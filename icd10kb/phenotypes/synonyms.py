@@ -43,7 +43,7 @@ from .links import link_index, release_key, resolve_kb
 from .ontology import ROOT, _fold, ontology
 
 if TYPE_CHECKING:
-    from ..kb import KnowledgeBase
+    from ..classification.core import Classification as KnowledgeBase
     from .models import SynonymEntry
 
 __all__ = ["MAX_DESCENDANTS", "MODIFIERS", "offered_synonyms", "search_synonyms"]

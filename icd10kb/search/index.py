@@ -4,8 +4,10 @@
 words match: official titles, the ``includes`` notes and inclusion terms
 listed under codes, and the labels of attached knowledge (a disease's own
 description, its symptoms and its causes). It tolerates case, word order,
-plural and other simple endings, and small typos; a code typed as a query
-comes first. Each hit says what matched.
+plural and other simple endings, and small typos. A code typed as the
+query gives that code, then its parent, children and siblings
+(:mod:`icd10kb.search.related`). Each hit says what matched. Other layers
+may add texts to find codes by (``extra``: layperson synonyms, index terms).
 
 Words. Every text is cut into words, folded to lower case without accents,
 stripped of stop words (*of*, *the*, *other*, *NOS* …) and trimmed of common
@@ -18,7 +20,7 @@ never corrected.
 
 Score. An inverted index maps each word to the concepts whose texts hold it,
 with the weight of the best field that holds it: title 3, note (``includes``
-note or inclusion term) 2, knowledge 1. A concept's score is the sum, over
+note or inclusion term) 2, added text 2, knowledge 1. A concept's score is the sum, over
 the query's words, of that weight × the word's inverse document frequency
 (half of it for a corrected word), plus a *name bonus* for the best of the
 concept's names that the query holds whole: the name's weight × the summed
@@ -38,25 +40,29 @@ score, then, on ties, the broader concept (a category before its codes, so
 ``J18`` before ``J18.9``), then the classification's order.
 
 7th-character codes are reached through their base code (the hit's
-``seventh_characters`` says how many there are). The index is built on first
-use.
+``seventh_characters`` says how many there are).
+
+Where the index comes from. For a shipped release, the titles and notes are
+indexed ahead of time (:mod:`icd10kb.search.compiled`, read word by word by
+:mod:`icd10kb.search.lazy`), so a search in a fresh process reads a file
+instead of indexing 98,000 texts; the knowledge and added texts are laid
+over it. For official files read with ``load_tabular`` the index is built
+from the texts on first use (:mod:`icd10kb.search.postings`), which is also
+the reference the compiled index is tested against, query for query.
 """
 
 from __future__ import annotations
 
 import heapq
-import math
-from array import array
 from collections.abc import Iterable
-from typing import TYPE_CHECKING
-
-from pydantic import Field
+from typing import TYPE_CHECKING, Any
 
 from ..classification.codes import normalize
-from ..classification.models import Frozen
 from ..errors import ICD10KBError, InvalidCodeError, check_limit
-from .text import _words, deletions, essentials, fold, stem, words
-from .text import names as names_in
+from .hits import Match, SearchHit
+from .postings import BuiltPostings, Overlay, check_extra, knowledge_records, layer_shown, layer_texts
+from .related import code_query, related_hits
+from .text import deletions, stem, words
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
@@ -64,9 +70,6 @@ if TYPE_CHECKING:
 
 __all__ = ["Match", "SearchHit", "SearchIndex", "check_filters", "scope_position", "stem", "words"]
 
-#: Field weights (a category's notes weigh ``NOTE + CATEGORY_NOTE``).
-TITLE, NOTE, KNOWLEDGE = 3, 2, 1
-CATEGORY_NOTE = 1
 #: The weight of a word read as another (a typo).
 CORRECTED = 0.5
 _EXACT = 1e6  # the score that a code typed as the query gains
@@ -74,125 +77,89 @@ _COUNT = 1e7  # more than any score
 MAX_QUERY = 500
 
 
-class Match(Frozen):
-    """One text of a hit that holds query words."""
-
-    field: str = Field(description="Where the text stands: title, inclusion term, includes, or knowledge.")
-    text: str = Field(description="The text itself.")
-    words: tuple[str, ...] = Field(description="The query's words (as folded and trimmed) that it holds.")
-
-
-class SearchHit(Frozen):
-    """One result of a search."""
-
-    code: str = Field(description="The concept's identifier.")
-    title: str = Field(description="The concept's title.")
-    score: float = Field(description="Relevance; higher is better. Comparable within one search only.")
-    matched_words: int = Field(description="How many of the query's words the concept holds.")
-    query_words: int = Field(description="How many words the query has (after folding).")
-    matches: tuple[Match, ...] = Field(description="The texts that matched, best field first.")
-    corrections: tuple[tuple[str, str], ...] = Field(
-        default=(), description="Query words read as other words (typo, word): ('calcinossis', 'calcinosis')."
-    )
-    seventh_characters: int = Field(default=0, description="How many 7th-character codes lie below this code.")
-
-
 class SearchIndex:
-    """The inverted index of one knowledge base; see the module's description."""
+    """The inverted index of one knowledge base; see the module's description.
 
-    def __init__(self, kb: Classification, knowledge: KnowledgeIndex) -> None:
+    Parameters
+    ----------
+    kb:
+        The classification to search.
+    knowledge:
+        The clinical knowledge whose texts are searched too; None for the
+        built-in knowledge packs as compiled with a shipped release (none
+        for official files read with ``load_tabular``).
+    extra:
+        More texts to find codes by, as ``(code, text, label)`` tuples, such
+        as ``("I21.9", "heart attack", "HPO synonym (layperson)")``: each is
+        indexed as a name of the code, weighing as a note, and a hit lists
+        it under its label. A 7th-character code's text goes to its base
+        code; texts of codes the release lacks are left out.
+    compiled:
+        Read the titles and notes of a shipped release from its compiled
+        index (the default); False builds them from the texts, as for
+        official files (the reference the compiled index is tested against).
+
+    Examples
+    --------
+    >>> index = SearchIndex(kb, None, extra=[("L94.2", "chalky lumps under the skin", "my label")])
+    >>> hit = index.search("chalky lumps", 1)[0]
+    >>> hit.code, [(m.field, m.text) for m in hit.matches][-1]
+    ('L94.2', ('my label', 'chalky lumps under the skin'))
+    """
+
+    def __init__(
+        self,
+        kb: Classification,
+        knowledge: KnowledgeIndex | None = None,
+        *,
+        extra: Iterable[tuple[str, str, str]] = (),
+        compiled: bool = True,
+    ) -> None:
+        from .compiled import read_compiled
+
+        if type(compiled) is not bool:
+            from ..errors import InvalidArgumentError
+
+            raise InvalidArgumentError(compiled, "compiled is True or False", "compiled")
+        added = check_extra(extra)
         self.kb = kb
-        self.knowledge = knowledge
-        store = kb.store
-        notes = kb.notes_table()
-        postings: dict[str, dict[int, int]] = {}
-        named: list[tuple[frozenset[str], int, int]] = []
-        self.lengths = array("H")
+        found = read_compiled(kb)
+        if knowledge is not None:
+            records = knowledge_records(knowledge)
+        else:
+            records = [(c, bool(n), t) for c, n, t in found[0]["knowledge"]] if found is not None else []
+        self._overlay = overlay = Overlay(kb, records, added)
+        self.postings: Any
+        #: The texts of other layers (HPO synonyms, index terms) that a shipped release indexes with its own.
+        self._layer_shown: dict[int, list[tuple[str, str]]] | None = None
+        if compiled and found is not None:
+            from .lazy import CompiledPostings
 
-        def add(doc: int, text: str, weight: int, names: int | None) -> list[frozenset[str]]:
-            """Index the words of *text*; file the names it gives with weight *names* (None: it names nothing)."""
-            for word in _words(fold(text)):
-                bucket = postings.setdefault(word, {})
-                if bucket.get(doc, 0) < weight:
-                    bucket[doc] = weight
-            if names is None:
-                return []
-            found = essentials(text)
-            named.extend((name, doc, names) for name in names_in(found, text))
-            return found
-
-        for position in range(store.size):
-            title = add(position, store.base_title(position), TITLE, TITLE)
-            self.lengths.append(min(len(title[0]), 65535))
-            note = NOTE + (CATEGORY_NOTE if store.kinds[position] == "c" else 0)
-            for text in self._notes(store.ids[position], notes):
-                add(position, text, NOTE, note)
-        self.known = frozenset(knowledge.codes)
-        for code in knowledge.codes:
-            ref = store.resolve(code)
-            if ref is None or ref[1]:
-                continue
-            named_first = bool(knowledge.profile(code).label)
-            for i, text in enumerate(self._knowledge_texts(code)):
-                # The disease's own label (the first text) names it; its description, symptoms and causes do not.
-                add(ref[0], text, KNOWLEDGE, KNOWLEDGE if i == 0 and named_first else None)
-        size = max(store.size, 1)
-        #: 1 / (1 + 0.05 × the number of essential words of the title), per concept.
-        self.shortness = array("d", (1 / (1 + 0.05 * length) for length in self.lengths))
-        self.idf = {w: math.log(1 + size / len(docs)) for w, docs in postings.items()}
-        self.docs = {w: array("i", d.keys()) for w, d in postings.items()}
-        # What each word brings to each concept: weight × idf × shortness.
-        shortness = self.shortness
-        self.gains = {
-            w: array("d", [weight * self.idf[w] * shortness[doc] for doc, weight in d.items()])
-            for w, d in postings.items()
-        }
-        # Each name is filed under its rarest word: a query holding the whole name holds that word.
-        # Names are kept as sorted tuples, shared when equal: a third of a frozenset's memory.
-        self.names: dict[str, list[tuple[tuple[str, ...], int, int]]] = {}
-        shared: dict[tuple[str, ...], tuple[str, ...]] = {}
-        for name, doc, weight in dict.fromkeys(named):
-            if not name <= postings.keys():  # it holds a letter that is a stop word ("influenza A")
-                continue
-            rarest = min(name, key=lambda w: (len(postings[w]), w))
-            words_ = tuple(sorted(name))
-            self.names.setdefault(rarest, []).append((shared.setdefault(words_, words_), doc, weight))
-        self.deletions: dict[str, list[str]] = {}
-        for word in postings:
-            if len(word) >= 4 and not word.isdigit():
-                for deleted in deletions(word):
-                    self.deletions.setdefault(deleted, []).append(word)
-
-    @staticmethod
-    def _notes(code: str, notes: dict[str, dict[str, list[str]]]) -> list[str]:
-        kinds = notes.get(code)
-        return [*kinds.get("includes", ()), *kinds.get("inclusion_terms", ())] if kinds else []
-
-    def _knowledge_texts(self, code: str) -> list[str]:
-        profile = self.knowledge.profile(code)
-        texts = [profile.label] if profile.label else []
-        texts += list(profile.about)
-        texts += [name for f in profile.symptoms + profile.causes for name in (f.label, *f.synonyms)]
-        return texts
+            self.postings = CompiledPostings(kb.store.size, found[0], found[1], overlay)
+        else:
+            layers = layer_texts(kb) if kb.shipped_release is not None else []
+            self._layer_shown = layer_shown(kb, layers)
+            self.postings = BuiltPostings(kb, overlay, layers)
 
     def _expand(self, word: str) -> list[str]:
         """Vocabulary words for a query word: itself, or those at most two edits away."""
-        if word in self.docs:
+        p = self.postings
+        if p.has(word):
             return [word]
         if len(word) < 4 or word.isdigit():
             return []
-        found: set[str] = set(self.deletions.get(word, ()))
+        found: set[str] = set(p.longer(word))
         deleted = deletions(word)
         for d in deleted:
-            if d in self.docs:
+            if p.has(d):
                 found.add(d)
-            found.update(self.deletions.get(d, ()))
+            found.update(p.longer(d))
         if len(word) >= 7 and not found:
             for d in deleted:
                 for dd in deletions(d):
-                    if dd in self.docs:
+                    if p.has(dd):
                         found.add(dd)
-        return sorted(found, key=lambda w: (-len(self.docs[w]), w))[:5]
+        return sorted(found, key=lambda w: (-p.count(w), w))[:5]
 
     def search(
         self,
@@ -203,7 +170,7 @@ class SearchIndex:
         block: str | None = None,
         billable: bool | None = None,
     ) -> tuple[SearchHit, ...]:
-        """Rank the concepts for *text*; see :meth:`icd10kb.kb.Classification.search`."""
+        """Rank the concepts for *text*; see :meth:`icd10kb.kb.KnowledgeBase.search`."""
         if not isinstance(text, str):
             raise InvalidCodeError(text, f"a string, not {type(text).__name__}", "search")
         check_limit(limit)
@@ -212,36 +179,52 @@ class SearchIndex:
         check_filters(self.kb, billable=billable)
         store = self.kb.store
         scope = [
-            self._scope(value, kind) for value, kind in ((chapter, "chapter"), (block, "block")) if value is not None
+            scope_position(self.kb, value, kind)
+            for value, kind in ((chapter, "chapter"), (block, "block"))
+            if value is not None
         ]
+
+        def kept(ref: tuple[int, str]) -> bool:
+            if billable is not None and store.is_billable(ref) != billable:
+                return False
+            return all(top <= ref[0] < store.ends[top] for top in scope)
+
+        def keep(doc: int) -> bool:
+            return kept((doc, ""))
+
         wanted = list(dict.fromkeys(words(text)))
+        typed = code_query(store, text)
+        if typed is not None:  # a code: it, then its parent, children and siblings
+            return related_hits(self.kb, typed, wanted, limit, kept, self._related_hit)
+        p = self.postings
         # A concept's total is _COUNT × the query words it holds + its score (< _COUNT), so that
         # one number ranks by both; each vocabulary word counts once, for the first query word it serves.
         total: dict[int, float] = {}
         corrections: list[tuple[str, str]] = []
         worth: dict[str, float] = {}  # vocabulary word -> its weight in this query (idf, or a share of it)
-        for word in sorted(wanted, key=lambda w: w not in self.docs):  # exact words first
+        for word in sorted(wanted, key=lambda w: not p.has(w)):  # exact words first
             variants = [v for v in self._expand(word) if v not in worth]
             corrections += [(word, v) for v in variants if v != word]
             for v in variants:
-                worth[v] = self.idf[v] * (1.0 if v == word else CORRECTED)
+                worth[v] = p.idf(v) * (1.0 if v == word else CORRECTED)
             if len(variants) == 1 and variants[0] == word:
-                for doc, gain in zip(self.docs[word], self.gains[word]):
+                for doc, gain in zip(p.docs(word), p.gains(word)):
                     total[doc] = total.get(doc, 0.0) + _COUNT + gain
                 continue
             best: dict[int, float] = {}  # a concept that holds several readings of a typo counts the best
             for v in variants:
-                for doc, gain in zip(self.docs[v], self.gains[v]):
+                for doc, gain in zip(p.docs(v), p.gains(v)):
                     if gain * CORRECTED > best.get(doc, 0.0):
                         best[doc] = gain * CORRECTED
             for doc, gain in best.items():
                 total[doc] = total.get(doc, 0.0) + _COUNT + gain
         held = worth.keys()
         bonus: dict[int, float] = {}
+        shortness = p.shortness
         for word in worth:
-            for name, doc, weight in self.names.get(word, ()):
+            for name, doc, weight in p.names(word):
                 if all(w in held for w in name):
-                    value = weight * sum(worth[w] for w in name) * self.shortness[doc]
+                    value = weight * sum(worth[w] for w in name) * shortness[doc]
                     if value > bonus.get(doc, 0.0):
                         bonus[doc] = value
         for doc, value in bonus.items():
@@ -254,11 +237,6 @@ class SearchIndex:
         def order(docs: Iterable[int]) -> list[int]:
             return sorted(docs, key=lambda d: (-round(total[d], 4), depths[d], d))
 
-        def keep(doc: int) -> bool:
-            if billable is not None and store.is_billable((doc, "")) != billable:
-                return False
-            return all(top <= doc < store.ends[top] for top in scope)
-
         wide = limit * 4 + 20
         ranked = heapq.nlargest(2 * wide, total, key=total.__getitem__)
         if len(ranked) > wide:  # keep the first `wide`, and every concept that ties with the last of them
@@ -270,9 +248,6 @@ class SearchIndex:
             picked = [d for d in order(total) if keep(d)][:limit]
         return tuple(self._hit(d, total[d], wanted, corrections) for d in picked)
 
-    def _scope(self, value: object, kind: str) -> int:
-        return scope_position(self.kb, value, kind)
-
     def _exact_code(self, text: str) -> int | None:
         try:
             ref = self.kb.store.resolve(normalize(text))
@@ -280,33 +255,56 @@ class SearchIndex:
             return None
         return ref[0] if ref is not None else None
 
-    def _hit(self, doc: int, total: float, wanted: list[str], corrections: Iterable[tuple[str, str]]) -> SearchHit:
-        count, score = divmod(total, _COUNT)
+    def _texts(self, doc: int) -> list[tuple[str, str]]:
+        """The texts of a concept a hit may list: title, notes, knowledge, added texts."""
         store = self.kb.store
-        code = store.ids[doc]
-        terms = set(wanted) | {v for _, v in corrections}
-        notes = self.kb.notes_table().get(code, {})
+        notes = self.kb.notes_table().get(store.ids[doc], {})
         texts = [("title", store.base_title(doc))]
         texts += [("includes", t) for t in notes.get("includes", ())]
         texts += [("inclusion term", t) for t in notes.get("inclusion_terms", ())]
-        if code in self.known:
-            texts += [("knowledge", t) for t in self._knowledge_texts(code)]
+        if self._layer_shown is None:  # read with the first hit: the compiled file of the release's layer texts
+            from .compiled import read_layer_shown
+
+            object.__setattr__(self, "_layer_shown", read_layer_shown(self.kb))
+        return texts + self._layer_shown.get(doc, []) + self._overlay.shown.get(doc, [])  # type: ignore[union-attr]
+
+    def _hit(self, doc: int, total: float, wanted: list[str], corrections: Iterable[tuple[str, str]]) -> SearchHit:
+        count, score = divmod(total, _COUNT)
+        store = self.kb.store
+        terms = set(wanted) | {v for _, v in corrections}
         matches = []
-        for field, text in texts:
+        for field, text in self._texts(doc):
             held = tuple(w for w in dict.fromkeys(words(text)) if w in terms)
             if held:
-                matches.append(Match(field=field, text=text, words=held))
+                matches.append(Match(field, text, held))
         used = tuple((typo, word) for typo, word in dict.fromkeys(corrections) if any(word in m.words for m in matches))
         entry = store.seventh.get(doc)
         return SearchHit(
-            code=code,
-            title=store.base_title(doc),
-            score=round(score, 4),
-            matched_words=min(int(count), len(wanted)),
-            query_words=len(wanted),
-            matches=tuple(matches),
-            corrections=used,
-            seventh_characters=len(entry[0]) if entry else 0,
+            store.ids[doc],
+            store.base_title(doc),
+            round(score, 4),
+            min(int(count), len(wanted)),
+            len(wanted),
+            tuple(matches),
+            used,
+            len(entry[0]) if entry else 0,
+        )
+
+    def _related_hit(
+        self, ref: tuple[int, str], score: float, field: str, text: str, held: tuple[str, ...], query_words: int
+    ) -> SearchHit:
+        """A hit for a code reached from a code typed as the query (no word search)."""
+        store = self.kb.store
+        entry = store.seventh.get(ref[0]) if not ref[1] else None
+        return SearchHit(
+            store.id_of(ref),
+            store.title(ref),
+            score,
+            len(held),
+            query_words,
+            (Match(field, text, held),),
+            (),
+            len(entry[0]) if entry else 0,
         )
 
 
