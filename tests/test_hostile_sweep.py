@@ -215,6 +215,7 @@ GOOD: dict[str, Callable[[Any], Any]] = {
 OWN_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "Classification": lambda kb: kb,
     "KnowledgeBase": lambda kb: kb,
+    "_Facade": lambda kb: kb,
     "Lookup": lambda kb: kb,
     "KnowledgeIndex": lambda kb: kb.knowledge_index,
     "nx.MultiDiGraph[str]": lambda kb: kb.subgraph("L94"),
@@ -232,6 +233,7 @@ PENDING = {
     "icd10kb.graph.build.neighbourhood",
     "icd10kb.search.index.check_filters",
     "icd10kb.search.index.scope_position",
+    "KnowledgeBase.phenotype_differential",  # delegates to icd10kb.phenotypes, pending below
 }
 
 #: Subpackages merged from other branches while this sweep was written. The walk finds their
@@ -245,6 +247,10 @@ PENDING_PACKAGES = (
     "icd10kb.phenotypes",
     "icd10kb.rdf",
     "icd10kb.tables",
+    # search's compiled index, merged as this branch closed; the lead is rewriting search:
+    "icd10kb.search.compiled",
+    "icd10kb.search.postings",
+    "icd10kb.search.related",
 )
 
 
@@ -415,4 +421,4 @@ def test_pending_subpackages_are_still_pending() -> None:
     for package in PENDING_PACKAGES:
         importlib.import_module(package)
     modules = [m for m in _modules() if m.__name__.startswith(PENDING_PACKAGES)]
-    assert {m.__name__.split(".")[1] for m in modules} == {p.split(".")[1] for p in PENDING_PACKAGES}
+    assert {p for p in PENDING_PACKAGES if any(m.__name__.startswith(p) for m in modules)} == set(PENDING_PACKAGES)
