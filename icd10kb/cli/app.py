@@ -56,6 +56,11 @@ PLUGINS: dict[str, tuple[str, str]] = {
     "serve": ("icd10kb.fhir.cli", "run the FHIR R4 terminology server (needs the fhir extra)"),
     "fhir": ("icd10kb.fhir.cli", "write FHIR R4 resources (CodeSystem, ValueSets) as JSON"),
     "rdf": ("icd10kb.rdf.cli", "write the release as SKOS/OWL RDF (N-Triples or Turtle)"),
+    "clean-claims": (
+        "icd10kb.columns.cli",
+        "normalise, validate and roll up a column of codes in a CSV or Parquet file",
+    ),
+    "per-patient": ("icd10kb.columns.cli", "comorbidity flags and scores, or HCCs, per patient of a claims file"),
     "phenotypes": (
         "icd10kb.phenotypes.cli",
         "HPO phenotypes of codes, codes with a phenotype, a phenotype differential",

@@ -1,0 +1,134 @@
+"""DuckDB: the release table and every grouper map on a connection, through Arrow.
+
+:func:`register` puts the tables of :mod:`icd10kb.columns.sql` on a DuckDB
+connection (created from Arrow tables; no Python function is ever called per
+row) and a macro ``icd10_key(x)``, the dotless key of a code for joins. After
+it, cleaning a claims column is a join and grouping per patient is a query
+(:func:`per_patient`, which writes it with :func:`~icd10kb.columns.sql.per_patient_sql`).
+
+Examples
+--------
+>>> import duckdb
+>>> from icd10kb.columns import duck
+>>> con = duckdb.connect()
+>>> duck.register(con, kb, groupers=())[:3]
+('icd10cm', 'icd10_groupers', 'icd10_grouper_map')
+>>> con.sql("SELECT r.code, r.category, r.billable FROM (VALUES ('e119'), ('I10'), ('junk')) t(dx) "
+...         "LEFT JOIN icd10cm r ON r.dotless = icd10_key(t.dx) ORDER BY t.dx").fetchall()
+[('I10', 'I10', True), ('E11.9', 'E11', True), (None, None, None)]
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import TYPE_CHECKING, Any
+
+from ..errors import InvalidArgumentError
+from .groupmap import default_output, grouper_map, prepare
+from .release import columns_of
+from .sql import TABLES, key_sql, per_patient_sql, tables
+
+if TYPE_CHECKING:
+    from ..kb import KnowledgeBase
+
+__all__ = ["per_patient", "register"]
+
+
+def _grouper_names(groupers: object) -> list[Any]:
+    if groupers is None:
+        from .. import groupers as package
+
+        return list(package.available())
+    if isinstance(groupers, str) or not isinstance(groupers, Iterable):
+        raise InvalidArgumentError(groupers, "pass a list of grouper names or maps (or None for all)", "groupers")
+    return list(groupers)
+
+
+def register(con: Any, kb: KnowledgeBase | None = None, groupers: Iterable[Any] | None = None) -> tuple[str, ...]:
+    """Create the release table, the grouper tables and the ``icd10_key`` macro on *con*.
+
+    Parameters
+    ----------
+    con:
+        A ``duckdb.DuckDBPyConnection``.
+    kb:
+        The knowledge base (default: ``icd10kb.load()``).
+    groupers:
+        Grouper names or GrouperMaps to put on (default: every shipped one,
+        :func:`icd10kb.groupers.available`).
+
+    Returns
+    -------
+    tuple of str
+        The names of the tables created (replaced if they were there).
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *con* is not a DuckDB connection or *groupers* not a list.
+    """
+    import duckdb
+
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        raise InvalidArgumentError(con, "expected a duckdb connection (duckdb.connect())", "connection")
+    rc = columns_of(kb)
+    prepared = [prepare(grouper_map(g, rc.kb)) for g in _grouper_names(groupers)]
+    for name, table in tables(rc.kb, prepared).items():
+        view = f"__icd10kb_{name}"
+        con.register(view, table)
+        try:
+            con.execute(f'CREATE OR REPLACE TABLE "{name}" AS SELECT * FROM "{view}"')
+        finally:
+            con.unregister(view)
+    con.execute(f"CREATE OR REPLACE MACRO icd10_key(x) AS {key_sql('x')}")
+    return TABLES
+
+
+def per_patient(
+    con: Any,
+    claims: str,
+    grouper: Any,
+    kb: KnowledgeBase | None = None,
+    *,
+    patient: str = "patient",
+    code: str = "code",
+    poa: str | None = None,
+    output: str | None = None,
+    assume_poa: bool = False,
+    hierarchy: bool = True,
+) -> Any:
+    """Group the table or view *claims* of *con* per patient; a DuckDB relation, one row per patient.
+
+    The grouper's tables must have been put on *con* by :func:`register`.
+    The answers are those of :func:`icd10kb.columns.per_patient` (ordered by patient).
+
+    Examples
+    --------
+    >>> import duckdb
+    >>> from icd10kb.columns import duck
+    >>> con = duckdb.connect()
+    >>> _ = duck.register(con, kb, groupers=["charlson-quan2005"])
+    >>> _ = con.execute("CREATE TABLE claims AS SELECT * FROM "
+    ...                 "(VALUES (1, 'E11.9'), (1, 'e1122'), (2, 'I50.9')) t(patient, code)")
+    >>> result = duck.per_patient(con, "claims", "charlson-quan2005", kb)
+    >>> result.select("patient, diabwc, chf, score_charlson").fetchall()
+    [(1, True, False, 2.0), (2, False, True, 1.0)]
+    """
+    rc = columns_of(kb)
+    prepared = prepare(grouper_map(grouper, rc.kb))
+    if output is None:
+        output = default_output(prepared)
+    if not isinstance(claims, str):
+        raise InvalidArgumentError(claims, "the name of a table or view on the connection", "claims table")
+    query = per_patient_sql(
+        prepared,
+        claims,
+        patient=patient,
+        code=code,
+        poa=poa,
+        output=output,
+        assume_poa=assume_poa,
+        hierarchy=hierarchy,
+        dialect="duckdb",
+    )
+    return con.sql(query)
