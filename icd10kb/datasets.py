@@ -161,8 +161,9 @@ def describe(name: object) -> Dataset:
     InvalidArgumentError
         If no dataset of that name is shipped.
     """
-    if not isinstance(name, str):
+    if not isinstance(name, str) or len(name) > 200:
         raise InvalidArgumentError(name, "a dataset name is a string", "name")
+    name = str.__getitem__(name, slice(None))  # a plain str: a subclass's __eq__/__hash__ is not trusted
     with _lock:
         found = _descriptors.get(name)
     if found is not None:
@@ -206,7 +207,10 @@ def read(name: str, path: str, *, decompress: bool = True) -> bytes:
     DataFileError
         If the file is missing, damaged, or not listed in the descriptor.
     """
-    entry = describe(name).file(path)
+    from .arguments import check_bool, check_text
+
+    check_bool(decompress, "decompress")
+    entry = describe(name).file(check_text(path, "path", 500))
     try:
         raw = data_bytes(*path.split("/"))
     except OSError as exc:
@@ -233,7 +237,11 @@ def memo(name: str, key: str, build: Callable[[], T]) -> T:
     Concurrent first calls wait for one build; a build that raises leaves
     nothing behind, so the next call tries again.
     """
-    slot = (name, key)
+    from .arguments import check_text
+
+    slot = (check_text(name, "name", 200), check_text(key, "key", 200))
+    if not callable(build):
+        raise InvalidArgumentError(build, "memo() takes the function that builds the value", "build")
     with _lock:
         if slot in _memo:
             return _memo[slot]  # type: ignore[no-any-return]

@@ -47,8 +47,17 @@ def shorten(value: object, limit: int = _MAX_SHOWN) -> str:
     "'L94.2'"
     >>> shorten("x" * 1000)[:12]
     "'xxxxxxxxxxx"
+    >>> class Hostile:
+    ...     def __repr__(self): raise RuntimeError
+    >>> shorten(Hostile())
+    '<Hostile object>'
     """
-    text = repr(value)
+    try:
+        text = repr(value)
+        if not isinstance(text, str):
+            raise TypeError("__repr__ returned a non-string")
+    except Exception:  # a hostile __repr__: the message must still be made
+        text = f"<{type(value).__name__} object>"
     if len(text) <= limit:
         return text
     return f"{text[: limit - 1]}… ({len(text)} characters)"

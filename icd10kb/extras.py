@@ -24,6 +24,13 @@ class MissingExtraError(ICD10KBError, ImportError):
 
 def require(module: str, extra: str, what: str) -> ModuleType:
     """Import *module*, or raise :class:`MissingExtraError` naming the extra that brings it."""
+    from .arguments import check_text
+
+    module, extra, what = check_text(module, "module", 200), check_text(extra, "extra", 100), check_text(what, "what")
+    if not all(part.isidentifier() for part in module.split(".")):
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(module, "a module is named by its dotted, absolute name", "module")
     try:
         return import_module(module)
     except ImportError:

@@ -49,23 +49,20 @@ def _merge(kb: KnowledgeBase, shipped: list[Any], user: list[Any], on_missing: O
     in an older release is left unlinked and listed in
     ``kb.knowledge_index.problems``. The user's packs follow *on_missing*.
     """
-    import warnings
-
-    from .errors import KnowledgeWarning
     from .knowledge.index import KnowledgeIndex
 
     if user:
         KnowledgeIndex(kb, user, on_missing)  # raises, or warns, about the user's own packs
-    with warnings.catch_warnings():
-        warnings.simplefilter("ignore", KnowledgeWarning)
-        return KnowledgeIndex(kb, shipped + user, "warn")
+    # "ignore": the problems are kept in .problems without a warning; the
+    # process-wide warning filters are never touched (they are not thread-safe).
+    return KnowledgeIndex(kb, shipped + user, "ignore")
 
 
 def _packs(knowledge: object) -> tuple[Any, ...]:
     """The packs argument as a tuple: one pack (path, file, dict) or an iterable of them."""
     if isinstance(knowledge, (str, bytes, os.PathLike, dict)) or hasattr(knowledge, "read"):
         return (knowledge,)
-    models = sys.modules.get(f"{__package__}.knowledge_models")  # a KnowledgePack exists only if it was imported
+    models = sys.modules.get(f"{__package__}.knowledge.models")  # a KnowledgePack exists only if it was imported
     if models is not None and isinstance(knowledge, models.KnowledgePack):
         return (knowledge,)
     try:
@@ -79,8 +76,16 @@ def _packs(knowledge: object) -> tuple[Any, ...]:
 def _options(builtin_knowledge: object, on_missing: object) -> None:
     if not isinstance(builtin_knowledge, bool):
         raise InvalidArgumentError(builtin_knowledge, "True or False", "builtin_knowledge")
-    if on_missing not in ("error", "warn"):
+    if type(on_missing) is not str or on_missing not in ("error", "warn"):
         raise InvalidArgumentError(on_missing, "'error' or 'warn'", "on_missing")
+
+
+def _surrogates(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:
+        return True
+    return False
 
 
 def load(
@@ -209,17 +214,30 @@ def load_tabular(
     """
     from .classification.tabular import read_tabular
 
+    effective_given = effective
     knowledge = _packs(knowledge)
     _options(builtin_knowledge, on_missing)
-    if name is not None and (not isinstance(name, str) or not name.strip() or len(name) > 100):
-        raise InvalidArgumentError(name, "a release name is a non-empty string of at most 100 characters", "name")
+    if name is not None and (
+        type(name) is not str or not name.strip() or len(name) > 100 or not name.isprintable() or _surrogates(name)
+    ):
+        raise InvalidArgumentError(
+            name, "a release name is printable text (no lone surrogates) of at most 100 characters", "name"
+        )
     if effective is not None:
-        try:
-            effective = (
-                datetime.date.fromisoformat(str(effective)) if not isinstance(effective, datetime.date) else effective
+        # A datetime is a date too, but its str() is not a date: refused rather than mangled.
+        if type(effective) is datetime.date:
+            pass
+        elif type(effective) is str and len(effective) <= 10:
+            try:
+                effective = datetime.date.fromisoformat(effective)
+            except ValueError:
+                effective = None
+        else:
+            effective = None
+        if effective is None:
+            raise InvalidArgumentError(
+                effective_given, "a date is given as datetime.date or 'YYYY-MM-DD'", "effective date"
             )
-        except ValueError:
-            raise InvalidArgumentError(effective, "a date is given as datetime.date or 'YYYY-MM-DD'", "date") from None
     data = read_tabular(tabular, code_list)
     release = {
         "name": name or data.version or "unnamed",

@@ -15,7 +15,12 @@ from xml.parsers import expat
 
 from .errors import DataFileError
 
-__all__ = ["parse_xml"]
+__all__ = ["MAX_DEPTH", "MAX_ELEMENTS", "parse_xml"]
+
+#: The most elements a document may hold (the official tabular file has about 180,000).
+MAX_ELEMENTS = 2_000_000
+#: The deepest nesting of elements allowed (the official tabular file nests 10 deep).
+MAX_DEPTH = 64
 
 
 class _Refused(Exception):
@@ -24,8 +29,14 @@ class _Refused(Exception):
         self.message = message
 
 
-def parse_xml(data: bytes, name: str) -> ET.Element:
+def parse_xml(
+    data: bytes, name: str, *, root: str | None = None, max_elements: int = MAX_ELEMENTS, max_depth: int = MAX_DEPTH
+) -> ET.Element:
     """Parse *data* into an element tree, refusing DTDs and entities.
+
+    The document is checked as it is read, before the tree is complete: its
+    root element (when *root* is given), the number of elements and how deep
+    they nest, so that a hostile file costs little before it is refused.
 
     Parameters
     ----------
@@ -34,6 +45,10 @@ def parse_xml(data: bytes, name: str) -> ET.Element:
         (UTF-8 when none is given).
     name:
         The file's name, for messages.
+    root:
+        The tag the root element must have.
+    max_elements, max_depth:
+        The most elements the document may hold, and the deepest nesting.
 
     Returns
     -------
@@ -43,7 +58,8 @@ def parse_xml(data: bytes, name: str) -> ET.Element:
     Raises
     ------
     DataFileError
-        For malformed XML, a wrong encoding, a DTD or any entity declaration.
+        For malformed XML, a wrong encoding, a DTD or any entity declaration,
+        another root element, or more elements or deeper nesting than allowed.
 
     Examples
     --------
@@ -53,7 +69,16 @@ def parse_xml(data: bytes, name: str) -> ET.Element:
     Traceback (most recent call last):
       ...
     icd10kb.errors.DataFileError: t.xml, line 1, column 13: document type declarations are not allowed
+    >>> parse_xml(b"<b><a/></b>", "t.xml", root="a")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.DataFileError: t.xml, line 1, column 4: the root element is <b>, not <a>
     """
+    from .arguments import check_bytes, check_int, check_text
+
+    data, name = check_bytes(data, "XML data"), check_text(name, "file name", 4096)
+    root = None if root is None else check_text(root, "root element", 200)
+    max_elements, max_depth = check_int(max_elements, "max_elements", 1), check_int(max_depth, "max_depth", 1)
     builder = ET.TreeBuilder()
     parser = expat.ParserCreate()
 
@@ -69,10 +94,23 @@ def parse_xml(data: bytes, name: str) -> ET.Element:
     def on_external(*_: object) -> int:
         refuse("external entities are not allowed")
 
+    count = depth = 0
+
     def on_start(tag: str, attrs: dict[str, str]) -> None:
+        nonlocal count, depth
+        if count == 0 and root is not None and tag != root:
+            refuse(f"the root element is <{tag}>, not <{root}>")
+        count += 1
+        depth += 1
+        if count > max_elements:
+            refuse(f"more than {max_elements:,} elements")
+        if depth > max_depth:
+            refuse(f"elements nest deeper than {max_depth} levels")
         builder.start(tag, attrs)
 
     def on_end(tag: str) -> None:
+        nonlocal depth
+        depth -= 1
         builder.end(tag)
 
     def on_default(text: str) -> None:

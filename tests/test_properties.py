@@ -32,6 +32,7 @@ from pydantic import BaseModel
 
 import icd10kb
 from icd10kb.classification.concept import Concept
+from icd10kb.knowledge.index import MAX_QUERY
 
 KB = icd10kb.load()
 ALL_IDS: list[str] = sorted(KB)
@@ -636,6 +637,10 @@ def test_total_functions_never_raise(value: object, limit: int) -> None:
     if valid:
         assert found == KB[value]
         assert billable == KB.is_billable(value)
+    if limit < 0:  # a limit of the wrong value is refused, not read as "none" (issue 8)
+        with pytest.raises(icd10kb.InvalidArgumentError):
+            KB.suggest(value, limit)
+        return
     suggestions = KB.suggest(value, limit)
     assert isinstance(suggestions, tuple)
     assert len(suggestions) <= max(limit, 0)
@@ -713,9 +718,9 @@ def test_knowledge_queries_on_anything(name: str, query: object) -> None:
     except icd10kb.ICD10KBError as exc:
         assert isinstance(exc, icd10kb.InvalidCodeError)
         assert len(str(exc)) < 400 and len(repr(exc)) < 400
-        assert not (isinstance(query, str) and query.strip())
+        assert not (isinstance(query, str) and query.strip() and len(query) <= MAX_QUERY)  # documented limit
         return
-    assert isinstance(query, str) and query.strip()
+    assert isinstance(query, str) and query.strip() and len(query) <= MAX_QUERY
     assert_codes(result)
 
 

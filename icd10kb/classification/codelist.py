@@ -9,7 +9,7 @@ from ..files import Source, read_bytes
 
 __all__ = ["code_list_from_bytes", "read_code_list"]
 
-_ITEM_CHAPTER = re.compile(r"\d{1,2}")
+_ITEM_CHAPTER = re.compile(r"[0-9]{1,2}")
 _ITEM_BLOCK = re.compile(r"[A-Z0-9]{3}-[A-Z0-9]{3}")
 
 
@@ -47,13 +47,17 @@ def read_code_list(source: Source) -> frozenset[str]:
 
 
 def code_list_from_bytes(data: bytes, name: str) -> frozenset[str]:
+    """The codes of a code list already read (see :func:`read_code_list`)."""
+    from ..arguments import check_bytes, check_text
+
+    data, name = check_bytes(data, "data"), check_text(name, "file name", 4096)
     try:
         text = data.decode("utf-8")
     except UnicodeDecodeError as exc:
         where = data[: exc.start].count(b"\n") + 1
         raise DataFileError(name, f"not UTF-8 text: byte {data[exc.start]:#x}", where) from None
     codes: set[str] = set()
-    order = re.compile(r"\d{5} ([A-Z0-9]{3,7}) *[01] ")
+    order = re.compile(r"[0-9]{5} ([A-Z0-9]{3,7}) *[01] ")
     plain = re.compile(r"([A-Z0-9]{3,7})(?:\s.*)?")
     layout: re.Pattern[str] | None = None
     for number, line in enumerate(text.splitlines(), 1):

@@ -47,6 +47,8 @@ def dotted(code: str) -> str:
     >>> dotted("L94")
     'L94'
     """
+    if type(code) is not str:
+        raise InvalidCodeError(code, f"expected a string, got {type(code).__name__}")
     return code if len(code) <= 3 else f"{code[:3]}.{code[3:]}"
 
 
@@ -58,6 +60,8 @@ def strip_dot(code: str) -> str:
     >>> strip_dot("S72.001A")
     'S72001A'
     """
+    if type(code) is not str:
+        raise InvalidCodeError(code, f"expected a string, got {type(code).__name__}")
     return code.replace(".", "")
 
 
@@ -87,6 +91,8 @@ def block_id(first: str, last: str) -> str:
     >>> block_id("B99", "B99")
     'B99-B99'
     """
+    if type(first) is not str or type(last) is not str:
+        raise InvalidCodeError((first, last), "a block runs between two categories given as strings", "block")
     return f"{first}-{last}"
 
 
@@ -122,6 +128,8 @@ def normalize(value: object) -> str:
     'M30-M36'
     >>> normalize("07")
     '7'
+    >>> normalize("c4a-c44")
+    'C4A-C44'
     >>> normalize("L9#4")
     Traceback (most recent call last):
       ...
@@ -147,7 +155,12 @@ def normalize(value: object) -> str:
         if match is None:
             raise InvalidCodeError(value, "a block is written as a range of two categories, like 'M30-M36'")
         first, last = match.groups()
-        if first > last:
+        # A letter in third place (C4A, D3A, M1A) stands among the digits in the
+        # classification's own order, which only a release knows: C4A-C44 is a
+        # range (C4A comes before C44), so within one two-character prefix such a
+        # range is left for the release to judge.
+        lettered = first[2].isalpha() or last[2].isalpha()
+        if first[:2] > last[:2] or (first > last and not (lettered and first[:2] == last[:2])):
             raise InvalidCodeError(value, "the range runs backwards")
         return block_id(first, last)
     if " " in text:

@@ -81,6 +81,11 @@ def from_classification(data: TabularRelease, release: dict[str, Any]) -> tuple[
     tuple
         ``(hierarchy, notes)``: the bytes of the two compiled files.
     """
+    from ..errors import InvalidArgumentError
+    from .tabular import TabularRelease
+
+    if not isinstance(data, TabularRelease) or not isinstance(release, dict):
+        raise InvalidArgumentError((data, release), "a TabularRelease and a dict describing it", "release")
     nodes = data.nodes
     ends = [0] * len(nodes)
     depths = [0] * len(nodes)
@@ -91,6 +96,8 @@ def from_classification(data: TabularRelease, release: dict[str, Any]) -> tuple[
             ends[parent] = max(ends[parent], ends[index])
     for index, node in enumerate(nodes):
         depths[index] = depths[node.parent] + 1 if node.parent >= 0 else 0
+        if depths[index] > 255:  # stored in one byte; the readers refuse far less already
+            raise DataFileError(data.files[0][0] if data.files else "<release>", f"{node.id!r} nests deeper than 255")
     offsets = [0]
     for node in nodes:
         offsets.append(offsets[-1] + len(node.title))
@@ -129,8 +136,15 @@ def from_classification(data: TabularRelease, release: dict[str, Any]) -> tuple[
 
 def dump_notes(payload: dict[str, Any]) -> bytes:
     """Serialise the notes reproducibly: sorted keys, gzip without a timestamp."""
-    text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
-    return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    from ..errors import InvalidArgumentError
+
+    if not isinstance(payload, dict):
+        raise InvalidArgumentError(payload, "the notes are a dict", "notes")
+    try:
+        text = json.dumps(payload, ensure_ascii=False, sort_keys=True, separators=(",", ":"))
+        return gzip.compress(text.encode("utf-8"), compresslevel=9, mtime=0)
+    except (TypeError, ValueError, RecursionError) as exc:  # not JSON, or text that is not Unicode
+        raise InvalidArgumentError(payload, f"not serialisable: {exc}", "notes") from None
 
 
 class Sections:
@@ -165,6 +179,7 @@ def read_sections(data: bytes, name: str) -> Sections:
     DataFileError
         If the file does not have the layout described above.
     """
+    data, name = _checked(data, name)
     if not data.startswith(MAGIC):
         raise DataFileError(name, "not a compiled icd10kb hierarchy (bad magic line)", 1)
     end = data.find(b"\n", len(MAGIC))
@@ -189,8 +204,15 @@ def read_sections(data: bytes, name: str) -> Sections:
     return Sections(header, parts, name)
 
 
+def _checked(data: object, name: object) -> tuple[bytes, str]:
+    from ..arguments import check_bytes, check_text
+
+    return check_bytes(data, "data"), check_text(name, "file name")
+
+
 def load_notes(data: bytes, name: str) -> dict[str, dict[str, list[str]]]:
     """Decode a compiled notes file (already decompressed)."""
+    data, name = _checked(data, name)
     try:
         payload = json.loads(data)
     except UnicodeDecodeError as exc:

@@ -19,7 +19,7 @@ from __future__ import annotations
 from typing import Any
 
 from ..errors import ICD10KBError, InvalidArgumentError, InvalidCodeError
-from .codes import normalize, strip_dot
+from .codes import MAX_INPUT_LENGTH, normalize, strip_dot
 from .lookup import Lookup
 from .store import Ref
 
@@ -380,7 +380,7 @@ class Classification(Lookup):
         """
         if type(descendants) is not bool:
             raise InvalidArgumentError(descendants, "descendants is True or False", "descendants")
-        if not isinstance(spec, str) or spec.count("-") != 1:
+        if not isinstance(spec, str) or len(spec) > 2 * MAX_INPUT_LENGTH + 1 or spec.count("-") != 1:
             raise InvalidCodeError(spec, "a range is two codes joined by '-', like 'M30-M36'", "range")
         ends = [part.strip() for part in spec.split("-")]
         block = self._store.resolve(normalize(spec)) if all(len(e) == 3 for e in ends) else None

@@ -8,6 +8,7 @@ description, which also ends up in the JSON Schema in ``docs/schema``.
 from __future__ import annotations
 
 import datetime
+from collections.abc import Mapping
 from typing import Any, Literal, TypeVar
 
 from pydantic import BaseModel, ConfigDict, Field
@@ -30,6 +31,44 @@ class Frozen(BaseModel):
 
     model_config = ConfigDict(frozen=True, extra="forbid", defer_build=True)
 
+    def model_copy(self: M, *, update: Mapping[str, Any] | None = None, deep: bool = False) -> M:
+        """A copy; with *update*, validated again like a new model (pydantic would not check it).
+
+        Raises
+        ------
+        InvalidArgumentError
+            If *update* is not a mapping, or the updated values are not valid.
+
+        Examples
+        --------
+        >>> release = kb.release
+        >>> release.model_copy(update={"name": "mine"}).name
+        'mine'
+        >>> release.model_copy(update={"concepts": "many"})
+        Traceback (most recent call last):
+          ...
+        icd10kb.errors.InvalidArgumentError: {'concepts': 'many'} is not a valid update: concepts: ...
+        """
+        from ..errors import InvalidArgumentError
+
+        if type(deep) is not bool:
+            raise InvalidArgumentError(deep, "deep is True or False", "deep")
+        if update is None:
+            return super().model_copy(deep=deep)
+        if not isinstance(update, Mapping):
+            raise InvalidArgumentError(update, "update is a mapping of field names to values", "update")
+        from pydantic import ValidationError
+
+        try:
+            return type(self).model_validate({**self.__dict__, **dict(update)})
+        except ValidationError as exc:
+            reasons = "; ".join(
+                f"{'.'.join(str(p) for p in e['loc']) or '<top>'}: {e['msg']}" for e in exc.errors()[:5]
+            )
+            raise InvalidArgumentError(update, reasons, "update") from None
+        except (TypeError, ValueError) as exc:
+            raise InvalidArgumentError(update, str(exc)[:200], "update") from None
+
 
 def construct(cls: type[M], **values: Any) -> M:
     """Build a model from values that are already valid, without validating them again.
@@ -40,6 +79,10 @@ def construct(cls: type[M], **values: Any) -> M:
     the lookup itself. ``tests/test_models.py`` checks that the result equals
     what validation gives.
     """
+    if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(cls, "construct() builds a pydantic model class", "model class")
     model = cls.__new__(cls)
     object.__setattr__(model, "__dict__", values)
     object.__setattr__(model, "__pydantic_fields_set__", set(values))

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from ..classification.compiled import Sections, load_notes, read_sections
 from ..datasets import describe, names, read
-from ..errors import DataFileError, UnknownReleaseError
+from ..errors import DataFileError, InvalidArgumentError, UnknownReleaseError
 
 __all__ = ["DEFAULT_RELEASE", "available", "dataset_name", "fiscal_year", "read_hierarchy", "read_notes", "resolve"]
 
@@ -41,8 +41,15 @@ def fiscal_year(effective: str) -> int:
     >>> fiscal_year("2025-10-01"), fiscal_year("2026-04-01"), fiscal_year("2020-10-01")
     (2026, 2026, 2021)
     """
-    year, month = int(effective[:4]), int(effective[5:7])
-    return year + 1 if month >= 10 else year
+    import datetime
+
+    from ..arguments import check_text
+
+    try:
+        date = datetime.date.fromisoformat(check_text(effective, "effective date", 10))
+    except ValueError:
+        raise InvalidArgumentError(effective, "a date is written 'YYYY-MM-DD'", "effective date") from None
+    return date.year + 1 if date.month >= 10 else date.year
 
 
 def resolve(name: object) -> str:
@@ -64,7 +71,8 @@ def resolve(name: object) -> str:
     ('2026-04-01', '2026-04-01', '2025-04-01', '2021')
     """
     shipped = available()
-    if isinstance(name, str):
+    if isinstance(name, str) and len(name) <= 100:
+        name = str.__getitem__(name, slice(None))  # a plain str: a subclass's __eq__ is not trusted
         if name in shipped:
             return name
         text = name.strip()
@@ -82,7 +90,7 @@ def dataset_name(name: object) -> str:
 
 
 def _file(name: str, part: str) -> tuple[str, str]:
-    dataset = _PREFIX + name
+    dataset = dataset_name(name)
     for entry in describe(dataset).files:
         if entry.path.rsplit("/", 1)[-1].startswith(f"{dataset}.{part}."):
             return dataset, entry.path

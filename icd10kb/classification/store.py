@@ -36,6 +36,7 @@ class Store:
         "_meanings",
         "_rules",
         "_rules_text",
+        "_sealed",
         "billable",
         "depths",
         "ends",
@@ -90,19 +91,28 @@ class Store:
         self.seventh_total = sum(len(c) for c in chars)
         self._rules: list[dict[str, Any]] | None = None
         self._meanings: list[dict[str, str]] | None = None
+        self._sealed = True  # from here on the store cannot be changed (see __setattr__)
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if getattr(self, "_sealed", False):
+            raise AttributeError(f"a Store cannot be changed (tried to set {name!r})")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a Store cannot be changed (tried to delete {name!r})")
 
     @property
     def rules(self) -> list[dict[str, Any]]:
         """The 7th-character rules, decoded on first use."""
         if self._rules is None:
-            self._rules = json.loads(self._rules_text)
+            object.__setattr__(self, "_rules", json.loads(self._rules_text))  # decoded once, never changed
         return self._rules
 
     @property
     def meanings(self) -> list[dict[str, str]]:
         """For each 7th-character rule, its characters and their meanings."""
         if self._meanings is None:
-            self._meanings = [rule["characters"] for rule in self.rules]
+            object.__setattr__(self, "_meanings", [rule["characters"] for rule in self.rules])
         return self._meanings
 
     def seventh_stem(self, position: int) -> str:

@@ -53,6 +53,10 @@ def edit_distance(a: str, b: str) -> int:
     >>> edit_distance("L492", "L942"), edit_distance("L942X", "L942")
     (1, 1)
     """
+    if type(a) is not str or type(b) is not str or len(a) > 100 or len(b) > 100:
+        from ..arguments import check_text
+
+        a, b = check_text(a, "text", 100), check_text(b, "text", 100)  # quadratic: short texts only
     previous2: list[int] = []
     previous = list(range(len(b) + 1))
     for i in range(1, len(a) + 1):
@@ -84,8 +88,9 @@ def _edits(flat: str) -> set[str]:
 def suggest(kb: Classification, code: object, limit: int = 5) -> tuple[str, ...]:
     """The valid codes nearest to *code*, best first; empty for input that is not code-like.
 
-    Like ``kb.get``, it never raises: input that is not code-like, or a
-    *limit* that is not a whole number above 0, gives an empty tuple.
+    Like ``kb.get``, it never raises for the code: input that is not
+    code-like gives an empty tuple. A *limit* that is not a whole number of
+    0 or more raises :class:`~icd10kb.errors.InvalidArgumentError`.
 
     Examples
     --------
@@ -96,12 +101,14 @@ def suggest(kb: Classification, code: object, limit: int = 5) -> tuple[str, ...]
     >>> suggest(kb, "I1O")[:1]
     ('I10',)
     """
+    from ..arguments import check_int
+
+    check_int(limit, "limit", 0)
     try:
         canonical = normalize(code)
     except ICD10KBError:
         return ()
-    # Like kb.get, suggest never raises: a limit that is not a count gives nothing.
-    if type(limit) is not int or "-" in canonical or canonical.isdigit() or limit <= 0:
+    if "-" in canonical or canonical.isdigit() or limit == 0:
         return ()
     flat = strip_dot(canonical)
     candidates: set[str] = set()

@@ -21,7 +21,6 @@ Facts about the files that this module handles (see ``data/README.md``):
 
 from __future__ import annotations
 
-import re
 import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 
@@ -30,8 +29,13 @@ from ..errors import DataFileError, ICD10KBError
 from ..files import Source, read_bytes
 from ..xmlsafe import parse_xml
 from .codelist import code_list_from_bytes, read_code_list
+from .tabular_parts import NOTE_KINDS, _notes, _Problems, _shape, _split_title, _text
 
 __all__ = [
+    "MAX_CATEGORIES",
+    "MAX_DEPTH",
+    "MAX_SECTIONS",
+    "MAX_TABULAR_BYTES",
     "NOTE_KINDS",
     "TabularRelease",
     "Node",
@@ -40,23 +44,14 @@ __all__ = [
     "read_tabular",
 ]
 
-#: Note kinds, in the order they are shown, keyed by their XML element.
-NOTE_KINDS: dict[str, str] = {
-    "includes": "includes",
-    "inclusionTerm": "inclusion_terms",
-    "excludes1": "excludes1",
-    "excludes2": "excludes2",
-    "codeFirst": "code_first",
-    "useAdditionalCode": "use_additional_code",
-    "codeAlso": "code_also",
-    "notes": "notes",
-    "sevenChrNote": "seventh_character_note",
-}
 
-_RANGE_SUFFIX = re.compile(r"\s*\(([A-Z0-9]{3})(?:-([A-Z0-9]{3}))?\)\s*$")
-_SPACE = re.compile(r"\s+")
-_MAX_PROBLEMS = 20
 _MAX_LEVELS = 8
+#: Budgets that refuse hostile files early (the official files: 9.7 MB, 34 sections in the largest
+#: chapter, about 350 categories in a chapter, concepts nested 9 deep).
+MAX_TABULAR_BYTES = 64 * 1024 * 1024
+MAX_SECTIONS = 300
+MAX_CATEGORIES = 5_000
+MAX_DEPTH = 64
 
 
 @dataclass
@@ -98,61 +93,6 @@ class TabularRelease:
     anomalies: list[str] = field(default_factory=list)
     #: The official title of each chapter and block, range included ("... (L00-L99)"); nodes hold the label.
     official_titles: dict[str, str] = field(default_factory=dict)
-
-
-def _text(element: ET.Element | None) -> str:
-    if element is None:
-        return ""
-    return _SPACE.sub(" ", "".join(element.itertext())).strip()
-
-
-def _split_title(desc: str) -> str:
-    return _RANGE_SUFFIX.sub("", desc).strip()
-
-
-def _notes(element: ET.Element) -> dict[str, list[str]]:
-    notes: dict[str, list[str]] = {}
-    for child in element:
-        kind = NOTE_KINDS.get(child.tag)
-        if kind is not None:
-            texts = [_text(note) for note in child.findall("note")]
-            notes.setdefault(kind, []).extend(t for t in texts if t)
-        elif child.tag == "visualImpairment":
-            notes.setdefault("table", []).extend(_visual_table(child))
-    return {kind: texts for kind, texts in notes.items() if texts}
-
-
-def _visual_table(element: ET.Element) -> list[str]:
-    rows = []
-    for category in element.findall("visCategory"):
-        value = _text(category.find("value"))
-        if not value:
-            continue
-        highs = [_text(r.find("visMax")) for r in category.findall("visRange")]
-        lows = [_text(r.find("visMin")) for r in category.findall("visRange")]
-        rows.append(
-            f"Category {value}: best corrected visual acuity maximum less than "
-            f"{' or '.join(h for h in highs if h)}; minimum equal to or better than "
-            f"{' or '.join(low for low in lows if low) or '-'}"
-        )
-    return rows
-
-
-class _Problems:
-    """Collects problems and raises one error naming a bounded list of them."""
-
-    def __init__(self, name: str) -> None:
-        self.name = name
-        self.items: list[str] = []
-
-    def add(self, message: str) -> None:
-        self.items.append(message)
-
-    def raise_if_any(self) -> None:
-        if self.items:
-            shown = "; ".join(self.items[:_MAX_PROBLEMS])
-            more = f"; … and {len(self.items) - _MAX_PROBLEMS} more" if len(self.items) > _MAX_PROBLEMS else ""
-            raise DataFileError(self.name, f"{len(self.items)} problem(s): {shown}{more}")
 
 
 @dataclass
@@ -197,6 +137,9 @@ class _Reader:
         self.problems = _Problems(name)
         self.rejected: list[str] = []
         self.anomalies: list[str] = []
+        self.depths: list[int] = []
+        #: Codes made by 7th-character rules, to find those also written out.
+        self.generated: set[str] = set()
         self.official: dict[str, str] = {}
 
     def add(self, id_: str, kind: str, title: str, parent: int, element: ET.Element | None) -> int:
@@ -205,18 +148,33 @@ class _Reader:
         self.seen.add(id_)
         if not title:
             self.problems.add(f"{id_!r} has no title")
+        depth = self.depths[parent] + 1 if parent >= 0 else 0
+        if depth > MAX_DEPTH:
+            self.problems.add(f"{id_!r} nests {depth} levels deep (at most {MAX_DEPTH})")
+        self.depths.append(depth)
         self.nodes.append(Node(id_, kind, title, parent, _notes(element) if element is not None else {}))
         return len(self.nodes) - 1
 
+    def one(self, element: ET.Element, tag: str, owner: str) -> ET.Element | None:
+        """The child *tag* of *element*; two of them that differ are a problem, not the first silently."""
+        found = element.findall(tag)
+        if len(found) > 1 and len({_shape(f) for f in found}) > 1:
+            self.problems.add(f"{owner} has {len(found)} different <{tag}> elements")
+        return found[0] if found else None
+
     def chapter(self, element: ET.Element) -> None:
-        name = _text(element.find("name"))
+        name = _text(self.one(element, "name", "a <chapter>"))
         if not (name.isascii() and name.isdigit() and 1 <= int(name) <= 99):
             self.problems.add(f"chapter name {name!r} is not a chapter number (1 to 99)")
             return
-        desc = _text(element.find("desc"))
+        desc = _text(self.one(element, "desc", f"chapter {name}"))
         index = self.add(str(int(name)), "chapter", _split_title(desc), -1, element)
         self.official[str(int(name))] = desc
-        blocks = [self.block(section) for section in element.findall("section")]
+        sections = element.findall("section")
+        if len(sections) > MAX_SECTIONS or len(element.findall("section/diag")) > MAX_CATEGORIES:
+            self.problems.add(f"chapter {name} holds more than {MAX_SECTIONS} sections or {MAX_CATEGORIES} categories")
+            return
+        blocks = [self.block(section) for section in sections]
         self.place(blocks)
         roots = self.nest(blocks)
         for block in roots:
@@ -249,7 +207,7 @@ class _Reader:
                 raise ValueError
         except (ICD10KBError, ValueError):
             self.problems.add(f"section id {raw!r} is not a range of categories")
-        return _Block(first, last, _split_title(_text(section.find("desc"))), section)
+        return _Block(first, last, _split_title(_text(self.one(section, "desc", f"section {raw[:20]!r}"))), section)
 
     def nest(self, blocks: list[_Block]) -> list[_Block]:
         roots = []
@@ -270,8 +228,14 @@ class _Reader:
             for other in overlapping:
                 self.problems.add(f"blocks {block.id} and {other.id} overlap without one enclosing the other")
             if enclosing:
-                block.parent = min(enclosing, key=lambda b: (b.stop - b.start, sum(b.encloses(o) for o in enclosing)))
-                block.parent.blocks.append(block)
+                # The innermost of the narrowest enclosing blocks (linear, not a count per candidate).
+                span = min(b.stop - b.start for b in enclosing)
+                parent = None
+                for candidate in enclosing:
+                    if candidate.stop - candidate.start == span and (parent is None or parent.encloses(candidate)):
+                        parent = candidate
+                block.parent = parent
+                parent.blocks.append(block)  # type: ignore[union-attr]
             else:
                 roots.append(block)
         return roots
@@ -293,7 +257,7 @@ class _Reader:
                 self.diag(item, index, "", -1)
 
     def diag(self, element: ET.Element, parent: int, parent_code: str, rule: int, level: int = 0) -> None:
-        name = _text(element.find("name"))
+        name = _text(self.one(element, "name", f"a <diag> under {parent_code or 'a section'}"))
         if level > _MAX_LEVELS:
             # A code has at most seven characters, so <diag> nests at most five deep.
             self.problems.add(f"<diag> elements nest deeper than {_MAX_LEVELS} levels at {name[:20]!r}")
@@ -316,11 +280,11 @@ class _Reader:
                 self.problems.add(message)
         elif not parent_code and len(flat) != 3:
             self.problems.add(f"code {code!r} stands directly in a block but is not a category")
-        definition = element.find("sevenChrDef")
+        definition = self.one(element, "sevenChrDef", code)
         if definition is not None:
             rule = self.rule(code, definition)
         kind = "category" if len(flat) == 3 else "subcategory"
-        index = self.add(code, kind, _text(element.find("desc")), parent, element)
+        index = self.add(code, kind, _text(self.one(element, "desc", code)), parent, element)
         children = element.findall("diag")
         for child in children:
             self.diag(child, index, code, rule, level + 1)
@@ -354,6 +318,11 @@ class _Reader:
             if len(flat) > 3:
                 node.kind = "code"
             return
+        if len(flat) >= 7:
+            # A 7th-character rule applies to codes of up to six characters; a written-out
+            # code of seven already has its 7th character.
+            self.problems.add(f"code {node.id!r} already has 7 characters, yet a 7th-character rule applies to it")
+            return
         padded = flat.ljust(6, "X")
         chars = []
         for char in self.rules[rule].characters:
@@ -363,6 +332,7 @@ class _Reader:
                 self.rejected.append(dotted(padded + char))
         node.seventh = "".join(chars)
         node.rule = rule
+        self.generated.update(dotted(padded + char) for char in chars)
         if not chars:
             node.billable = True
             node.kind = "code" if len(flat) > 3 else "category"
@@ -403,22 +373,23 @@ def read_tabular(source: Source, code_list: Source | None = None) -> TabularRele
         If a file is malformed or hostile, or the two files disagree; the
         message names the file and the position or the offending codes.
     """
-    data, name, checksum = read_bytes(source)
+    data, name, checksum = read_bytes(source, limit=MAX_TABULAR_BYTES)
     files = [(name, checksum)]
     codes = None
     if code_list is not None:
         list_data, list_name, list_checksum = read_bytes(code_list)
         codes = code_list_from_bytes(list_data, list_name)
         files.append((list_name, list_checksum))
-    root = parse_xml(data, name)
-    if root.tag != "ICD10CM.tabular":
-        raise DataFileError(name, f"root element is <{root.tag}>, not <ICD10CM.tabular>")
+    root = parse_xml(data, name, root="ICD10CM.tabular")
+    del data
     reader = _Reader(name, codes)
     chapters = root.findall("chapter")
     if not chapters:
         raise DataFileError(name, "no <chapter> elements")
     for chapter in chapters:
         reader.chapter(chapter)
+    for code in sorted(reader.generated & reader.seen):
+        reader.problems.add(f"code {code!r} is written out and also made by a 7th-character rule")
     reader.problems.raise_if_any()
     if codes is not None:
         _check_code_list(reader, codes, files[-1][0])

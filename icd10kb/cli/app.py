@@ -88,6 +88,10 @@ def get_parser(command: str | None = None) -> argparse.ArgumentParser:
     With *command*, only the feature layer that holds it is imported; the
     other layers' commands are listed with their help but not built.
     """
+    if command is not None and type(command) is not str:
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(command, "a command is given by its name", "command")
     parser = argparse.ArgumentParser(
         prog="icd10kb",
         description="Explore ICD-10-CM as a knowledge graph: codes, hierarchy, notes and clinical knowledge.",

@@ -35,11 +35,13 @@ class Failure(Exception):
 def count(text: str) -> int:
     """An argparse type: a whole number, 0 or more."""
     try:
-        value = int(text)
+        value = int(str.__getitem__(text, slice(None))) if isinstance(text, str) and len(text) <= 20 else -1
     except ValueError:
         value = -1
     if value < 0:
-        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, not {text!r}")
+        from ..errors import shorten
+
+        raise argparse.ArgumentTypeError(f"expected a whole number, 0 or more, not {shorten(text)}")
     return value
 
 
@@ -47,6 +49,10 @@ def load_kb(args: argparse.Namespace) -> KnowledgeBase:
     """The knowledge base the common options ask for."""
     from ..load import load, load_tabular
 
+    if not isinstance(args, argparse.Namespace):
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(args, "the parsed command line (argparse.Namespace)", "args")
     knowledge = args.knowledge or ()
     if args.tabular is not None:
         return load_tabular(args.tabular, args.code_list, knowledge=knowledge)

@@ -9,6 +9,7 @@ import os
 from collections.abc import Iterator, Sequence
 from typing import Any
 
+from ..errors import DataFileError
 from .common import Command, Failure, UsageError, count, load_kb
 from .output import emit
 
@@ -61,6 +62,11 @@ def _writing(default: str) -> Iterator[None]:
     except OSError as exc:
         path = exc.filename if exc.filename is not None else default
         raise Failure(f"cannot write {os.fsdecode(path)}: {exc.strerror or exc}") from exc
+    except DataFileError as exc:  # the exporters name the file they could not open
+        cause = exc.__cause__
+        if not isinstance(cause, OSError):
+            raise
+        raise Failure(f"cannot write {exc.path}: {cause.strerror or cause}") from exc
 
 
 class _NoJson(argparse.Action):

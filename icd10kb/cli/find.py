@@ -16,6 +16,9 @@ _SEPARATORS = str.maketrans(",;", "  ")
 _SHOWN = 10
 
 
+#: The most characters `icd10kb check` reads from standard input (100,000 codes and their separators).
+MAX_STDIN = 1_000_000
+
 def cmd_search(args: argparse.Namespace) -> int:
     from ..search.index import check_filters
 
@@ -56,11 +59,13 @@ def _read_codes(args: argparse.Namespace) -> list[str]:
     if not codes and stdin.isatty():  # a bare `icd10kb check` on a terminal: do not wait in silence
         raise UsageError("no codes to check: give them as arguments, or pipe them in (or '-' to type them)")
     try:
-        text = stdin.read()
+        text = stdin.read(MAX_STDIN + 1)  # bounded: a stream without end is refused, not read forever
     except UnicodeDecodeError as exc:
         raise Failure(f"standard input is not {exc.encoding} text: {exc.reason} at byte {exc.start}") from exc
     except (OSError, ValueError) as exc:
         raise Failure(f"cannot read standard input: {exc}") from exc
+    if len(text) > MAX_STDIN:
+        raise Failure(f"standard input holds more than {MAX_STDIN:,} characters: check at most 100,000 codes at once")
     codes = text.translate(_SEPARATORS).split()
     if not codes:
         raise UsageError("no codes to check: give them as arguments or on standard input")

@@ -9,9 +9,13 @@ whole before it is written, so an error never leaves half a document.
 
 from __future__ import annotations
 
+import errno
 import json
 import sys
 from typing import Any
+
+from ..arguments import check_text
+from ..errors import InvalidArgumentError
 
 __all__ = ["emit", "emit_json", "json_text", "say"]
 
@@ -38,12 +42,20 @@ def _fits(stream: Any, text: str) -> str:
 
 def emit(text: str = "", *, end: str = "\n") -> None:
     """Write *text* and a new line to standard output, in a form its encoding can show."""
-    sys.stdout.write(_fits(sys.stdout, text + end))
+    text = check_text(text, "text", 1 << 30) + check_text(end, "end")
+    stream = sys.stdout
+    if stream is None:  # started with standard output closed (`icd10kb show L94.2 >&-`)
+        raise OSError(errno.EBADF, "standard output is closed")
+    stream.write(_fits(stream, text))
 
 
 def say(text: str) -> None:
     """Write a message for the user to standard error."""
-    sys.stderr.write(_fits(sys.stderr, text + "\n"))
+    text = check_text(text, "text", 1 << 30) + "\n"
+    stream = sys.stderr
+    if stream is None:  # standard error is closed too: there is nowhere to say it
+        return
+    stream.write(_fits(stream, text))
 
 
 def json_text(value: Any) -> str:
@@ -55,7 +67,10 @@ def json_text(value: Any) -> str:
             return dump(mode="json")
         raise TypeError(f"cannot write {type(item).__name__} as JSON")
 
-    return json.dumps(value, default=default, ensure_ascii=False, indent=2)
+    try:
+        return json.dumps(value, default=default, ensure_ascii=False, indent=2)
+    except (TypeError, ValueError, RecursionError) as exc:
+        raise InvalidArgumentError(value, f"not JSON: {exc}", "value") from None
 
 
 def emit_json(value: Any) -> None:

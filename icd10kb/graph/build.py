@@ -159,8 +159,9 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
         # The same (source, target, kind) twice is one edge, the later note's data winning, as add_edge does.
         keys[edge.kind] = MappingProxyType({"text": edge.text, "reference": edge.reference})
     _read_only_attributes(graph, touched)
-    frozen: nx.MultiDiGraph[str] = nx.freeze(graph)
-    return frozen
+    from .frozen import freeze
+
+    return freeze(graph)  # read-only even through the class: nx.MultiDiGraph.remove_edge(graph, ...) fails
 
 
 _NO_DATA: Any = MappingProxyType({})  # the data of every hierarchy edge: none, read-only, shared

@@ -32,10 +32,14 @@ import csv
 import json
 import os
 import re
-from collections.abc import Mapping
+from collections.abc import Iterator, Mapping
+from contextlib import contextmanager
 from typing import TYPE_CHECKING, Any
 
 import networkx as nx
+
+from ..arguments import check_text
+from ..errors import DataFileError, InvalidArgumentError
 
 if TYPE_CHECKING:
     pass
@@ -91,6 +95,10 @@ EDGE_COLUMNS = (
 _CONCEPTS = frozenset({"chapter", "block", "category", "subcategory", "code"})
 
 
+#: The directions a Mermaid flowchart may take.
+_DIRECTIONS = ("TD", "TB", "BT", "LR", "RL")
+
+
 def curie(node: str, data: dict[str, Any]) -> str:
     """The CURIE of a graph node.
 
@@ -99,6 +107,9 @@ def curie(node: str, data: dict[str, Any]) -> str:
     >>> curie("L94.2", {"kind": "code"}), curie("12", {"kind": "chapter"}), curie("HP:0001482", {"kind": "symptom"})
     ('ICD10CM:L94.2', 'icd10kb:chapter-12', 'HP:0001482')
     """
+    node = check_text(node, "node")
+    if not isinstance(data, Mapping):
+        raise InvalidArgumentError(data, "a node's attributes are a mapping", "node data")
     kind = data.get("kind")
     if kind == "chapter":
         return f"icd10kb:chapter-{node}"
@@ -234,12 +245,13 @@ def write_kgx(graph: nx.MultiDiGraph[str], prefix: str | os.PathLike[str], fmt: 
     tuple[str, str]
         The paths of the nodes and edges files.
     """
-    if fmt not in ("jsonl", "tsv"):
-        raise ValueError(f"KGX format is 'jsonl' or 'tsv', not {fmt!r}")
+    if type(fmt) is not str or fmt not in ("jsonl", "tsv"):
+        raise InvalidArgumentError(fmt, "the KGX format is 'jsonl' or 'tsv'", "format")
+    start = _path(prefix)
     nodes, edges = kgx_records(graph)
-    paths = (f"{os.fspath(prefix)}_nodes.{fmt}", f"{os.fspath(prefix)}_edges.{fmt}")
+    paths = (f"{start}_nodes.{fmt}", f"{start}_edges.{fmt}")
     for path, records, columns in ((paths[0], nodes, NODE_COLUMNS), (paths[1], edges, EDGE_COLUMNS)):
-        with open(path, "w", encoding="utf-8", newline="") as handle:
+        with _writing(path) as handle:
             if fmt == "jsonl":
                 for record in records:
                     handle.write(
@@ -269,6 +281,27 @@ def _plain(value: Any) -> Any:
     return str(value)
 
 
+def _path(value: object) -> str:
+    """A path argument as text (str or a path-like giving str), else :class:`InvalidArgumentError`."""
+    if isinstance(value, os.PathLike) and not isinstance(value, str):
+        try:
+            value = os.fspath(value)
+        except Exception:  # a hostile __fspath__
+            value = None
+    return check_text(value, "path", 4096)
+
+
+@contextmanager
+def _writing(path: str, binary: bool = False) -> Iterator[Any]:
+    """Open *path* for writing; failing to open it is a :class:`DataFileError` naming it."""
+    try:
+        handle = open(path, "wb") if binary else open(path, "w", encoding="utf-8", newline="")
+    except (OSError, ValueError) as exc:
+        raise DataFileError(path, f"cannot be written: {getattr(exc, 'strerror', None) or exc}") from exc
+    with handle:
+        yield handle
+
+
 def write_graphml(graph: nx.MultiDiGraph[str], path: str | os.PathLike[str]) -> None:
     """Write *graph* as GraphML (list and dict attributes become JSON text)."""
     plain: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=graph.graph.get("name", ""))
@@ -276,7 +309,9 @@ def write_graphml(graph: nx.MultiDiGraph[str], path: str | os.PathLike[str]) -> 
         plain.add_node(node, **{k: _graphml_value(v) for k, v in data.items()})
     for u, v, key, data in graph.edges(keys=True, data=True):
         plain.add_edge(u, v, key=key, relation=key, **{k: _graphml_value(v2) for k, v2 in data.items()})
-    nx.write_graphml(plain, os.fspath(path))
+    target = _path(path)
+    with _writing(target, binary=True) as handle:
+        nx.write_graphml(plain, handle)
 
 
 def _graphml_value(value: Any) -> Any:
@@ -308,6 +343,8 @@ def mermaid(graph: nx.MultiDiGraph[str], direction: str = "TD") -> str:
     >>> "has_symptom" in text and "causes" in text
     True
     """
+    if type(direction) is not str or direction not in _DIRECTIONS:
+        raise InvalidArgumentError(direction, f"a Mermaid direction is one of {', '.join(_DIRECTIONS)}", "direction")
     ids: dict[str, str] = {}
     lines = [f"flowchart {direction}"]
     for node, data in graph.nodes(data=True):

@@ -31,7 +31,7 @@ if TYPE_CHECKING:
     from ..classification.core import Classification
     from .index import KnowledgeIndex
 
-__all__ = ["Candidate", "SymptomMatch", "differential", "shared_symptoms"]
+__all__ = ["MAX_SYMPTOMS", "Candidate", "SymptomMatch", "differential", "shared_symptoms"]
 
 
 class SymptomMatch(Frozen):
@@ -55,6 +55,10 @@ class Candidate(Frozen):
     unexplained: tuple[str, ...] = Field(description="Given symptoms it does not explain.")
 
 
+#: The most symptoms one differential takes.
+MAX_SYMPTOMS = 1_000
+
+
 def _match(given: str, fact: Fact) -> str | None:
     folded = given.strip().casefold()
     for identifier in fact.identifiers:
@@ -76,11 +80,13 @@ def _symptoms(index: KnowledgeIndex) -> dict[str, tuple[Fact, ...]]:
 def _check(values: object) -> list[str]:
     if isinstance(values, str) or not isinstance(values, (list, tuple)):
         raise InvalidCodeError(values, "symptoms are given as a list of labels or HPO ids", "list of symptoms")
+    if len(values) > MAX_SYMPTOMS:
+        raise InvalidCodeError(f"<{len(values)} symptoms>", f"at most {MAX_SYMPTOMS} symptoms", "list of symptoms")
     out = []
     for value in values:
         if not isinstance(value, str) or not value.strip() or len(value) > 300:
             raise InvalidCodeError(value, "a non-empty label or HPO id of at most 300 characters", "symptom")
-        out.append(value)
+        out.append(str.__getitem__(value, slice(None)))  # a plain str: a subclass's __eq__ is not trusted
     return out
 
 
@@ -144,6 +150,7 @@ def shared_symptoms(
     kb: Classification, knowledge: KnowledgeIndex, code: str
 ) -> tuple[tuple[str, tuple[str, ...]], ...]:
     """Other codes that share symptoms with *code*, with the shared symptom labels, most shared first."""
+    code = kb.normalize(code)
     table = _symptoms(knowledge)
     own = table.get(code, ())
     out = []

@@ -20,7 +20,10 @@ from .models import DiseaseEntry, Fact, FactEntry, FactKind, Gap, Identifier, Kn
 if TYPE_CHECKING:
     from ..classification.core import Classification
 
-__all__ = ["FACT_KINDS", "KnowledgeIndex", "OnMissing", "fact_key"]
+__all__ = ["FACT_KINDS", "MAX_QUERY", "KnowledgeIndex", "OnMissing", "fact_key"]
+
+#: The longest symptom, cause or test query (labels are at most 200 characters).
+MAX_QUERY = 300
 
 OnMissing = Literal["error", "warn"]
 
@@ -48,6 +51,8 @@ def _scopes(kb: Classification, query: str) -> tuple[str, ...]:
 
 def fact_key(kind: str, entry: FactEntry) -> str:
     """The identity of a fact for merging: its strongest identifier, else its label."""
+    if type(kind) is not str or kind not in FACT_KINDS or not isinstance(entry, FactEntry):
+        raise InvalidArgumentError((kind, entry), "a kind (cause, symptom, test, treatment) and a FactEntry", "fact")
     for scheme in ("ICD10CM", "HPO", "LOINC", "SNOMEDCT", "UMLS", "MONDO", "ORPHA", "OMIM", "MESH"):
         if scheme in entry.identifiers:
             return f"{kind}:{scheme}:{entry.identifiers[scheme]}"
@@ -59,7 +64,7 @@ class _MergedFact:
     kind: FactKind
     entry: FactEntry
     code: str | None
-    sources: list[Source] = field(default_factory=list)
+    sources: dict[Source, None] = field(default_factory=dict)  # an ordered set: merging stays linear
 
 
 @dataclass
@@ -67,10 +72,10 @@ class _Disease:
     code: str
     label: str | None = None
     identifiers: dict[str, str] = field(default_factory=dict)
-    about: list[str] = field(default_factory=list)
+    about: dict[str, None] = field(default_factory=dict)
     facts: dict[str, _MergedFact] = field(default_factory=dict)
     gaps: dict[FactKind, tuple[str, list[Source]]] = field(default_factory=dict)
-    sources: list[Source] = field(default_factory=list)
+    sources: dict[Source, None] = field(default_factory=dict)
 
 
 class KnowledgeIndex:
@@ -86,9 +91,13 @@ class KnowledgeIndex:
     """
 
     def __init__(
-        self, kb: Classification, packs: Iterable[tuple[KnowledgePack, str]], on_missing: OnMissing = "error"
+        self,
+        kb: Classification,
+        packs: Iterable[tuple[KnowledgePack, str]],
+        on_missing: OnMissing | Literal["ignore"] = "error",
     ) -> None:
-        if on_missing not in ("error", "warn"):
+        # "ignore" (internal): keep the problems in .problems without warning.
+        if type(on_missing) is not str or on_missing not in ("error", "warn", "ignore"):
             raise InvalidArgumentError(on_missing, "'error' or 'warn'", "on_missing")
         self.packs: tuple[str, ...] = ()
         self.problems: tuple[tuple[str, str], ...] = ()
@@ -109,11 +118,20 @@ class KnowledgeIndex:
                 if fact.code:
                     self._cause_codes.setdefault(fact.code, set()).add(code)
         # The classification's order: positions in the pre-order store (not strings: "10" < "2", C44 < C4A).
-        self._kb_order = {code: kb.ref(code) for code in self._profiles}
+        self._kb_order: dict[str, tuple[int, str]] = {code: kb.ref(code) for code in self._profiles}
+        self._sealed = True  # shared by every thread from here on: see __setattr__
+
+    def __setattr__(self, name: str, value: object) -> None:
+        if self.__dict__.get("_sealed", False):
+            raise AttributeError(f"a KnowledgeIndex cannot be changed (tried to set {name!r})")
+        object.__setattr__(self, name, value)
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a KnowledgeIndex cannot be changed (tried to delete {name!r})")
 
     # --- building -------------------------------------------------------------
 
-    def _add(self, kb: Classification, pack: KnowledgePack, name: str, on_missing: OnMissing) -> None:
+    def _add(self, kb: Classification, pack: KnowledgePack, name: str, on_missing: str) -> None:
         sources = {
             sid: Source(id=sid, pack=pack.id, title=s.title, url=s.url, publisher=s.publisher, accessed=s.accessed)
             for sid, s in pack.sources.items()
@@ -140,7 +158,7 @@ class KnowledgeIndex:
                             (
                                 f"diseases[{i}].{plural}[{j}].identifiers.ICD10CM",
                                 f"{target!r} is not a code of ICD-10-CM {kb.release.name}"
-                                + ("; left unlinked" if on_missing == "warn" else ""),
+                                + ("; left unlinked" if on_missing != "error" else ""),
                             )
                         )
                     links[(i, plural, j)] = link
@@ -148,7 +166,8 @@ class KnowledgeIndex:
             raise KnowledgePackError(name, problems)
         for where, message in problems:
             self.problems += ((name, f"{where}: {message}"),)
-            warnings.warn(f"{name}: {where}: {message}", KnowledgeWarning, stacklevel=4)
+            if on_missing == "warn":
+                warnings.warn(f"{name}: {where}: {message}", KnowledgeWarning, stacklevel=4)
         self.packs += (pack.id,)
         for i, code, disease in resolved:
             merged = self._diseases.setdefault(code, _Disease(code))
@@ -156,8 +175,8 @@ class KnowledgeIndex:
             merged.label = merged.label or disease.label
             for scheme, value in disease.identifiers.items():
                 merged.identifiers.setdefault(scheme, value)
-            merged.about += [a for a in disease.about if a not in merged.about]
-            merged.sources += [s for s in cited if s not in merged.sources]
+            merged.about.update(dict.fromkeys(disease.about))
+            merged.sources.update(dict.fromkeys(cited))
             for plural, reason in disease.not_covered.items():
                 kind = _PLURAL_TO_KIND[plural]
                 if not any(f.kind == kind for f in merged.facts.values()):
@@ -170,8 +189,8 @@ class KnowledgeIndex:
                     existing = merged.facts.get(key)
                     if existing is None:
                         existing = merged.facts[key] = _MergedFact(kind, entry, links.get((i, plural, j)))
-                    existing.sources += [s for s in fact_sources if s not in existing.sources]
-                    merged.sources += [s for s in fact_sources if s not in merged.sources]
+                    existing.sources.update(dict.fromkeys(fact_sources))
+                    merged.sources.update(dict.fromkeys(fact_sources))
 
     @staticmethod
     def _resolve(kb: Classification, code: str) -> str | None:
@@ -260,10 +279,11 @@ class KnowledgeIndex:
         self, kind: FactKind, query: object, *, subsumed: bool = False, kb: Classification | None = None
     ) -> tuple[str, ...]:
         """Codes that have a fact of *kind* matching *query* (identifier or label, any case)."""
-        if not isinstance(query, str) or not query.strip():
+        if not isinstance(query, str) or len(query) > MAX_QUERY or not query.strip():
             from ..errors import InvalidCodeError
 
-            raise InvalidCodeError(query, "a non-empty label or identifier", kind)
+            raise InvalidCodeError(query, f"a non-empty label or identifier of at most {MAX_QUERY} characters", kind)
+        query = str.__getitem__(query, slice(None))  # a plain str: a subclass's __eq__ is not trusted
         key = _fold(query)
         found = set(self._reverse.get((kind, key), ()))
         if kind == "cause" and subsumed and kb is not None:

@@ -36,17 +36,17 @@ __all__ = [
 
 FactKind = Literal["cause", "symptom", "test", "treatment"]
 
-#: Identifier schemes a pack may use, with the shape each identifier must have.
+#: Identifier schemes a pack may use, with the shape each identifier must have (ASCII digits only).
 SCHEMES: dict[str, str] = {
     "ICD10CM": r"[A-Z][0-9A-Z]{2}(\.[0-9A-Z]{1,4})?",
-    "HPO": r"HP:\d{7}",
-    "LOINC": r"\d{1,8}-\d",
-    "SNOMEDCT": r"\d{6,18}",
-    "UMLS": r"C\d{7}",
-    "MONDO": r"MONDO:\d{7}",
-    "ORPHA": r"ORPHA:\d{1,7}",
-    "OMIM": r"\d{6}",
-    "MESH": r"[A-Z]\d{6,9}",
+    "HPO": r"HP:[0-9]{7}",
+    "LOINC": r"[0-9]{1,8}-[0-9]",
+    "SNOMEDCT": r"[0-9]{6,18}",
+    "UMLS": r"C[0-9]{7}",
+    "MONDO": r"MONDO:[0-9]{7}",
+    "ORPHA": r"ORPHA:[0-9]{1,7}",
+    "OMIM": r"[0-9]{6}",
+    "MESH": r"[A-Z][0-9]{6,9}",
 }
 _SHAPES = {scheme: re.compile(shape) for scheme, shape in SCHEMES.items()}
 _SLUG = re.compile(r"[a-z0-9][a-z0-9._-]{0,63}")

@@ -19,11 +19,15 @@ from ..files import Source as FileSource
 from ..knowledge.models import (
     KnowledgePack,
 )
+from .yamlsafe import MAX_DIGITS
 
 if TYPE_CHECKING:
     pass
 
-__all__ = ["builtin_packs", "read_pack"]
+__all__ = ["MAX_PACK_BYTES", "builtin_packs", "read_pack"]
+
+#: The largest pack file read (decompressed); a pack of 20,000 sources is 1.5 MB.
+MAX_PACK_BYTES = 64 * 1024 * 1024
 
 
 def _location(loc: tuple[int | str, ...]) -> str:
@@ -37,20 +41,16 @@ def _parse(data: bytes, name: str) -> Any:
     lowered = name.lower()
     if lowered.endswith((".yaml", ".yml", ".yaml.gz", ".yml.gz")):
         try:
-            import yaml
+            import yaml  # noqa: F401 - only to say what is missing
         except ImportError:
             raise KnowledgePackError(name, [("", "YAML packs need PyYAML: pip install 'icd10kb[yaml]'")]) from None
+        from .yamlsafe import load_yaml
+
         try:
-            return yaml.safe_load(data.decode("utf-8"))
+            text = data.decode("utf-8")
         except UnicodeDecodeError as exc:
             raise KnowledgePackError(name, [("", f"not UTF-8 text at byte {exc.start}")]) from None
-        except yaml.YAMLError as exc:
-            mark = getattr(exc, "problem_mark", None)
-            line = mark.line + 1 if mark is not None else None
-            column = mark.column + 1 if mark is not None else None
-            raise KnowledgePackError(
-                name, [("", f"malformed YAML: {getattr(exc, 'problem', exc)}")], line, column
-            ) from None
+        return load_yaml(text, name)  # the limits of JSON packs: depth, integers, duplicate keys; no aliases
     try:
         text = data.decode("utf-8-sig")
     except UnicodeDecodeError as exc:
@@ -59,13 +59,29 @@ def _parse(data: bytes, name: str) -> Any:
             name, [("", f"not UTF-8 text: byte {data[exc.start]:#x} at offset {exc.start}")], line
         ) from None
     try:
-        return json.loads(text, object_pairs_hook=_no_duplicate_keys)
+        return json.loads(text, object_pairs_hook=_no_duplicate_keys, parse_int=_int, parse_constant=_constant)
     except _DuplicateKey as exc:
         raise KnowledgePackError(name, [("", f"the key {exc.key!r} appears twice in one object")]) from None
+    except _Refused as exc:
+        raise KnowledgePackError(name, [("", str(exc))]) from None
     except json.JSONDecodeError as exc:
         raise KnowledgePackError(name, [("", f"malformed JSON: {exc.msg}")], exc.lineno, exc.colno) from None
     except RecursionError:
         raise KnowledgePackError(name, [("", "nested too deeply")]) from None
+
+
+class _Refused(ValueError):
+    pass
+
+
+def _int(text: str) -> int:
+    if len(text.lstrip("-")) > MAX_DIGITS:
+        raise _Refused(f"an integer of more than {MAX_DIGITS} digits")
+    return int(text)
+
+
+def _constant(text: str) -> float:
+    raise _Refused(f"{text} is not JSON")
 
 
 class _DuplicateKey(ValueError):
@@ -142,7 +158,7 @@ def read_pack(source: FileSource | KnowledgePack | dict[str, Any]) -> tuple[Know
     else:
         name = describe(source)
         try:
-            data, name, _ = read_bytes(source)
+            data, name, _ = read_bytes(source, limit=MAX_PACK_BYTES)
         except DataFileError as exc:
             raise KnowledgePackError(name, [("", exc.message)]) from None
         raw = _parse(data, name)

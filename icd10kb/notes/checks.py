@@ -28,8 +28,8 @@ from typing import TYPE_CHECKING, Literal
 
 from pydantic import Field
 
-from ..classification.models import Frozen
-from ..errors import CodeNotFoundError, InvalidCodeError
+from ..classification.models import Frozen, construct
+from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
 from .notes import notes
 from .references import references
 
@@ -37,7 +37,12 @@ if TYPE_CHECKING:
     from ..classification.core import Classification
     from ..notes.references import Reference
 
-__all__ = ["Finding", "FindingKind", "check"]
+__all__ = ["MAX_CODES", "MAX_PAIRS", "Finding", "FindingKind", "check"]
+
+#: The most codes one call checks (an encounter has a few dozen at most).
+MAX_CODES = 100_000
+#: The most Excludes1 pairs reported; past it the list is refused as not an encounter.
+MAX_PAIRS = 500_000
 
 FindingKind = Literal[
     "malformed", "unknown", "missing_seventh_character", "not_billable", "duplicate", "excludes1", "code_first"
@@ -54,10 +59,6 @@ class Finding(Frozen):
     note: str | None = Field(default=None, description="The text of the note the finding rests on.")
     note_at: str | None = Field(default=None, description="The concept that carries that note.")
     suggestions: tuple[str, ...] = Field(default=(), description="Codes that could be meant instead.")
-
-
-def _covers(kb: Classification, target: str, code: str) -> bool:
-    return target == code or kb.is_ancestor(target, code)
 
 
 def _notes_of(kb: Classification, code: str, kind: str) -> list[Reference]:
@@ -89,6 +90,9 @@ def check(kb: Classification, codes: object) -> tuple[Finding, ...]:
     InvalidCodeError
         If *codes* is not a list or tuple of strings (a bare string is refused,
         to catch ``check("L94.2")`` meant as ``check(["L94.2"])``).
+    InvalidArgumentError
+        If there are more than :data:`MAX_CODES` codes, or more than
+        :data:`MAX_PAIRS` pairs of them conflict under Excludes1 notes.
 
     Examples
     --------
@@ -99,13 +103,18 @@ def check(kb: Classification, codes: object) -> tuple[Finding, ...]:
     """
     if isinstance(codes, (str, bytes)) or not isinstance(codes, (list, tuple)):
         raise InvalidCodeError(codes, "the codes of an encounter are given as a list", "list of codes")
+    if len(codes) > MAX_CODES:
+        raise InvalidArgumentError(
+            f"<{len(codes)} codes>", f"an encounter holds at most {MAX_CODES:,} codes", "list of codes"
+        )
     findings: list[Finding] = []
     valid: list[str] = []
+    seen: set[str] = set()
     for raw in codes:
         try:
             code = kb.normalize(raw)
         except InvalidCodeError as exc:
-            findings.append(Finding(kind="malformed", severity="error", codes=(str(raw)[:40],), message=exc.reason))
+            findings.append(Finding(kind="malformed", severity="error", codes=(_as_given(raw),), message=exc.reason))
             continue
         except CodeNotFoundError as exc:
             findings.append(
@@ -114,11 +123,12 @@ def check(kb: Classification, codes: object) -> tuple[Finding, ...]:
                 )
             )
             continue
-        if code in valid:
+        if code in seen:
             findings.append(
                 Finding(kind="duplicate", severity="warning", codes=(code,), message=f"{code} is listed twice")
             )
             continue
+        seen.add(code)
         valid.append(code)
         if not kb.is_billable(code):
             position, char = kb.ref(code)
@@ -144,32 +154,63 @@ def check(kb: Classification, codes: object) -> tuple[Finding, ...]:
                         suggestions=below[:20],
                     )
                 )
-    findings += _excludes1(kb, valid)
-    findings += _code_first(kb, valid)
+    lineages = [frozenset((code, *kb.ancestors(code))) for code in valid]
+    under: dict[str, list[int]] = {}  # concept -> positions (in *valid*) of the codes at or below it
+    for i, lineage in enumerate(lineages):
+        for concept in lineage:
+            under.setdefault(concept, []).append(i)
+    findings += _excludes1(kb, valid, lineages, under)
+    findings += _code_first(kb, valid, under)
     return tuple(findings)
 
 
-def _excludes1(kb: Classification, codes: list[str]) -> list[Finding]:
+def _as_given(raw: object) -> str:
+    """A malformed input as text for a finding (never raises, even for a hostile ``__str__``)."""
+    if isinstance(raw, str):
+        return str.__getitem__(raw, slice(0, 40))
+    try:
+        text = str(raw)
+        if isinstance(text, str):
+            return text[:40]
+    except Exception:
+        pass
+    return f"<{type(raw).__name__} object>"
+
+
+def _excludes1(
+    kb: Classification, codes: list[str], lineages: list[frozenset[str]], under: dict[str, list[int]]
+) -> list[Finding]:
+    # Linear in the codes: the codes a note's target covers are looked up in *under*
+    # (concept -> the codes at or below it) instead of testing every pair.
     found: dict[tuple[str, str], Finding] = {}
-    for a in codes:
+    for ia, a in enumerate(codes):
         for reference in _notes_of(kb, a, "excludes1"):
-            for b in codes:
-                if a == b or kb.is_ancestor(a, b) or kb.is_ancestor(b, a):
+            hits: set[int] = set()
+            for target in reference.targets:
+                hits.update(under.get(target, ()))
+            for ib in sorted(hits):
+                b = codes[ib]
+                if ib == ia or a in lineages[ib] or b in lineages[ia]:
                     continue
-                if _covers(kb, reference.at, b):  # the note speaks of its own subtree
+                if reference.at in lineages[ib]:  # the note speaks of its own subtree
                     continue
-                if any(_covers(kb, t, b) for t in reference.targets):
-                    pair = tuple(sorted((a, b)))
-                    found.setdefault(
-                        pair,  # type: ignore[arg-type]
-                        Finding(
-                            kind="excludes1",
-                            severity="error",
-                            codes=(a, b),
-                            message=f"{a} and {b} are not coded together (Excludes1 at {reference.at})",
-                            note=reference.text,
-                            note_at=reference.at,
-                        ),
+                pair = (a, b) if a < b else (b, a)
+                if pair not in found:
+                    if len(found) >= MAX_PAIRS:
+                        raise InvalidArgumentError(
+                            f"<{len(codes)} codes>",
+                            f"more than {MAX_PAIRS:,} pairs of them conflict under Excludes1 notes",
+                            "list of codes",
+                        )
+                    found[pair] = construct(  # valid by construction; validating each pair would dominate
+                        Finding,
+                        kind="excludes1",
+                        severity="error",
+                        codes=(a, b),
+                        message=f"{a} and {b} are not coded together (Excludes1 at {reference.at})",
+                        note=reference.text,
+                        note_at=reference.at,
+                        suggestions=(),
                     )
     return list(found.values())
 
@@ -179,9 +220,10 @@ def _excludes1(kb: Classification, codes: list[str]) -> list[Finding]:
 _CONDITIONAL = re.compile(r"\b(if applicable|if known|if present|if any|for adverse effects?|any associated)\b", re.I)
 
 
-def _code_first(kb: Classification, codes: list[str]) -> list[Finding]:
+def _code_first(kb: Classification, codes: list[str], under: dict[str, list[int]]) -> list[Finding]:
     # The "code first" notes at one concept are alternatives ("such as: a; b;
     # c"): the rule holds when any of the conditions they name is present.
+    # Only the first other code a target covers matters, so each target costs O(1).
     findings = []
     for index, code in enumerate(codes):
         by_carrier: dict[str, list[Reference]] = {}
@@ -192,10 +234,11 @@ def _code_first(kb: Classification, codes: list[str]) -> list[Finding]:
             if not targets:
                 continue
             text = "; ".join(n.text for n in notes(kb, at) if n.kind == "code_first")
-            present = [
-                i for i, other in enumerate(codes) if other != code and any(_covers(kb, t, other) for t in targets)
-            ]
-            if not present and not _CONDITIONAL.search(text):
+            first = min(
+                (next((i for i in under.get(t, ())[:2] if i != index), len(codes)) for t in targets),
+                default=len(codes),
+            )
+            if first == len(codes) and not _CONDITIONAL.search(text):
                 findings.append(
                     Finding(
                         kind="code_first",
@@ -207,13 +250,13 @@ def _code_first(kb: Classification, codes: list[str]) -> list[Finding]:
                         note_at=at,
                     )
                 )
-            elif present and all(i > index for i in present):
+            elif index < first < len(codes):
                 findings.append(
                     Finding(
                         kind="code_first",
                         severity="warning",
-                        codes=(code, codes[present[0]]),
-                        message=f"{codes[present[0]]} is to be listed before {code} (code first note at {at})",
+                        codes=(code, codes[first]),
+                        message=f"{codes[first]} is to be listed before {code} (code first note at {at})",
                         note=text,
                         note_at=at,
                     )

@@ -130,7 +130,7 @@ def _chars(spec: str) -> set[str]:
 
 def _suffixes(spec: str) -> list[str]:
     spec = spec.strip()
-    match = re.fullmatch(r"\.?(\d+)\s*-\s*\.?(\d+)", spec)
+    match = re.fullmatch(r"\.?([0-9]+)\s*-\s*\.?([0-9]+)", spec)
     if match and len(match.group(1)) == len(match.group(2)):
         width = len(match.group(1))
         return [str(n).zfill(width) for n in range(int(match.group(1)), int(match.group(2)) + 1)]
@@ -230,6 +230,9 @@ def find_references(kb: Classification, code: str, kind: str, text: str) -> Iter
     categories listed just before it too: in ``(F10, F13, F19 with .26, .96)``
     the endings ``.26`` and ``.96`` qualify F10, F13 and F19 alike.
     """
+    from ..arguments import check_text
+
+    code, kind, text = check_text(code, "code"), check_text(kind, "kind"), check_text(text, "note text", 100_000)
     resolver = _resolver(kb)
     for group in _GROUP.findall(text):
         if not _TOKEN.search(group):
@@ -347,6 +350,10 @@ def read_references(kb: Classification) -> tuple[Reference, ...]:
 
 def encode(references: Sequence[Reference], table: dict[str, dict[str, list[str]]]) -> list[list[object]]:
     """References as compact rows: the note by (concept, kind, position), then what was read from it."""
+    from ..errors import InvalidArgumentError
+
+    if not isinstance(table, dict) or not all(isinstance(r, Reference) for r in references):
+        raise InvalidArgumentError(references, "references and the notes table they were read from", "references")
     out: list[list[object]] = []
     for r in references:
         position = table[r.at][r.kind].index(r.text)
@@ -356,8 +363,10 @@ def encode(references: Sequence[Reference], table: dict[str, dict[str, list[str]
 
 def decode(kb: Classification, rows: object, name: str) -> tuple[Reference, ...]:
     """The references of :func:`encode`'s rows, checked against the release's notes."""
+    from ..arguments import check_text
     from ..errors import DataFileError
 
+    name = check_text(name, "file name", 4096)
     table = kb.notes_table()
     out = []
     if not isinstance(rows, list):
@@ -402,7 +411,7 @@ def references(kb: Classification, code: object | None = None, *, kind: str | No
     """
     from .models import NOTE_ORDER
 
-    if kind is not None and (not isinstance(kind, str) or kind not in NOTE_ORDER):
+    if kind is not None and (type(kind) is not str or kind not in NOTE_ORDER):
         raise InvalidArgumentError(kind, f"a kind of note is one of {', '.join(NOTE_ORDER)}", "kind")
     if code is None:
         found = all_references(kb)

@@ -9,7 +9,7 @@ from __future__ import annotations
 import re
 import unicodedata
 
-__all__ = ["deletions", "essentials", "fold", "names", "stem", "words"]
+__all__ = ["MAX_WORD", "deletions", "essentials", "fold", "names", "stem", "words"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _STOP = frozenset("a an and as at by for from in into is of on or the to with without due other nos".split())
@@ -34,6 +34,10 @@ def stem(word: str) -> str:
     >>> [stem(w) for w in ("fracture", "fractured", "fractures", "fracturing")]
     ['fractur', 'fractur', 'fractur', 'fractur']
     """
+    if type(word) is not str:
+        from ..arguments import check_text
+
+        word = check_text(word, "word")
     word = _COMPARATIVES.get(word, word)
     if len(word) <= 3 or word.isdigit():
         return word
@@ -58,6 +62,10 @@ _FILLER = frozenset({stem("unspecified"), "nec"})
 
 
 def fold(text: str) -> str:
+    if type(text) is not str:
+        from ..arguments import check_text
+
+        text = check_text(text, "text")
     if text.isascii():
         return text.lower()
     decomposed = unicodedata.normalize("NFKD", text.casefold())
@@ -90,7 +98,7 @@ def words(text: str) -> list[str]:
     >>> words("Calcium deposits in the Skin")
     ['calcium', 'deposit', 'skin']
     """
-    return _words(fold(text))
+    return _words(fold(text))  # fold checks the text
 
 
 def essentials(text: str) -> list[frozenset[str]]:
@@ -105,17 +113,41 @@ def essentials(text: str) -> list[frozenset[str]]:
     >>> [sorted(n) for n in essentials("acquired immune deficiency syndrome [AIDS]")]
     [['acquir', 'deficiency', 'immun', 'syndrom'], ['aid']]
     """
-    folded = _OPTIONAL.sub(" ", fold(text))
+    folded = _OPTIONAL.sub(" ", fold(text))  # fold checks the text
     parts = [_ALIAS.sub(" ", folded), *_ALIAS.findall(folded)]
     return [frozenset(w for w in _words(part, letters=True) if w not in _FILLER) for part in parts]
 
 
 def names(essentials: list[frozenset[str]], text: str) -> list[frozenset[str]]:
     """The names that a text gives: its essential words, unless it is a residual class ("Other …")."""
-    if _OTHER.search(text):
+    from ..arguments import check_text
+
+    if not isinstance(essentials, list) or not all(isinstance(n, frozenset) for n in essentials):
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(essentials, "a list of frozensets of words, as essentials() gives", "essentials")
+    if _OTHER.search(check_text(text, "text")):
         return []
     return [name for name in essentials if name]
 
 
+#: Words longer than this have no one-letter deletions (no typo correction): no word of the
+#: classification is half as long, and the deletions of deletions grow with the square.
+MAX_WORD = 64
+
+
 def deletions(word: str) -> set[str]:
+    """The strings one letter shorter than *word*; empty for words over :data:`MAX_WORD` letters.
+
+    Examples
+    --------
+    >>> sorted(deletions("skin"))
+    ['kin', 'sin', 'ski', 'skn']
+    """
+    if type(word) is not str:
+        from ..arguments import check_text
+
+        word = check_text(word, "word")
+    if len(word) > MAX_WORD:
+        return set()
     return {word[:i] + word[i + 1 :] for i in range(len(word))}

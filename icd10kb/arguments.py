@@ -1,0 +1,89 @@
+"""Checking the plain arguments of public functions: text, bytes, flags and counts.
+
+Every public function refuses an argument of the wrong type or size with an
+:class:`~icd10kb.errors.InvalidArgumentError` naming it, before any work;
+these helpers say so in one line each. A ``str`` subclass is turned into a
+plain ``str`` first, so that a subclass with a hostile ``__eq__`` or
+``__hash__`` never reaches a dictionary. The limits are listed in
+``docs/limits.md``.
+"""
+
+from __future__ import annotations
+
+from .errors import InvalidArgumentError
+
+__all__ = ["MAX_TEXT", "check_bool", "check_bytes", "check_int", "check_text"]
+
+#: The longest text argument accepted where no tighter limit is documented.
+MAX_TEXT = 10_000
+
+
+def check_text(value: object, what: str, limit: int = MAX_TEXT) -> str:
+    """*value* as a plain ``str`` of at most *limit* characters, else :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> check_text("L94", "code")
+    'L94'
+    >>> check_text(None, "code")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: None is not a valid code: expected text, got NoneType
+    """
+    what = _what(what)
+    limit = check_int(limit, "limit")
+    if not isinstance(value, str):
+        raise InvalidArgumentError(value, f"expected text, got {type(value).__name__}", what)
+    text = str.__getitem__(value, slice(None))  # a plain str, whatever a subclass overrides
+    if len(text) > limit:
+        raise InvalidArgumentError(text, f"longer than {limit:,} characters", what)
+    return text
+
+
+def check_bytes(value: object, what: str) -> bytes:
+    """*value* as ``bytes`` (bytes, bytearray or memoryview), else :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> check_bytes(bytearray(b"x"), "data")
+    b'x'
+    """
+    if not isinstance(value, (bytes, bytearray, memoryview)):
+        raise InvalidArgumentError(value, f"expected bytes, got {type(value).__name__}", _what(what))
+    return bytes(value)
+
+
+def check_bool(value: object, what: str) -> bool:
+    """*value* if it is True or False (not 0, 1, None or "no"), else :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> check_bool(True, "flag")
+    True
+    """
+    if type(value) is not bool:
+        what = _what(what)
+        raise InvalidArgumentError(value, f"{what} is True or False", what)
+    return value
+
+
+def check_int(value: object, what: str, low: int = 0, high: int | None = None) -> int:
+    """*value* if it is a whole number (not a bool) from *low* to *high*, else :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> check_int(3, "limit")
+    3
+    """
+    if type(low) is not int or (high is not None and type(high) is not int):
+        raise InvalidArgumentError((low, high), "the bounds are whole numbers", "bounds")
+    if type(value) is not int or value < low or (high is not None and value > high):
+        what = _what(what)
+        span = f"from {low:,} to {high:,}" if high is not None else f"{low:,} or more"
+        raise InvalidArgumentError(value, f"{what} is a whole number {span}", what)
+    return value
+
+
+def _what(what: object) -> str:
+    """The name of the argument for messages (the caller's own text; anything else is not trusted)."""
+    return str.__getitem__(what, slice(0, 100)) if isinstance(what, str) else "argument"
