@@ -132,3 +132,11 @@ def test_closed_stdout_is_not_a_traceback() -> None:
         capture_output=False, stderr=subprocess.PIPE, timeout=120,
     )
     assert b"Traceback" not in done.stderr
+
+
+def test_show_lists_the_phenotypes_of_linked_diseases(capsys: pytest.CaptureFixture[str]) -> None:
+    status, out, _ = run(capsys, "show", "Q87.4")
+    assert status == 0 and "Phenotypes (HPO annotations of Marfan syndrome" in out
+    assert "Arachnodactyly [HP:0001166]" in out or "more (--json lists all" in out
+    status, out, _ = run(capsys, "show", "Q87.4", "--json")
+    assert any(f["term"] == "HP:0001166" for f in json.loads(out)["knowledge"]["phenotypes"]["phenotypes"])

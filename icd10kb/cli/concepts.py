@@ -50,6 +50,26 @@ def _fact_line(kb: KnowledgeBase, fact: Fact) -> str:
     return text
 
 
+#: Phenotypes listed at most under ``show`` (``--json`` gives them all).
+_PHENOTYPES_SHOWN = 15
+
+
+def _print_phenotypes(profile: KnowledgeProfile) -> None:
+    found = profile.phenotypes
+    if found is None:
+        return
+    names = ", ".join(f"{d.name or d.id} ({d.id})" for d in found.diseases)
+    emit(f"  Phenotypes (HPO annotations of {names}, through {found.diseases[0].mappings[0].path} links)")
+    for fact in found.phenotypes[:_PHENOTYPES_SHOWN]:
+        share = f" ({fact.frequency.label or fact.frequency.raw})" if fact.frequency else ""
+        emit(f"    - {fact.label} [{fact.term}]{share}")
+    hidden = len(found.phenotypes) - _PHENOTYPES_SHOWN
+    if hidden > 0:
+        emit(f"    … and {hidden} more (--json lists all, with evidence and references)")
+    if found.absent:
+        emit("    not present (NOT annotations): " + ", ".join(f.label for f in found.absent[:5]))
+
+
 def _print_knowledge(kb: KnowledgeBase, profile: KnowledgeProfile) -> None:
     emit("\nKnowledge")
     if profile.is_empty:
@@ -77,6 +97,9 @@ def _print_knowledge(kb: KnowledgeBase, profile: KnowledgeProfile) -> None:
                 emit(f"    {group}:")
             indent = "      " if fact.group else "    "
             emit(f"{indent}- {_fact_line(kb, fact)}")
+    _print_phenotypes(profile)
+    if not profile.sources:
+        return
     emit("  Sources")
     for source in profile.sources:
         where = f" <{source.url}>" if source.url else ""
