@@ -24,13 +24,22 @@ MAX_DEPTH = 64
 
 
 class _Refused(Exception):
-    def __init__(self, message: str) -> None:
+    def __init__(self, message: str, line: int, column: int) -> None:
         super().__init__(message)
-        self.message = message
+        self.message, self.line, self.column = message, line, column
 
 
 def parse_xml(
-    data: bytes, name: str, *, root: str | None = None, max_elements: int = MAX_ELEMENTS, max_depth: int = MAX_DEPTH
+    data: bytes,
+    name: str,
+    *,
+    root: str | None = None,
+    max_elements: int = MAX_ELEMENTS,
+    max_depth: int = MAX_DEPTH,
+    max_attributes: int | None = None,
+    max_attribute_chars: int | None = None,
+    max_text_chars: int | None = None,
+    positions: list[tuple[int, int]] | None = None,
 ) -> ET.Element:
     """Parse *data* into an element tree, refusing DTDs and entities.
 
@@ -49,6 +58,13 @@ def parse_xml(
         The tag the root element must have.
     max_elements, max_depth:
         The most elements the document may hold, and the deepest nesting.
+    max_attributes, max_attribute_chars, max_text_chars:
+        When given: the most attributes on one element, the longest attribute
+        value, and the most characters of text directly inside one element.
+    positions:
+        When given, the (line, column) where each element starts is appended
+        to it, in document order (that of ``Element.iter()``), so that a
+        reader can name the place of problems it finds in the tree.
 
     Returns
     -------
@@ -72,18 +88,27 @@ def parse_xml(
     >>> parse_xml(b"<b><a/></b>", "t.xml", root="a")
     Traceback (most recent call last):
       ...
-    icd10kb.errors.DataFileError: t.xml, line 1, column 4: the root element is <b>, not <a>
+    icd10kb.errors.DataFileError: t.xml, line 1, column 1: the root element is <b>, not <a>
     """
     from .arguments import check_bytes, check_int, check_text
 
     data, name = check_bytes(data, "XML data"), check_text(name, "file name", 4096)
     root = None if root is None else check_text(root, "root element", 200)
     max_elements, max_depth = check_int(max_elements, "max_elements", 1), check_int(max_depth, "max_depth", 1)
+    limits = {"max_attributes": max_attributes, "max_attribute_chars": max_attribute_chars}
+    limits["max_text_chars"] = max_text_chars
+    for what, value in limits.items():
+        if value is not None:
+            check_int(value, what, 0)
+    if positions is not None and type(positions) is not list:
+        from .errors import InvalidArgumentError
+
+        raise InvalidArgumentError(positions, "positions is a list to fill, or None", "positions")
     builder = ET.TreeBuilder()
     parser = expat.ParserCreate()
 
-    def refuse(message: str) -> NoReturn:
-        raise _Refused(message)
+    def refuse(message: str) -> NoReturn:  # where the parser stands now: the start of the element at fault
+        raise _Refused(message, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1)
 
     def on_doctype(*_: object) -> None:
         refuse("document type declarations are not allowed")
@@ -94,24 +119,40 @@ def parse_xml(
     def on_external(*_: object) -> int:
         refuse("external entities are not allowed")
 
-    count = depth = 0
+    count = 0
+    text: list[int] = []  # characters of text directly inside each open element
 
     def on_start(tag: str, attrs: dict[str, str]) -> None:
-        nonlocal count, depth
+        nonlocal count
         if count == 0 and root is not None and tag != root:
-            refuse(f"the root element is <{tag}>, not <{root}>")
+            refuse(f"the root element is <{tag[:40]}>, not <{root}>")
         count += 1
-        depth += 1
         if count > max_elements:
             refuse(f"more than {max_elements:,} elements")
-        if depth > max_depth:
+        if len(text) >= max_depth:
             refuse(f"elements nest deeper than {max_depth} levels")
+        if max_attributes is not None and len(attrs) > max_attributes:
+            refuse(f"<{tag[:40]}> has {len(attrs)} attributes (at most {max_attributes})")
+        if max_attribute_chars is not None:
+            for key, value in attrs.items():
+                if len(value) > max_attribute_chars:
+                    length = f"{len(value)} characters long (at most {max_attribute_chars})"
+                    refuse(f"attribute {key[:40]!r} of <{tag[:40]}> is {length}")
+        if positions is not None:
+            positions.append((parser.CurrentLineNumber, parser.CurrentColumnNumber + 1))
+        text.append(0)
         builder.start(tag, attrs)
 
     def on_end(tag: str) -> None:
-        nonlocal depth
-        depth -= 1
+        text.pop()
         builder.end(tag)
+
+    def on_text(chunk: str) -> None:
+        if max_text_chars is not None and text:
+            text[-1] += len(chunk)
+            if text[-1] > max_text_chars:
+                refuse(f"more than {max_text_chars} characters of text in one element")
+        builder.data(chunk)
 
     def on_default(text: str) -> None:
         # Reached for references to undeclared entities, among others.
@@ -125,13 +166,13 @@ def parse_xml(
     parser.ExternalEntityRefHandler = on_external
     parser.StartElementHandler = on_start
     parser.EndElementHandler = on_end
-    parser.CharacterDataHandler = builder.data
+    parser.CharacterDataHandler = on_text
     parser.DefaultHandler = on_default
     parser.buffer_text = True
     try:
         parser.Parse(data, True)
     except _Refused as exc:
-        raise DataFileError(name, exc.message, parser.CurrentLineNumber, parser.CurrentColumnNumber + 1) from None
+        raise DataFileError(name, exc.message, exc.line, exc.column) from None
     except expat.ExpatError as exc:
         message = expat.errors.messages.get(exc.code, str(exc)) if exc.code else str(exc)
         raise DataFileError(name, f"malformed XML: {message}", exc.lineno, exc.offset + 1) from None

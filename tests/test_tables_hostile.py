@@ -16,7 +16,8 @@ from hypothesis import given, settings
 from hypothesis import strategies as st
 
 from icd10kb.errors import DataFileError
-from icd10kb.tables import guard, read_index
+from icd10kb.tables import read_index
+from icd10kb.tables import reader as guard
 
 GOOD = b"<ICD10CM.index><letter><title>A</title><mainTerm><title>Abuse</title><code>X58</code></mainTerm></letter></ICD10CM.index>"
 
@@ -69,7 +70,7 @@ def test_deep_nesting_is_refused() -> None:
 def test_too_many_elements_are_refused(monkeypatch: pytest.MonkeyPatch) -> None:
     monkeypatch.setattr(guard, "MAX_ELEMENTS", 1000)
     doc = b"<ICD10CM.index><letter>" + b"<x/>" * 5000 + b"</letter></ICD10CM.index>"
-    assert "more than 1000 elements" in str(refused(doc))
+    assert "more than 1,000 elements" in str(refused(doc))
 
 
 def test_huge_attributes_and_text_are_refused() -> None:

@@ -13,10 +13,15 @@ letters of main terms; each term has a title (text, an optional
 Addenda files mark changes with ``<new>``, ``<old>`` and ``<unc>``; the
 reader keeps the text as it reads after the change (``<old>`` text dropped).
 
-Reading is guarded (:mod:`icd10kb.tables.guard`) before the tree is built by
-:func:`icd10kb.xmlsafe.parse_xml`; structural problems are collected into
-one :class:`~icd10kb.errors.DataFileError` naming up to 20 of them, each with
-its line and column.
+The file is read in one pass by :func:`icd10kb.xmlsafe.parse_xml`, which
+refuses a hostile file before the tree is complete: any document type
+declaration or entity, another root element (at the first tag), and more
+than the limits below allow. The limits are far above anything in the
+official files (the Index to Diseases and Injuries, the largest, nests 14
+deep and has titles of a few hundred characters). The pass records where each
+element starts, so structural problems found later are collected into one
+:class:`~icd10kb.errors.DataFileError` naming up to 20 of them, each with its
+line and column.
 """
 
 from __future__ import annotations
@@ -29,9 +34,28 @@ from dataclasses import dataclass
 from ..errors import DataFileError
 from ..files import Source, read_bytes
 from ..xmlsafe import parse_xml
-from .guard import scan
 
-__all__ = ["IndexFile", "IndexTerm", "read_index"]
+__all__ = [
+    "MAX_ATTRIBUTES",
+    "MAX_ATTRIBUTE_CHARS",
+    "MAX_DEPTH",
+    "MAX_ELEMENTS",
+    "MAX_TEXT_CHARS",
+    "IndexFile",
+    "IndexTerm",
+    "read_index",
+]
+
+#: Deepest element nesting accepted (root = 1).
+MAX_DEPTH = 32
+#: Most elements accepted in one file.
+MAX_ELEMENTS = 4_000_000
+#: Most attributes on one element.
+MAX_ATTRIBUTES = 8
+#: Longest attribute value accepted.
+MAX_ATTRIBUTE_CHARS = 256
+#: Most characters of text directly inside one element.
+MAX_TEXT_CHARS = 16_384
 
 ROOT = "ICD10CM.index"
 _SINGLE = ("see", "seeAlso", "code", "manif", "subcat", "seecat", "warning")
@@ -307,8 +331,18 @@ def read_index(source: Source) -> IndexFile:
     ('from ladder', 'W11')
     """
     data, name, checksum = read_bytes(source)
-    positions = scan(data, name, ROOT)
-    root = parse_xml(data, name)
+    positions: list[tuple[int, int]] = []
+    root = parse_xml(
+        data,
+        name,
+        root=ROOT,
+        max_elements=MAX_ELEMENTS,
+        max_depth=MAX_DEPTH,
+        max_attributes=MAX_ATTRIBUTES,
+        max_attribute_chars=MAX_ATTRIBUTE_CHARS,
+        max_text_chars=MAX_TEXT_CHARS,
+        positions=positions,
+    )
     reader = _Reader(name, {id(e): p for e, p in zip(root.iter(), positions)})
     version = title = ""
     heading: tuple[str, ...] = ()
