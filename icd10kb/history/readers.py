@@ -31,6 +31,7 @@ Examples
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 from dataclasses import dataclass
 
 from ..errors import DataFileError
@@ -117,34 +118,35 @@ def read_order_table(source: Source) -> Entries:
     return _done(entries, name)
 
 
-def read_order_file(source: Source) -> Entries:
-    """Read a CMS order file (fixed width)."""
+def _read_fixed(
+    source: Source,
+    pattern: re.Pattern[str],
+    what: str,
+    entry: Callable[[re.Match[str]], tuple[str, tuple[bool | None, str | None]]],
+) -> Entries:
+    """Read a file of one record a line: each non-blank line matches *pattern*, *entry* makes its row."""
     lines, name = _lines(source)
     entries: Entries = {}
     for number, raw in enumerate(lines, 1):
         line = _clean(raw, name, number)
         if not line:
             continue
-        match = _ORDER.fullmatch(line)
+        match = pattern.fullmatch(line)
         if match is None:
-            raise DataFileError(name, f"not an order-file line: {line[:60]!r}", number)
-        _add(entries, match.group(2), (match.group(3) == "1", match.group(5).strip()), name, number)
+            raise DataFileError(name, f"not {what} line: {line[:60]!r}", number)
+        code, row = entry(match)
+        _add(entries, code, row, name, number)
     return _done(entries, name)
+
+
+def read_order_file(source: Source) -> Entries:
+    """Read a CMS order file (fixed width)."""
+    return _read_fixed(source, _ORDER, "an order-file", lambda m: (m.group(2), (m.group(3) == "1", m.group(5).strip())))
 
 
 def read_code_file(source: Source) -> Entries:
     """Read a CMS code file: billable codes and their long titles."""
-    lines, name = _lines(source)
-    entries: Entries = {}
-    for number, raw in enumerate(lines, 1):
-        line = _clean(raw, name, number)
-        if not line:
-            continue
-        match = _CODE_FILE.fullmatch(line)
-        if match is None:
-            raise DataFileError(name, f"not a code-file line: {line[:60]!r}", number)
-        _add(entries, match.group(1), (True, match.group(2).strip()), name, number)
-    return _done(entries, name)
+    return _read_fixed(source, _CODE_FILE, "a code-file", lambda m: (m.group(1), (True, m.group(2).strip())))
 
 
 def read_item_list(source: Source) -> Entries:
