@@ -21,6 +21,7 @@ from fhir.resources.R4B.conceptmap import ConceptMap
 from fhir.resources.R4B.valueset import ValueSet
 
 import icd10kb
+from icd10kb.cli import main
 from icd10kb.errors import InvalidArgumentError
 from icd10kb.fhir import (
     SYSTEM,
@@ -34,7 +35,6 @@ from icd10kb.fhir import (
     value_sets,
     write_code_system,
 )
-from icd10kb.fhir.cli import main
 from icd10kb.fhir.concepts import NOTE_PROPERTIES, UnknownConceptError
 
 OFFICIAL = Path(__file__).resolve().parent.parent / "data" / "official"

@@ -1,6 +1,6 @@
 """The FHIR terminology server tested as a client uses it.
 
-The server runs in its own process (``python -m icd10kb.fhir.cli serve
+The server runs in its own process (``python -m icd10kb serve
 --port 0``) on a loopback port the system picks; the tests query it over
 real HTTP with fhirpy and with raw sockets, and validate every response
 with the ``fhir.resources`` models (R4B, the R4 models for pydantic 2).
@@ -70,7 +70,7 @@ def base(kb: icd10kb.KnowledgeBase, tmp_path_factory: pytest.TempPathFactory) ->
     command = [
         sys.executable,
         "-m",
-        "icd10kb.fhir.cli",
+        "icd10kb",
         "serve",
         "--port",
         "0",

@@ -11,8 +11,8 @@ from hypothesis import strategies as st
 from rdflib.compare import isomorphic
 
 import icd10kb
+from icd10kb.cli import main
 from icd10kb.rdf import ICD10CM, concept_iri, to_rdflib, triples, write_ntriples, write_turtle
-from icd10kb.rdf.cli import main
 from icd10kb.rdf.skos import BIOLINK, _literal
 
 SKOS = rdflib.Namespace("http://www.w3.org/2004/02/skos/core#")

@@ -204,11 +204,17 @@ class _Out:
         emit(text, end="")
         return len(text)
 
+    def flush(self) -> None:  # a long-running command (serve) announces itself at once
+        sys.stdout.flush()
+
 
 class _Err:
     def write(self, text: str) -> int:
         say(text.rstrip("\n"))
         return len(text)
+
+    def flush(self) -> None:
+        sys.stderr.flush()
 
 
 def _report(exc: BaseException, as_json: bool) -> None:

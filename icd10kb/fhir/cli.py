@@ -2,9 +2,8 @@
 
 ``icd10kb serve`` runs the FHIR terminology server (the ``fhir`` extra);
 ``icd10kb fhir codesystem`` and ``icd10kb fhir valuesets`` write the
-resources as JSON. The lead plugs :func:`add_parsers` into the ``icd10kb``
-command; :func:`main` runs them on their own (``python -m icd10kb.fhir.cli``).
-Handlers take the parsed arguments and the output and error streams, and
+resources as JSON. :func:`add_parsers` plugs them into the ``icd10kb``
+command (see :mod:`icd10kb.cli.app`). Handlers take the parsed arguments and the output and error streams, and
 return the exit status.
 """
 
@@ -12,13 +11,11 @@ from __future__ import annotations
 
 import argparse
 import json
-import sys
-from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..errors import ICD10KBError
 
-__all__ = ["add_parsers", "cmd_fhir", "cmd_serve", "main"]
+__all__ = ["add_parsers", "cmd_fhir", "cmd_serve"]
 
 
 def _positive(text: str) -> int:
@@ -158,15 +155,3 @@ def cmd_fhir(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         if target is not out:
             target.close()
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``serve`` or ``fhir`` on their own: ``python -m icd10kb.fhir.cli serve --port 0``."""
-    parser = argparse.ArgumentParser(prog="python -m icd10kb.fhir.cli", description=__doc__.split("\n")[0])
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.handler(args, sys.stdout, sys.stderr))
-
-
-if __name__ == "__main__":
-    sys.exit(main())

@@ -7,13 +7,11 @@ on its own (``python -m icd10kb.rdf.cli rdf -o icd10cm.nt``).
 from __future__ import annotations
 
 import argparse
-import sys
-from collections.abc import Sequence
 from typing import Any, TextIO
 
 from ..errors import ICD10KBError
 
-__all__ = ["add_parsers", "cmd_rdf", "main"]
+__all__ = ["add_parsers", "cmd_rdf"]
 
 
 def add_parsers(subparsers: Any) -> None:
@@ -50,15 +48,3 @@ def cmd_rdf(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
             target.close()
     err.write(f"{count} triples\n")
     return 0
-
-
-def main(argv: Sequence[str] | None = None) -> int:
-    """Run ``rdf`` on its own."""
-    parser = argparse.ArgumentParser(prog="python -m icd10kb.rdf.cli", description=__doc__.split("\n")[0])
-    add_parsers(parser.add_subparsers(dest="command", required=True))
-    args = parser.parse_args(argv)
-    return int(args.handler(args, sys.stdout, sys.stderr))
-
-
-if __name__ == "__main__":
-    sys.exit(main())
