@@ -12,7 +12,7 @@ from __future__ import annotations
 
 from .errors import InvalidArgumentError
 
-__all__ = ["MAX_TEXT", "check_bool", "check_bytes", "check_int", "check_text"]
+__all__ = ["MAX_TEXT", "check_bool", "check_bytes", "check_choice", "check_int", "check_text"]
 
 #: The longest text argument accepted where no tighter limit is documented.
 MAX_TEXT = 10_000
@@ -82,6 +82,27 @@ def check_int(value: object, what: str, low: int = 0, high: int | None = None) -
         span = f"from {low:,} to {high:,}" if high is not None else f"{low:,} or more"
         raise InvalidArgumentError(value, f"{what} is a whole number {span}", what)
     return value
+
+
+def check_choice(value: object, choices: tuple[str, ...], what: str) -> str:
+    """*value* as a plain ``str`` if it is one of *choices*, else :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> check_choice("V28", ("V24", "V28"), "model")
+    'V28'
+    >>> check_choice("v28", ("V24", "V28"), "model")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: 'v28' is not a valid model: choose one of V24, V28
+    """
+    what = _what(what)
+    if not isinstance(value, str):
+        raise InvalidArgumentError(value, f"choose one of {', '.join(choices)}", what)
+    text = str.__getitem__(value, slice(0, 200))  # a plain str: a subclass's __eq__ never runs
+    if text not in choices or len(value) != len(text):
+        raise InvalidArgumentError(text, f"choose one of {', '.join(choices)}", what)
+    return text
 
 
 def _what(what: object) -> str:

@@ -24,6 +24,7 @@ from dataclasses import dataclass, field
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_choice
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
 
 if TYPE_CHECKING:
@@ -125,19 +126,6 @@ class NotMappedError(CodeNotFoundError):
     def __str__(self) -> str:
         text = f"{self.code!r} is not mapped by {self.grouper}"
         return f"{text} ({self.hint})" if self.hint else text
-
-
-def check_choice(value: object, choices: tuple[str, ...], what: str) -> str:
-    """Return *value* if it is one of *choices*, else raise :class:`InvalidArgumentError`.
-
-    Examples
-    --------
-    >>> check_choice("V28", ("V24", "V28"), "model")
-    'V28'
-    """
-    if not isinstance(value, str) or value not in choices:
-        raise InvalidArgumentError(value, f"choose one of {', '.join(choices)}", what)
-    return value
 
 
 def code_key(value: object) -> str:
