@@ -33,6 +33,7 @@ from typing import Any, TypeVar
 
 from .errors import DataFileError, InvalidArgumentError
 from .files import NamedBytes, read_bytes, sha256
+from .gcpause import collection_paused
 
 __all__ = ["Dataset", "SourceFile", "data_bytes", "describe", "memo", "names", "read", "read_json"]
 
@@ -250,7 +251,8 @@ def memo(name: str, key: str, build: Callable[[], T]) -> T:
         with _lock:
             if slot in _memo:
                 return _memo[slot]  # type: ignore[no-any-return]
-        value = build()
+        with collection_paused():  # large indexes: see icd10kb.gcpause
+            value = build()
         with _lock:
             _memo[slot] = value
         return value

@@ -65,6 +65,26 @@ def test_every_attribute_mapping_is_read_only() -> None:
         graph.nodes["L94.2"]["title"] = "changed"  # type: ignore[index]
 
 
+def test_every_edge_slot_is_read_only_and_shared_by_both_ends() -> None:
+    """The builder writes read-only slots (one shared by every hierarchy edge); a slot with a second key is its own."""
+    from icd10kb.graph.build import _HIERARCHY_SLOT
+    from icd10kb.graph.frozen import ReadOnlyDict
+
+    graph = icd10kb.load().graph
+    succ, pred = graph._succ, graph._pred
+    assert all(type(row) is ReadOnlyDict for row in (*succ.values(), *pred.values()))
+    assert all(type(slot) is ReadOnlyDict and slot is pred[v][u] for u, row in succ.items() for v, slot in row.items())
+    assert succ["L94"]["L94.2"] is _HIERARCHY_SLOT
+    both = succ["S24"]["S24.0"]  # a note of S24 names S24.0, its child: two keys in one slot
+    assert both is not _HIERARCHY_SLOT and set(both) == {"parent_of", "notes"}
+    assert set(_HIERARCHY_SLOT) == {"parent_of"}
+    for slot in (_HIERARCHY_SLOT, both, succ["L94.2"]):
+        with pytest.raises(nx.NetworkXError):
+            slot["x"] = {}
+    with pytest.raises(nx.NetworkXError):
+        nx.MultiDiGraph.add_edge(graph, "L94", "L94.2", key="extra")
+
+
 def test_shipped_references_equal_reading_the_notes_again() -> None:
     """The references compiled ahead of time are those the reader finds now (each shipped release)."""
     from icd10kb.notes.references import all_references

@@ -18,6 +18,7 @@ from collections.abc import Callable, Iterator
 from typing import TYPE_CHECKING, Any, TypeVar, overload
 
 from ..errors import CodeNotFoundError, ICD10KBError, InvalidArgumentError, InvalidCodeError
+from ..gcpause import collection_paused
 from .codes import normalize
 from .concept import Concept
 from .store import Ref, Store
@@ -96,7 +97,8 @@ class Lookup:
             lock = self._piece_locks.setdefault(build, threading.RLock())
         with lock:
             if build not in pieces:
-                pieces[build] = build(self)
+                with collection_paused():  # large indexes: see icd10kb.gcpause
+                    pieces[build] = build(self)
         return pieces[build]  # type: ignore[no-any-return]
 
     def notes_table(self) -> dict[str, dict[str, list[str]]]:

@@ -35,6 +35,7 @@ from typing import TYPE_CHECKING, Any
 import networkx as nx
 
 from ..classification.compiled import KINDS
+from .frozen import ReadOnlyDict, seal_built
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
@@ -107,6 +108,57 @@ def _add_fact(graph: nx.MultiDiGraph[str], code: str, fact: Fact) -> None:
         graph.add_edge(code, node, key=relation, **_edge_attributes(fact))
 
 
+class _Writer:
+    """Writes nodes and edges straight into a MultiDiGraph's dictionaries, every attribute mapping read-only.
+
+    The layout is the one networkx documents for ``MultiDiGraph``: ``_node``,
+    ``_succ`` and ``_pred``, one key dictionary shared by an edge's two ends.
+    Every ``parent_of`` slot is one shared read-only key dictionary (the
+    hierarchy edges carry no data); a slot that gets a second key becomes a
+    dictionary of its own. :func:`~icd10kb.graph.frozen.freeze` then only
+    wraps the rows.
+    """
+
+    def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
+        self.nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
+        self.succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
+        self.pred: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
+        self.open: list[tuple[str, str]] = []  # the slots written here, to be made read-only by seal()
+
+    def node(self, node: str, attributes: dict[str, Any]) -> None:
+        """Add *node* unless it is there (a node already present keeps its attributes)."""
+        if node not in self.nodes:
+            self.nodes[node] = MappingProxyType(attributes)
+            self.succ[node], self.pred[node] = {}, {}
+
+    def edge(self, u: str, v: str, key: str, attributes: dict[str, Any], *, merge: bool = True) -> None:
+        """Add the edge; an edge already there gets *attributes* over its own (or instead, without *merge*)."""
+        slot = self.succ[u].get(v)
+        if slot is None or slot is _HIERARCHY_SLOT:
+            slot = {} if slot is None else dict(slot)
+            self.succ[u][v] = self.pred[v][u] = slot
+            self.open.append((u, v))
+        if merge and key in slot:
+            attributes = {**slot[key], **attributes}
+        slot[key] = MappingProxyType(attributes)
+
+    def seal(self) -> None:
+        """Make every slot written here read-only (the attribute mappings are already)."""
+        succ, pred = self.succ, self.pred
+        for u, v in self.open:
+            succ[u][v] = pred[v][u] = ReadOnlyDict(succ[u][v])
+
+    def fact(self, code: str, fact: Fact) -> None:
+        node = fact_node(fact)
+        self.node(node, _fact_attributes(fact))
+        attributes = _edge_attributes(fact)
+        attributes["qualifiers"] = MappingProxyType(attributes["qualifiers"])
+        if fact.kind == "cause":
+            self.edge(node, code, FACT_RELATIONS[fact.kind], attributes)
+        else:
+            self.edge(code, node, FACT_RELATIONS[fact.kind], attributes)
+
+
 def _concept_attributes(kb: Classification, code: str) -> dict[str, Any]:
     return {
         "kind": kb.kind(code),
@@ -135,36 +187,27 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
 
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
     _add_concepts(kb, graph)
-    touched: set[str] = set()
+    writer = _Writer(graph)
     for code in knowledge.codes:
         for fact in knowledge.profile(code).facts:
-            _add_fact(graph, code, fact)
-            touched.add(code)
+            writer.fact(code, fact)
     if phenotypes:  # HPO terms and is-a, the diseases linked to codes, their phenotypes and the links
         from ..phenotypes.graph import graph_edges
 
         nodes, edges = graph_edges(kb)
         for node, attributes in nodes:
-            if node not in graph:  # an HPO term a knowledge pack already names keeps the pack's node
-                graph.add_node(node, **attributes)
-            touched.add(node)
+            writer.node(node, attributes)  # an HPO term a knowledge pack already names keeps the pack's node
         for source, target, key, attributes in edges:
-            graph.add_edge(source, target, key=key, **attributes)
-    succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
-    pred: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
+            writer.edge(source, target, key, attributes)
     for edge in note_edges(kb):  # both ends are concepts, already nodes
-        keys = succ[edge.source].get(edge.target)
-        if keys is None:
-            keys = succ[edge.source][edge.target] = pred[edge.target][edge.source] = {}
-        # The same (source, target, kind) twice is one edge, the later note's data winning, as add_edge does.
-        keys[edge.kind] = MappingProxyType({"text": edge.text, "reference": edge.reference})
-    _read_only_attributes(graph, touched)
-    from .frozen import freeze
-
-    return freeze(graph)  # read-only even through the class: nx.MultiDiGraph.remove_edge(graph, ...) fails
+        # The same (source, target, kind) twice is one edge, the later note's data winning.
+        writer.edge(edge.source, edge.target, edge.kind, {"text": edge.text, "reference": edge.reference}, merge=False)
+    writer.seal()
+    return seal_built(graph)  # read-only even through the class: nx.MultiDiGraph.remove_edge(graph, ...) fails
 
 
 _NO_DATA: Any = MappingProxyType({})  # the data of every hierarchy edge: none, read-only, shared
+_HIERARCHY_SLOT: Any = ReadOnlyDict({HIERARCHY: _NO_DATA})  # the key dictionary of every parent-child slot
 
 
 def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
@@ -196,9 +239,7 @@ def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
         succ[code], pred[code] = {}, {}
         up = parents[position]
         if up >= 0:
-            keys = {HIERARCHY: _NO_DATA}
-            succ[ids[up]][code] = keys
-            pred[code][ids[up]] = keys
+            succ[ids[up]][code] = pred[code][ids[up]] = _HIERARCHY_SLOT
         entry = seventh.get(position)
         if entry:
             chars, rule = entry
@@ -214,34 +255,8 @@ def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
                         "chapter": chapter,
                     }
                 )
-                keys = {HIERARCHY: _NO_DATA}
-                succ[child], pred[child] = {}, {code: keys}
-                succ[code][child] = keys
-
-
-def _read_only_attributes(graph: nx.MultiDiGraph[str], around: set[str]) -> None:
-    """Make every node and edge attribute mapping of *graph* read-only.
-
-    ``networkx.freeze`` stops nodes and edges being added or removed, but not
-    their attributes being changed; the shared graph is read by every thread,
-    so its attribute mappings become ``MappingProxyType`` views as well.
-    """
-    graph.graph = MappingProxyType(graph.graph)  # type: ignore[assignment]
-    nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
-    plain = [node for node, data in nodes.items() if type(data) is dict]  # the concepts' are read-only already
-    for node in plain:
-        nodes[node] = MappingProxyType(nodes[node])
-    adjacency: dict[str, dict[str, dict[str, Any]]] = graph._adj  # type: ignore[attr-defined]
-    predecessors: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
-    # Only the edges of the concepts with knowledge (and of the knowledge nodes) were made with
-    # plain dictionaries: the concepts' and the notes' are read-only from the start.
-    for node in around.union(plain):
-        for keys in (*adjacency[node].values(), *predecessors[node].values()):  # one key dict serves both ends
-            for key, data in keys.items():
-                if type(data) is dict:
-                    if isinstance(data.get("qualifiers"), dict):
-                        data["qualifiers"] = MappingProxyType(data["qualifiers"])
-                    keys[key] = MappingProxyType(data)
+                succ[child], pred[child] = {}, {code: _HIERARCHY_SLOT}
+                succ[code][child] = _HIERARCHY_SLOT
 
 
 def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:

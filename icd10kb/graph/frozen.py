@@ -16,7 +16,7 @@ from typing import Any, NoReturn, TypeVar
 
 import networkx as nx
 
-__all__ = ["freeze", "is_deep_frozen"]
+__all__ = ["ReadOnlyDict", "freeze", "is_deep_frozen"]
 
 G = TypeVar("G", bound=nx.Graph)  # type: ignore[type-arg]
 
@@ -24,8 +24,13 @@ G = TypeVar("G", bound=nx.Graph)  # type: ignore[type-arg]
 _CACHED = ("adj", "succ", "pred", "nodes", "edges", "in_edges", "out_edges", "degree", "in_degree", "out_degree")
 
 
-class _ReadOnlyDict(dict):  # type: ignore[type-arg]
-    """A dict that refuses every change; networkx reads it like any dict."""
+class ReadOnlyDict(dict):  # type: ignore[type-arg]
+    """A dict that refuses every change; networkx reads it like any dict.
+
+    Its values are set once, when it is made: a graph builder may make an
+    edge slot read-only from the start (``ReadOnlyDict({key: MappingProxyType(data)})``)
+    and :func:`freeze` takes it as it is.
+    """
 
     __slots__ = ()
 
@@ -46,26 +51,30 @@ def _proxy(data: Any) -> Any:
     return data if isinstance(data, MappingProxyType) else MappingProxyType(data)
 
 
-def _rows(adjacency: dict[Any, dict[Any, Any]], converted: dict[int, Any], multi: bool) -> _ReadOnlyDict:
+def _rows(adjacency: dict[Any, dict[Any, Any]], converted: dict[int, Any], multi: bool) -> ReadOnlyDict:
     # Plain loops: this runs once per edge slot of a graph of 150,000 edges.
     rows: dict[Any, Any] = {}
     get, proxy = converted.get, MappingProxyType
+    setitem = dict.__setitem__
     for u, neighbours in adjacency.items():
-        row: dict[Any, Any] = {}
+        row = ReadOnlyDict(neighbours)
         for v, data in neighbours.items():
             new = get(id(data))
             if new is None:
-                if multi:
-                    new = _ReadOnlyDict(data)
+                if type(data) is ReadOnlyDict and all(type(a) is proxy for a in data.values()):
+                    new = data  # read-only from the start, its attributes too
+                elif multi:
+                    new = ReadOnlyDict(data)
                     for key, attributes in data.items():
                         if type(attributes) is not proxy:
                             dict.__setitem__(new, key, proxy(attributes))
                 else:
                     new = data if type(data) is proxy else proxy(data)
                 converted[id(data)] = new
-            row[v] = new
-        rows[u] = _ReadOnlyDict(row)
-    return _ReadOnlyDict(rows)
+            if new is not data:
+                setitem(row, v, new)
+        rows[u] = row
+    return ReadOnlyDict(rows)
 
 
 def freeze(graph: G) -> G:
@@ -105,15 +114,31 @@ def freeze(graph: G) -> G:
         return graph
     multi = graph.is_multigraph()
     converted: dict[int, Any] = {}  # id of an edge slot -> its read-only copy, shared by _succ and _pred
-    graph.graph = _proxy(graph.graph)
-    nodes = _ReadOnlyDict(graph._node)  # type: ignore[attr-defined]
+    nodes = ReadOnlyDict(graph._node)  # type: ignore[attr-defined]
     for node, data in graph._node.items():  # type: ignore[attr-defined]
         if type(data) is not MappingProxyType:
             dict.__setitem__(nodes, node, MappingProxyType(data))
+    return _seal(graph, nodes, lambda adjacency: _rows(adjacency, converted, multi))
+
+
+def seal_built(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:  # type: ignore[type-arg]
+    """:func:`freeze` for a graph built read-only inside: every node's data a ``MappingProxyType``
+    and every edge slot a :class:`ReadOnlyDict` of them (as ``graph.build`` writes them); only the
+    node table and the rows are wrapped, without a pass over every edge."""
+    return _seal(graph, ReadOnlyDict(graph._node), _sealed_rows)  # type: ignore[attr-defined]
+
+
+def _sealed_rows(adjacency: dict[Any, dict[Any, Any]]) -> ReadOnlyDict:
+    empty = ReadOnlyDict()  # one empty row serves every node without neighbours: it cannot change
+    return ReadOnlyDict({u: ReadOnlyDict(row) if row else empty for u, row in adjacency.items()})
+
+
+def _seal(graph: G, nodes: ReadOnlyDict, rows: Any) -> G:
+    graph.graph = _proxy(graph.graph)
     graph._node = nodes  # type: ignore[attr-defined]
-    succ = _rows(graph._adj, converted, multi)  # type: ignore[attr-defined]
+    succ = rows(graph._adj)  # type: ignore[attr-defined]
     if graph.is_directed():
-        graph._pred = _rows(graph._pred, converted, multi)  # type: ignore[attr-defined]
+        graph._pred = rows(graph._pred)  # type: ignore[attr-defined]
         graph._succ = succ  # type: ignore[attr-defined]
     graph._adj = succ  # type: ignore[attr-defined]
     for name in _CACHED:
@@ -131,4 +156,4 @@ def is_deep_frozen(graph: object) -> bool:
     >>> is_deep_frozen(nx.freeze(nx.Graph())), is_deep_frozen(freeze(nx.Graph()))
     (False, True)
     """
-    return isinstance(graph, nx.Graph) and isinstance(getattr(graph, "_node", None), _ReadOnlyDict)
+    return isinstance(graph, nx.Graph) and isinstance(getattr(graph, "_node", None), ReadOnlyDict)
