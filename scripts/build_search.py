@@ -20,11 +20,12 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 sys.path.insert(0, str(ROOT / "scripts"))
 
-from datasetlib import gzip_bytes, json_bytes, write_dataset  # noqa: E402
+from datasetlib import gzip_bytes, write_dataset  # noqa: E402
 
 import icd10kb  # noqa: E402
 from icd10kb.datasets import describe, names  # noqa: E402
 from icd10kb.search.compiled import DATASET, encode  # noqa: E402
+from icd10kb.search.layerfile import encode as encode_layers  # noqa: E402
 from icd10kb.search.postings import knowledge_records, layer_shown, layer_texts, release_texts  # noqa: E402
 
 
@@ -35,14 +36,15 @@ def compile_release(name: str) -> tuple[bytes, bytes]:
     texts, lengths = release_texts(kb, added)
     knowledge = knowledge_records(kb.knowledge_index)
     shown = layer_shown(kb, added)
-    rows = [[doc, label, text] for doc in sorted(shown) for label, text in shown[doc]]
-    return gzip_bytes(encode(name, kb.store.size, texts, lengths, knowledge)), gzip_bytes(json_bytes(rows))
+    rows = [(doc, label, text) for doc in sorted(shown) for label, text in shown[doc]]
+    index = encode(name, kb.store.size, texts, lengths, knowledge)
+    return gzip_bytes(index), gzip_bytes(encode_layers(name, kb.store.size, rows))
 
 
 def main() -> int:
     files = {}
     for name in icd10kb.releases():
-        files[f"{name}.bin.gz"], files[f"{name}.layers.json.gz"] = compile_release(name)
+        files[f"{name}.bin.gz"], files[f"{name}.layers.bin.gz"] = compile_release(name)
     sources = []
     for name in icd10kb.releases():
         sources += [(s.path, s.url) for s in describe(f"icd10cm-{name}").sources]
@@ -64,7 +66,7 @@ def main() -> int:
         notes="Per release: the vocabulary, each word's concepts and field weights, the names filed under each "
         "word, the number of essential words of each title, and the texts of the built-in knowledge packs; "
         "HPO layperson and exact synonyms and the index tables' terms are indexed with the release's own texts "
-        "(and listed per concept in <release>.layers.json.gz, for the hits).",
+        "(and listed per concept in <release>.layers.bin.gz, for the hits).",
     )
     for fname, blob in files.items():
         print(f"{fname}: {len(blob):,} bytes")

@@ -142,7 +142,7 @@ def _build_script():  # type: ignore[no-untyped-def]
 def test_the_shipped_files_recompile_byte_for_byte(release: str) -> None:
     index, layers = _build_script().compile_release(release)
     assert index == read(DATASET, f"{DATASET}/{release}.bin.gz", decompress=False)
-    assert layers == read(DATASET, f"{DATASET}/{release}.layers.json.gz", decompress=False)
+    assert layers == read(DATASET, f"{DATASET}/{release}.layers.bin.gz", decompress=False)
     assert release in describe(DATASET).releases
 
 
@@ -233,3 +233,34 @@ def test_the_other_layers_feed_search() -> None:
     drug = kb.search("acetaminophen overdose", 1)[0]
     assert drug.code == "T39.1X1" and drug.matches[0].field == "index term (drug)"
     assert kb.search("fall from ladder", 1)[0].code == "W11"
+
+
+def test_a_damaged_layer_file_is_refused() -> None:
+    """The file of other layers' texts is checked for shape when read, and row by row when a hit reads it."""
+    from icd10kb.search.layerfile import decode as decode_layers
+    from icd10kb.search.layerfile import encode as encode_layers
+
+    path = f"{DATASET}/2026-04-01.layers.bin.gz"
+    data = read(DATASET, path)
+    size = icd10kb.load().store.size
+    assert len(decode_layers(data, path, size)) > 80_000
+    header_end = data.index(b"\n")
+    for damaged in (
+        data[:-1],  # a text cut short
+        data[: header_end + 1000],  # sections cut short
+        b"{}\n" + data[header_end + 1 :],  # no format
+        b"not json\n",
+    ):
+        with pytest.raises(icd10kb.DataFileError, match="layers"):
+            decode_layers(damaged, path, size)
+    with pytest.raises(icd10kb.DataFileError, match="layers"):
+        decode_layers(data, path, size + 1)  # made for another release
+    rows = encode_layers("r", 10, [(2, "a", "x"), (5, "b", "yz")])
+    out_of_order = rows.replace(b"\x02\x00\x00\x00\x05\x00\x00\x00", b"\x05\x00\x00\x00\x02\x00\x00\x00")
+    with pytest.raises(icd10kb.DataFileError, match="order"):
+        decode_layers(out_of_order, "f", 10)
+    bad_text = rows[:-2] + b"\xff\xfe"  # not UTF-8: refused when a hit reads the row
+    layers = decode_layers(bad_text, "f", 10)
+    assert layers.get(2) == [("a", "x")]
+    with pytest.raises(icd10kb.DataFileError, match="f"):
+        layers.get(5)

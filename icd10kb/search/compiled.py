@@ -45,7 +45,7 @@ if TYPE_CHECKING:
     from ..classification.core import Classification
     from .postings import KnowledgeRecord, Texts
 
-__all__ = ["DATASET", "FORMAT", "decode", "encode", "read_compiled", "read_layer_shown"]
+__all__ = ["DATASET", "FORMAT", "decode", "encode", "read_compiled", "read_header"]
 
 #: The dataset that holds the compiled search index of every shipped release.
 DATASET = "icd10cm-search-index"
@@ -125,17 +125,22 @@ def encode(
     return json.dumps(header, ensure_ascii=False, sort_keys=True).encode("utf-8") + b"\n" + b"".join(blobs)
 
 
-def decode(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
-    """The header and the sections of a compiled file, checked for shape (cheaply)."""
+def read_header(data: bytes, name: str, version: int, what: str) -> tuple[dict[str, Any], int]:
+    """The JSON header line of a compiled file of format *version*, and where its sections begin."""
     end = data.find(b"\n")
     try:
         header = json.loads(data[:end]) if end > 0 else None
     except ValueError:
         header = None
-    if not isinstance(header, dict) or header.get("format") != FORMAT:
-        raise DataFileError(name, f"not a compiled search index of format {FORMAT}")
+    if not isinstance(header, dict) or header.get("format") != version:
+        raise DataFileError(name, f"not {what} of format {version}")
+    return header, end + 1
+
+
+def decode(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, Any]]:
+    """The header and the sections of a compiled file, checked for shape (cheaply)."""
+    header, at = read_header(data, name, FORMAT, "a compiled search index")
     sections: dict[str, Any] = {}
-    at = end + 1
     try:
         listed = [(s[0], s[1], int(s[2])) for s in header["sections"]]
         if [(n, c) for n, c, _ in listed] != list(_SECTIONS):
@@ -190,33 +195,3 @@ def read_compiled(kb: Classification) -> tuple[dict[str, Any], dict[str, Any]] |
         return header, sections
 
     return memo(DATASET, release, build)
-
-
-def read_layer_shown(kb: Classification) -> dict[int, list[tuple[str, str]]]:
-    """Per concept, the ``(label, text)`` texts of other layers the shipped release indexes (``{}`` if none).
-
-    They are read on the first hit, from ``<release>.layers.json.gz`` of :data:`DATASET`
-    (rows ``[concept, label, text]``), written by ``scripts/build_search.py``.
-    """
-    release = kb.shipped_release
-    if release is None:
-        return {}
-    from ..datasets import describe, memo, names, read_json
-
-    path = f"{DATASET}/{release}.layers.json.gz"
-    if DATASET not in names() or not any(f.path == path for f in describe(DATASET).files):
-        return {}
-
-    def build() -> dict[int, list[tuple[str, str]]]:
-        rows = read_json(DATASET, path)
-        shown: dict[int, list[tuple[str, str]]] = {}
-        try:
-            for doc, label, text in rows:
-                if not (isinstance(doc, int) and 0 <= doc < kb.store.size):
-                    raise ValueError(f"concept {doc!r} is not one of the release")
-                shown.setdefault(doc, []).append((str(label), str(text)))
-        except (TypeError, ValueError) as exc:
-            raise DataFileError(path, f"damaged texts of other layers: {exc}") from None
-        return shown
-
-    return memo(DATASET, f"{release}:layers", build)

@@ -67,6 +67,7 @@ from .text import deletions, stem, words
 if TYPE_CHECKING:
     from ..classification.core import Classification
     from ..knowledge.index import KnowledgeIndex
+    from .layerfile import LayerTexts
 
 __all__ = ["Match", "SearchHit", "SearchIndex", "check_filters", "scope_position", "stem", "words"]
 
@@ -131,7 +132,7 @@ class SearchIndex:
         self._overlay = overlay = Overlay(kb, records, added)
         self.postings: Any
         #: The texts of other layers (HPO synonyms, index terms) that a shipped release indexes with its own.
-        self._layer_shown: dict[int, list[tuple[str, str]]] | None = None
+        self._layer_shown: LayerTexts | dict[int, list[tuple[str, str]]] | None = None
         if compiled and found is not None:
             from .lazy import CompiledPostings
 
@@ -263,9 +264,9 @@ class SearchIndex:
         texts += [("includes", t) for t in notes.get("includes", ())]
         texts += [("inclusion term", t) for t in notes.get("inclusion_terms", ())]
         if self._layer_shown is None:  # read with the first hit: the compiled file of the release's layer texts
-            from .compiled import read_layer_shown
+            from .layerfile import read_layer_texts
 
-            object.__setattr__(self, "_layer_shown", read_layer_shown(self.kb))
+            object.__setattr__(self, "_layer_shown", read_layer_texts(self.kb))
         return texts + self._layer_shown.get(doc, []) + self._overlay.shown.get(doc, [])  # type: ignore[union-attr]
 
     def _hit(self, doc: int, total: float, wanted: list[str], corrections: Iterable[tuple[str, str]]) -> SearchHit:
