@@ -343,20 +343,10 @@ class KnowledgeBase(Classification):
         """
         from .graph.build import neighbourhood
 
-        for name, value in (
-            ("ancestors", ancestors),
-            ("children", children),
-            ("siblings", siblings),
-            ("knowledge", knowledge),
-        ):
-            if type(value) is not bool:
-                raise InvalidArgumentError(value, f"{name} is True or False", name)
-        if type(depth) is not int or not 0 <= depth <= 10:
-            raise InvalidArgumentError(depth, "depth is a whole number from 0 to 10", "depth")
         return neighbourhood(
             self,
             self.knowledge_index,
-            self.normalize(code),
+            code,
             ancestors=ancestors,
             children=children,
             siblings=siblings,

@@ -385,3 +385,32 @@ def test_packs_loaded_in_threads_keep_their_warnings() -> None:
     assert list(warnings.filters) == before
     with pytest.warns(icd10kb.KnowledgeWarning, match="L94.7"):  # and warnings are not lost afterwards
         icd10kb.load(knowledge=[missing], on_missing="warn")
+
+
+def test_graph_and_search_steps_check_their_own_arguments(kb: icd10kb.KnowledgeBase) -> None:
+    """The functions behind kb.subgraph and kb.search refuse bad arguments themselves, not only through the facade."""
+    from icd10kb.graph.build import build_graph, fact_node, neighbourhood
+    from icd10kb.search.compiled import read_header
+    from icd10kb.search.index import scope_position
+    from icd10kb.search.postings import check_extra
+    from icd10kb.search.related import code_query
+
+    with pytest.raises(icd10kb.InvalidArgumentError, match="depth"):
+        neighbourhood(kb, kb.knowledge_index, "L94", depth=11)
+    with pytest.raises(icd10kb.InvalidArgumentError, match="siblings"):
+        neighbourhood(kb, kb.knowledge_index, "L94", siblings="no")  # type: ignore[arg-type]
+    with pytest.raises(icd10kb.CodeNotFoundError):
+        neighbourhood(kb, kb.knowledge_index, "L94.7")
+    assert "L94.2" in neighbourhood(kb, kb.knowledge_index, "l942")  # any spelling, as kb.subgraph
+    with pytest.raises(icd10kb.InvalidArgumentError, match="phenotypes"):
+        build_graph(kb, kb.knowledge_index, phenotypes=1)  # type: ignore[arg-type]
+    with pytest.raises(icd10kb.InvalidArgumentError, match="Fact"):
+        fact_node("HP:0001482")  # type: ignore[arg-type]
+    with pytest.raises(icd10kb.InvalidArgumentError, match="kind of scope"):
+        scope_position(kb, "12", "Chapter")
+    with pytest.raises(icd10kb.InvalidArgumentError, match="extra"):
+        check_extra(iter([("L94.2", "chalky skin", "mine")]))  # a list, not a one-shot iterator
+    with pytest.raises(icd10kb.InvalidArgumentError, match="Store"):
+        code_query(kb, "L94.2")  # type: ignore[arg-type]
+    with pytest.raises(icd10kb.InvalidArgumentError, match="file name"):
+        read_header(b"{}\n", None, 1, "a file")  # type: ignore[arg-type]

@@ -227,12 +227,6 @@ SKIP = {"icd10kb.cli.app.main"}
 #: Functions whose hardening waits for a module the lead is rewriting (graph/build.py, search/index.py);
 #: the facade checks these arguments before calling them (KnowledgeBase.subgraph, KnowledgeBase.search).
 PENDING = {
-    "icd10kb.graph.build.build_graph",
-    "icd10kb.graph.build.fact_node",
-    "icd10kb.graph.build.hierarchy_view",
-    "icd10kb.graph.build.neighbourhood",
-    "icd10kb.search.index.check_filters",
-    "icd10kb.search.index.scope_position",
     "KnowledgeBase.phenotype_differential",  # delegates to icd10kb.phenotypes, pending below
 }
 
@@ -248,10 +242,6 @@ PENDING_PACKAGES = (
     "icd10kb.phenotypes",
     "icd10kb.rdf",
     "icd10kb.tables",
-    # search's compiled index, merged as this branch closed; the lead is rewriting search:
-    "icd10kb.search.compiled",
-    "icd10kb.search.postings",
-    "icd10kb.search.related",
 )
 
 

@@ -34,7 +34,9 @@ from typing import TYPE_CHECKING, Any
 
 import networkx as nx
 
+from ..arguments import check_bool, check_int
 from ..classification.compiled import KINDS
+from ..errors import InvalidArgumentError
 from .frozen import ReadOnlyDict, seal_built
 
 if TYPE_CHECKING:
@@ -63,6 +65,11 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 def fact_node(fact: Fact) -> str:
     """The node a fact stands for: its ICD-10-CM concept, its HPO or LOINC term, or a labelled node.
 
+    Raises
+    ------
+    InvalidArgumentError
+        If *fact* is not a :class:`~icd10kb.knowledge.models.Fact`.
+
     Examples
     --------
     >>> [fact_node(f) for f in kb.knowledge("L94.2").symptoms][:2]
@@ -70,6 +77,10 @@ def fact_node(fact: Fact) -> str:
     >>> fact_node(kb.knowledge("L94.2").causes[0])
     'cause:idiopathic-no-cause-found'
     """
+    from ..knowledge.models import Fact
+
+    if not isinstance(fact, Fact):
+        raise InvalidArgumentError(fact, "fact_node() takes a Fact of a knowledge pack", "fact")
     if fact.kind == "cause" and fact.code:
         return fact.code
     for scheme, prefix in _PREFIX.items():
@@ -185,6 +196,7 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
     """
     from ..notes.references import note_edges
 
+    check_bool(phenotypes, "phenotypes")
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
     _add_concepts(kb, graph)
     writer = _Writer(graph)
@@ -276,7 +288,7 @@ def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
 def neighbourhood(
     kb: Classification,
     index: KnowledgeIndex,
-    code: str,
+    code: object,
     *,
     ancestors: bool = True,
     children: bool = True,
@@ -293,7 +305,7 @@ def neighbourhood(
     kb:
         The knowledge base.
     code:
-        The canonical code at the centre.
+        The code at the centre, in any spelling.
     ancestors:
         Include the path from the chapter down to *code*.
     children:
@@ -306,7 +318,14 @@ def neighbourhood(
         that is included, too).
     depth:
         With *children*, how many levels below *code* to include (1: its
-        children).
+        children), from 0 to 10.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If a flag is not True or False, or *depth* is not a whole number from 0 to 10.
+    InvalidCodeError, CodeNotFoundError
+        If *code* is not a code of the release.
 
     Examples
     --------
@@ -316,6 +335,11 @@ def neighbourhood(
     >>> g.nodes["HP:0001482"]["label"]
     'hard, firm or bumpy skin nodules'
     """
+    for name, value in (("ancestors", ancestors), ("children", children), ("siblings", siblings)):
+        check_bool(value, name)
+    check_bool(knowledge, "knowledge")
+    check_int(depth, "depth", 0, 10)
+    code = kb.normalize(code)
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"neighbourhood of {code}")
     graph.add_node(code, **_concept_attributes(kb, code))
     if ancestors:

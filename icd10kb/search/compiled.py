@@ -39,7 +39,8 @@ from array import array
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
-from ..errors import DataFileError
+from ..arguments import check_bytes, check_int, check_text
+from ..errors import DataFileError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
@@ -70,7 +71,22 @@ _LITTLE = sys.byteorder == "little"
 def encode(
     release: str, size: int, texts: Texts, lengths: Sequence[int], knowledge: Sequence[KnowledgeRecord]
 ) -> bytes:
-    """The compiled file of a release (not yet compressed) from its indexed titles and notes."""
+    """The compiled file of a release (not yet compressed) from its indexed titles and notes.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If an argument is not of the documented type.
+    """
+    from .postings import Texts
+
+    release, size = check_text(release, "release", 200), check_int(size, "size", 0, 65535)
+    if not isinstance(texts, Texts):
+        raise InvalidArgumentError(texts, "encode() takes the Texts of release_texts()", "texts")
+    if not isinstance(lengths, (array, list, tuple)) or any(type(n) is not int for n in lengths):
+        raise InvalidArgumentError(lengths, "lengths are whole numbers, one per concept", "lengths")
+    if not isinstance(knowledge, (list, tuple)) or not all(_is_record(r) for r in knowledge):
+        raise InvalidArgumentError(knowledge, "knowledge is a list of (code, named first, texts)", "knowledge")
     postings = texts.postings
     vocabulary = sorted(postings)
     number = {w: i for i, w in enumerate(vocabulary)}
@@ -127,6 +143,8 @@ def encode(
 
 def read_header(data: bytes, name: str, version: int, what: str) -> tuple[dict[str, Any], int]:
     """The JSON header line of a compiled file of format *version*, and where its sections begin."""
+    data, name = check_bytes(data, "data"), check_text(name, "file name", 4096)
+    version, what = check_int(version, "format version"), check_text(what, "what", 200)
     end = data.find(b"\n")
     try:
         header = json.loads(data[:end]) if end > 0 else None
@@ -135,6 +153,17 @@ def read_header(data: bytes, name: str, version: int, what: str) -> tuple[dict[s
     if not isinstance(header, dict) or header.get("format") != version:
         raise DataFileError(name, f"not {what} of format {version}")
     return header, end + 1
+
+
+def _is_record(record: object) -> bool:
+    return (
+        isinstance(record, tuple)
+        and len(record) == 3
+        and type(record[0]) is str
+        and type(record[1]) is bool
+        and isinstance(record[2], (list, tuple))
+        and all(type(t) is str for t in record[2])
+    )
 
 
 def decode(data: bytes, name: str) -> tuple[dict[str, Any], dict[str, Any]]:

@@ -311,6 +311,9 @@ class SearchIndex:
 
 def scope_position(kb: Classification, value: object, kind: str) -> int:
     """The position of the chapter or block *value*, or raise InvalidCodeError (CodeNotFoundError if unknown)."""
+    from ..arguments import check_choice
+
+    kind = check_choice(kind, ("chapter", "block"), "kind of scope")
     store = kb.store
     ref = kb.ref(value)
     if ref[1] or store.kinds[ref[0]] != kind[0].upper():

@@ -95,6 +95,7 @@ def layer_texts(kb: Classification) -> list[tuple[str, str, str]]:
 
 def layer_shown(kb: Classification, added: Sequence[tuple[str, str, str]]) -> dict[int, list[tuple[str, str]]]:
     """Per concept, the ``(label, text)`` pairs of *added* texts a hit lists (in the order they were added)."""
+    added = check_extra(added)
     shown: dict[int, list[tuple[str, str]]] = {}
     for code, text, label in added:
         doc = _doc_of(kb, code)
@@ -108,6 +109,7 @@ def release_texts(kb: Classification, added: Sequence[tuple[str, str, str]] = ()
 
     The number of essential words of each title is the second value.
     """
+    added = check_extra(added)
     store = kb.store
     notes = kb.notes_table()
     texts = Texts()
@@ -133,6 +135,12 @@ def knowledge_records(knowledge: object) -> list[KnowledgeRecord]:
     A code's texts are its label, its description, then its symptoms and
     causes with their synonyms; only the label names the code.
     """
+    from ..knowledge.index import KnowledgeIndex
+
+    if not isinstance(knowledge, KnowledgeIndex):
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(knowledge, "knowledge_records() takes a KnowledgeIndex", "knowledge")
     out: list[KnowledgeRecord] = []
     for code in knowledge.codes:  # type: ignore[attr-defined]
         profile = knowledge.profile(code)  # type: ignore[attr-defined]
@@ -197,12 +205,9 @@ def check_extra(extra: object) -> list[tuple[str, str, str]]:
     """The added texts as a list of ``(code, text, label)`` strings, or raise InvalidArgumentError."""
     from ..errors import InvalidArgumentError
 
-    if isinstance(extra, (str, bytes)):
-        raise InvalidArgumentError(extra, "extra is an iterable of (code, text, label) tuples", "extra")
-    try:
-        rows = list(extra)  # type: ignore[call-overload]
-    except TypeError:
-        raise InvalidArgumentError(extra, "extra is an iterable of (code, text, label) tuples", "extra") from None
+    if not isinstance(extra, (list, tuple)):
+        raise InvalidArgumentError(extra, "extra is a list of (code, text, label) tuples", "extra")
+    rows = list(extra)
     for row in rows:
         if not (isinstance(row, tuple) and len(row) == 3 and all(type(v) is str for v in row)):
             raise InvalidArgumentError(row, "each added text is a (code, text, label) tuple of strings", "extra")

@@ -22,7 +22,7 @@ from ..errors import ICD10KBError
 if TYPE_CHECKING:
     from ..classification.store import Ref, Store
 
-__all__ = ["code_query", "related_hits"]
+__all__ = ["code_query"]  # related_hits is SearchIndex's own step: its arguments are the index's
 
 #: The score of each relation: the code itself first, then its parent, children and siblings.
 SCORES = {"code": 4.0, "parent of": 3.0, "child of": 2.0, "sibling of": 1.0}
@@ -39,7 +39,13 @@ def code_query(store: Store, text: str) -> Ref | None:
     >>> code_query(store, "2") is None, code_query(store, "calcinosis") is None
     (True, True)
     """
-    typed = text.strip()
+    from ..arguments import check_text
+    from ..classification.store import Store
+    from ..errors import InvalidArgumentError
+
+    if not isinstance(store, Store):
+        raise InvalidArgumentError(store, "code_query() takes a release's Store (kb.store)", "store")
+    typed = check_text(text, "search text").strip()
     if typed.endswith("-"):  # "G30.-", "S72.001-": the code, to be completed
         typed = typed.rstrip("-").rstrip(".")
     if not typed or typed.isdigit() or len(typed) > 20:
