@@ -363,7 +363,10 @@ def test_json_of_the_frozen_graph_still_reads(kb: icd10kb.KnowledgeBase) -> None
 
 
 def test_the_indexes_of_the_knowledge_base_cannot_be_rebound(kb: icd10kb.KnowledgeBase) -> None:
-    for target, name in ((kb, "title"), (kb.store, "ids"), (kb.store, "_rules"), (kb.knowledge_index, "packs")):
+    targets = ((kb, "title"), (kb.store, "ids"), (kb.store, "_rules"), (kb.knowledge_index, "packs"))
+    from icd10kb.kb import _search
+
+    for target, name in (*targets, (kb.piece(_search), "postings"), (kb.piece(_search), "kb")):
         with pytest.raises(AttributeError, match="cannot be changed"):
             setattr(target, name, ())
     assert kb.title("L94.2") == "Calcinosis cutis"

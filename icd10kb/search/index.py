@@ -123,24 +123,35 @@ class SearchIndex:
 
             raise InvalidArgumentError(compiled, "compiled is True or False", "compiled")
         added = check_extra(extra)
-        self.kb = kb
+        setattr_ = object.__setattr__  # the index is shared by every thread: it cannot be changed once made
+        setattr_(self, "kb", kb)
         found = read_compiled(kb)
         if knowledge is not None:
             records = knowledge_records(knowledge)
         else:
             records = [(c, bool(n), t) for c, n, t in found[0]["knowledge"]] if found is not None else []
-        self._overlay = overlay = Overlay(kb, records, added)
-        self.postings: Any
-        #: The texts of other layers (HPO synonyms, index terms) that a shipped release indexes with its own.
-        self._layer_shown: LayerTexts | dict[int, list[tuple[str, str]]] | None = None
+        overlay = Overlay(kb, records, added)
+        setattr_(self, "_overlay", overlay)
+        #: The texts of other layers (HPO synonyms, index terms) that a shipped release indexes with its own,
+        #: read with the first hit from a compiled index.
+        setattr_(self, "_layer_shown", None)
         if compiled and found is not None:
             from .lazy import CompiledPostings
 
-            self.postings = CompiledPostings(kb.store.size, found[0], found[1], overlay)
+            setattr_(self, "postings", CompiledPostings(kb.store.size, found[0], found[1], overlay))
         else:
             layers = layer_texts(kb) if kb.shipped_release is not None else []
-            self._layer_shown = layer_shown(kb, layers)
-            self.postings = BuiltPostings(kb, overlay, layers)
+            setattr_(self, "_layer_shown", layer_shown(kb, layers))
+            setattr_(self, "postings", BuiltPostings(kb, overlay, layers))
+
+    postings: Any
+    _layer_shown: LayerTexts | dict[int, list[tuple[str, str]]] | None
+
+    def __setattr__(self, name: str, value: object) -> None:
+        raise AttributeError(f"a SearchIndex cannot be changed (tried to set {name!r})")
+
+    def __delattr__(self, name: str) -> None:
+        raise AttributeError(f"a SearchIndex cannot be changed (tried to delete {name!r})")
 
     def _expand(self, word: str) -> list[str]:
         """Vocabulary words for a query word: itself, or those at most two edits away."""
