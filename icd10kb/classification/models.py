@@ -79,16 +79,23 @@ def construct(cls: type[M], **values: Any) -> M:
     the lookup itself. ``tests/test_models.py`` checks that the result equals
     what validation gives.
     """
-    if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
-        from ..errors import InvalidArgumentError
+    if not (isinstance(cls, type) and cls in _MODEL_CLASSES):  # issubclass on pydantic's metaclass is slow
+        if not issubclass(cls, BaseModel):
+            from ..errors import InvalidArgumentError
 
-        raise InvalidArgumentError(cls, "construct() builds a pydantic model class", "model class")
-    model = cls.__new__(cls)
-    object.__setattr__(model, "__dict__", values)
-    object.__setattr__(model, "__pydantic_fields_set__", set(values))
-    object.__setattr__(model, "__pydantic_extra__", None)
-    object.__setattr__(model, "__pydantic_private__", None)
+            raise InvalidArgumentError(cls, "construct() builds a pydantic model class", "model class")
+        _MODEL_CLASSES.add(cls)
+    model = _new(cls)
+    _set(model, "__dict__", values)
+    _set(model, "__pydantic_fields_set__", set(values))
+    _set(model, "__pydantic_extra__", None)
+    _set(model, "__pydantic_private__", None)
     return model
+
+
+_MODEL_CLASSES: set[type] = set()  # classes construct() has checked (a set: adding is atomic under threads)
+_new = object.__new__
+_set = object.__setattr__
 
 
 Kind = Literal["chapter", "block", "category", "subcategory", "code"]

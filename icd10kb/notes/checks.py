@@ -24,12 +24,13 @@ covers everything below the target.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Literal
+from typing import TYPE_CHECKING, Any, Literal
 
 from pydantic import Field
 
 from ..classification.models import Frozen, construct
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
+from ..gcpause import collection_paused
 from .notes import notes
 from .references import references
 
@@ -62,11 +63,17 @@ class Finding(Frozen):
 
 
 def _notes_of(kb: Classification, code: str, kind: str) -> list[Reference]:
-    """The references of notes of *kind* that apply to *code* (its own and its ancestors')."""
-    out: list[Reference] = []
-    for owner in (code, *kb.ancestors(code)):
-        out.extend(references(kb, owner, kind=kind))
-    return out
+    """The references of notes of *kind* that apply to *code* (its own and its ancestors'), kept per release."""
+    cache = kb.piece(_notes_cache)
+    found = cache.get((code, kind))
+    if found is None:
+        found = [r for owner in (code, *kb.ancestors(code)) for r in references(kb, owner, kind=kind)]
+        found = cache.setdefault((code, kind), found)  # one list, whoever computes it first
+    return found
+
+
+def _notes_cache(kb: Classification) -> dict[tuple[str, str], list[Reference]]:
+    return {}
 
 
 def check(kb: Classification, codes: object) -> tuple[Finding, ...]:
@@ -107,6 +114,11 @@ def check(kb: Classification, codes: object) -> tuple[Finding, ...]:
         raise InvalidArgumentError(
             f"<{len(codes)} codes>", f"an encounter holds at most {MAX_CODES:,} codes", "list of codes"
         )
+    with collection_paused():  # a large encounter makes a finding per conflicting pair: see icd10kb.gcpause
+        return _check(kb, codes)
+
+
+def _check(kb: Classification, codes: list[Any] | tuple[Any, ...]) -> tuple[Finding, ...]:
     findings: list[Finding] = []
     valid: list[str] = []
     seen: set[str] = set()
