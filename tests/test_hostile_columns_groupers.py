@@ -8,12 +8,20 @@ from __future__ import annotations
 
 import argparse
 import io
+from collections.abc import Iterator
+from typing import Any
 
+import duckdb
+import numpy as np
+import pandas as pd
 import pytest
 
+from icd10kb import columns
+from icd10kb.columns import adapters, duck, groupmap, patients, release, resolve, spark, sql
+from icd10kb.columns import cli as columns_cli
 from icd10kb.errors import InvalidArgumentError, InvalidCodeError
 from icd10kb.groupers import base, ccsr, cli, comorbidity, gems, hcc, maps, per_patient
-from tests.test_hostile_sweep import HostileStr
+from tests.test_hostile_sweep import Boom, HostileStr
 from tests.test_hostile_sweep import RaisesFromEverything as Hostile
 
 
@@ -135,3 +143,164 @@ def test_the_list_helper_checks_its_own_texts() -> None:
         base.as_list([], "codes", Hostile())  # type: ignore[arg-type]
     with pytest.raises(InvalidArgumentError, match="is not a valid name of the argument"):
         base.as_list([], [], "pass a list")  # type: ignore[arg-type]
+
+
+# --- columns ------------------------------------------------------------------------------------
+
+
+class PythonIterable:
+    """An iterable whose __iter__ is Python code: it could raise anything, so it is refused."""
+
+    def __iter__(self) -> Iterator[str]:
+        yield "I10"
+
+
+@pytest.mark.parametrize("column", [Hostile(), _closed(), io.StringIO("I10\n"), PythonIterable(), print, 42])
+def test_a_column_that_is_no_column_is_refused_without_iterating_it(kb: Any, column: object) -> None:
+    for call in (columns.normalize, columns.title, columns.billable, columns.validate, columns.clean):
+        with pytest.raises(InvalidArgumentError, match="is not a valid column"):
+            call(column, kb)
+    with pytest.raises(InvalidArgumentError, match="is not a valid column"):
+        columns.roll_up(column, 3, kb)
+
+
+def test_hostile_values_in_a_column_are_nulls_never_errors(kb: Any) -> None:
+    values = [HostileStr("i10"), Hostile(), ["I10"], HostileStr("I10"), None, "E11.9"]
+    assert columns.normalize(values, kb) == ["I10", None, None, "I10", None, "E11.9"]
+    assert columns.validate(values, kb) == ["valid", "malformed", "malformed", "valid", "malformed", "valid"]
+    series = pd.Series(values, dtype=object)
+    assert columns.normalize(series, kb).tolist()[::3] == ["I10", "I10"]
+    frame = pd.DataFrame(
+        {"patient": [1, 1, 2], "code": pd.Series([Hostile(), "E11.22", HostileStr("I50.9")], dtype=object)}
+    )
+    assert columns.per_patient(frame, "charlson-quan2005", kb, output="set")["groups"].tolist() == [["diabwc"], ["chf"]]
+
+
+def test_levels_are_read_as_plain_text_or_bounded_depths(kb: Any) -> None:
+    assert columns.roll_up(["E11.9"], HostileStr("chapter"), kb) == ["4"]
+    for level in (10**30, -1, True, Hostile(), HostileStr("leaf")):
+        with pytest.raises(InvalidArgumentError, match="is not a valid level"):
+            columns.roll_up(["E11.9"], level, kb)
+    with pytest.raises(InvalidArgumentError, match="is not a valid levels"):
+        columns.clean(["E11.9"], kb, levels=Hostile())  # type: ignore[arg-type]
+    assert columns.clean(["E11.9"], kb, levels=[HostileStr("block"), 3]) == [("E11.9", "valid", "E08-E13", "E11.9")]
+    assert columns.release_table(kb, HostileStr("polars")).height == len(kb)
+    with pytest.raises(InvalidArgumentError, match="None is not a valid table format"):
+        columns.release_table(kb, None)  # type: ignore[arg-type]
+
+
+def test_grouper_maps_are_checked_and_never_hashed(kb: Any) -> None:
+    class Unhashable:
+        def __init__(self) -> None:
+            self.name, self.version, self.hierarchy = "toy", "1", ()
+            self.labels, self.weights = {"A": "group A"}, {"w": {"A": 2}}
+            self.rows: Any = (("I10", "A"),)
+
+        def __hash__(self) -> int:
+            raise Boom("__hash__")
+
+    assert columns.group(["I10", "E11.9"], Unhashable(), kb) == [["A"], []]
+    bad = Unhashable()
+    bad.rows = (("I10", Hostile()),)  # type: ignore[assignment]
+    with pytest.raises(InvalidArgumentError, match="is not a valid grouper map: rows"):
+        groupmap.prepare(bad)
+    bad.rows, bad.weights = (("I10", "A"),), {"w": {"A": "two"}}  # type: ignore[assignment]
+    with pytest.raises(InvalidArgumentError, match="'two' is not a valid grouper map: weights"):
+        groupmap.prepare(bad)
+    with pytest.raises(InvalidArgumentError, match="is not a valid prepared grouper"):
+        groupmap.default_output(Hostile())  # type: ignore[arg-type]
+
+
+def test_the_adapters_check_that_their_arguments_belong_together(kb: Any) -> None:
+    rc = release.columns_of(kb)
+    with pytest.raises(
+        InvalidArgumentError, match="'pandas' is not a valid column kind: the column is of kind 'iterable'"
+    ):
+        adapters.encode(rc, ["I10"], "pandas")
+    with pytest.raises(InvalidArgumentError, match="is not a valid release columns"):
+        adapters.encode(Hostile(), ["I10"], "iterable")  # type: ignore[arg-type]
+    encoded = adapters.encode(rc, ["I10", "junk"], "iterable")
+    answers = rc.table["code"].combine_chunks().take(encoded.universe_rows())
+    assert adapters.emit(["I10", "junk"], "iterable", encoded, answers, "string") == ["I10", None]
+    with pytest.raises(InvalidArgumentError, match="is not a valid answers"):
+        adapters.emit(["I10", "junk"], "iterable", encoded, answers[:3], "string")
+    with pytest.raises(InvalidArgumentError, match="is not a valid column: expected the column of 2 rows"):
+        adapters.emit(pd.Series(["I10"]), "pandas", encoded, answers, "string")
+    with pytest.raises(InvalidArgumentError, match="is not a valid values"):
+        resolve.resolve(rc, Hostile())
+
+
+def test_the_per_patient_engine_checks_its_bounds(kb: Any) -> None:
+    rc, prepared = release.columns_of(kb), groupmap.prepare(groupmap.grouper_map("cmr-v2026.1", kb))
+    index = np.array([0, 1])
+    with pytest.raises(InvalidArgumentError, match="is not a valid number of patients"):
+        patients.group_patients(index, 10**30, ["I50.9", "I10"], prepared, rc)
+    with pytest.raises(InvalidArgumentError, match="is not a valid patient index: patient numbers run from 0 to 0"):
+        patients.group_patients(index, 1, ["I50.9", "I10"], prepared, rc)
+    with pytest.raises(InvalidArgumentError, match="is not a valid index: expected one patient per code"):
+        patients.group_patients(index, 2, ["I50.9"], prepared, rc)
+    grouped = patients.group_patients(index, 2, ["I50.9", "I10"], prepared, rc, iter(["Y", "N"]))
+    assert grouped.groups[0, prepared.groups.index("HF")]
+
+
+def test_per_patient_checks_names_bounds_and_indicators(kb: Any) -> None:
+    frame = pd.DataFrame({"patient": [1, 2], "code": ["I50.9", "I10"], "poa": ["Y", Hostile()], "day": [1, 2]})
+    with pytest.raises(InvalidArgumentError, match="42 is not a valid patient column"):
+        columns.per_patient(frame, kb=kb, patient=42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="is not a valid start"):
+        columns.per_patient(frame, kb=kb, date="day", start=Hostile())
+    with pytest.raises(InvalidArgumentError, match="is not a valid date window: cannot be compared with"):
+        columns.per_patient(frame.assign(day=pd.to_datetime(["2025-01-01", "2025-02-01"])), kb=kb, date="day", start=3)
+    with pytest.raises(InvalidArgumentError, match="<RaisesFromEverything object> is not a valid POA indicator"):
+        columns.per_patient(frame, "cmr-v2026.1", kb, poa="poa")
+    got = columns.per_patient(frame.drop(columns="poa"), kb=kb, patient=HostileStr("patient"), date="day", start=2)
+    assert got["patient"].tolist() == [1, 2] and got["chf"].tolist() == [False, False]
+    assert columns.per_patient(frame.drop(columns="poa"), kb=kb)["chf"].tolist() == [True, False]
+
+
+def test_sql_names_and_options_are_checked() -> None:
+    with pytest.raises(InvalidArgumentError, match="'' is not a valid code column"):
+        sql.clean_sql("claims", "")
+    with pytest.raises(InvalidArgumentError, match="is not a valid claims table: a name is 1 to 1,000"):
+        sql.clean_sql("claims\ud800")
+    with pytest.raises(InvalidArgumentError, match="is not a valid broadcast"):
+        sql.clean_sql("claims", broadcast="yes")  # type: ignore[arg-type]
+    assert sql.key_sql("dx", HostileStr("spark")).startswith("CASE WHEN length(dx) <= 32 AND regexp_like")
+    with pytest.raises(InvalidArgumentError, match="is not a valid SQL expression"):
+        sql.key_sql(b"dx")  # type: ignore[arg-type]
+
+
+def test_duckdb_errors_about_the_claims_name_the_input(kb: Any) -> None:
+    con = duckdb.connect()
+    duck.register(con, kb, groupers=["charlson-quan2005"])
+    con.execute("CREATE TABLE claims AS SELECT * FROM (VALUES (1, 'I10')) t(patient, code)")
+    with pytest.raises(
+        InvalidArgumentError, match="'claims' is not a valid claims table .with the columns 'patient', 'dx'"
+    ):
+        duck.per_patient(con, "claims", "charlson-quan2005", kb, code="dx")
+    with pytest.raises(InvalidArgumentError, match="'nope' is not a valid claims table"):
+        duck.per_patient(con, "nope", "charlson-quan2005", kb)
+    with pytest.raises(InvalidArgumentError, match="is not a valid groupers"):
+        duck.register(con, kb, groupers=Hostile())  # type: ignore[arg-type]
+
+
+def test_spark_arguments_are_checked_before_the_session_is_needed(kb: Any) -> None:
+    with pytest.raises(InvalidArgumentError, match="42 is not a valid patient column"):
+        spark.per_patient(None, "claims", "charlson-quan2005", kb, patient=42)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="is not a valid code column"):
+        spark.clean(None, "claims", code=b"dx")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="is not a valid claims table: expected a Spark DataFrame"):
+        spark.clean(None, Hostile())
+
+
+def test_the_file_commands_refuse_streams_and_arguments_they_cannot_use(tmp_path: Any) -> None:
+    args = argparse.Namespace(input=tmp_path / "in.csv", output=tmp_path / "out.csv", column="code", level="category")
+    for run in (columns_cli.run_clean, columns_cli.run_per_patient):
+        with pytest.raises(InvalidArgumentError, match="is not a valid output stream"):
+            run(args, io.BytesIO(), io.StringIO())  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="is not a valid input file"):
+        columns_cli.run_clean(argparse.Namespace(**{**vars(args), "input": Hostile()}), io.StringIO(), io.StringIO())
+    with pytest.raises(InvalidArgumentError, match="'grouper' is not a valid option"):
+        columns_cli.run_per_patient(args, io.StringIO(), io.StringIO())
+    err = io.StringIO()
+    assert columns_cli.run_clean(args, io.StringIO(), err) == 2 and "no such file" in err.getvalue()

@@ -37,6 +37,7 @@ __all__ = [
     "NotMappedError",
     "as_list",
     "check_choice",
+    "check_iterable",
     "code_key",
     "dotted",
     "frozen_mapping",
@@ -197,6 +198,19 @@ def _icd9_dotted(key: str) -> str:
     return f"{key[:head]}.{key[head:]}" if len(key) > head else key
 
 
+def check_iterable(values: object, what: str, reason: str) -> None:
+    """Refuse, with :class:`InvalidArgumentError`, what :func:`as_list` refuses (without iterating anything)."""
+    what = check_text(what, "name of the argument", 100)
+    reason = check_text(reason, "reason", 500)
+    if isinstance(values, (list, tuple)):
+        return
+    kind = type(values)
+    iterate = getattr(kind, "__iter__", None)
+    trusted = not inspect.isfunction(iterate) or str(kind.__module__).partition(".")[0] in _LIBRARIES
+    if iterate is None or not trusted or isinstance(values, (str, bytes, bytearray, memoryview, io.IOBase)):
+        raise InvalidArgumentError(values, reason, what)
+
+
 def as_list(values: object, what: str, reason: str) -> list[Any]:
     """*values* (a list, tuple, set, generator, Series, array …) as a new list, else :class:`InvalidArgumentError`.
 
@@ -215,17 +229,11 @@ def as_list(values: object, what: str, reason: str) -> list[Any]:
       ...
     icd10kb.errors.InvalidArgumentError: 'I10' is not a valid codes: pass a list of codes, not a single string
     """
-    what = check_text(what, "name of the argument", 100)
-    reason = check_text(reason, "reason", 500)
+    check_iterable(values, what, reason)
     if isinstance(values, list):
         return list.__getitem__(values, slice(None))
     if isinstance(values, tuple):
         return list(tuple.__iter__(values))
-    kind = type(values)
-    iterate = getattr(kind, "__iter__", None)
-    trusted = not inspect.isfunction(iterate) or str(kind.__module__).partition(".")[0] in _LIBRARIES
-    if iterate is None or not trusted or isinstance(values, (str, bytes, bytearray, memoryview, io.IOBase)):
-        raise InvalidArgumentError(values, reason, what)
     return [*cast(Iterable[Any], values)]
 
 
