@@ -17,6 +17,7 @@ import pandas as pd
 import pytest
 
 from icd10kb import columns
+from icd10kb.arguments import check_choice
 from icd10kb.columns import adapters, duck, groupmap, patients, release, resolve, spark, sql
 from icd10kb.columns import cli as columns_cli
 from icd10kb.errors import InvalidArgumentError, InvalidCodeError
@@ -304,3 +305,10 @@ def test_the_file_commands_refuse_streams_and_arguments_they_cannot_use(tmp_path
         columns_cli.run_per_patient(args, io.StringIO(), io.StringIO())
     err = io.StringIO()
     assert columns_cli.run_clean(args, io.StringIO(), err) == 2 and "no such file" in err.getvalue()
+
+
+def test_check_choice_checks_its_choices() -> None:
+    """The shared helper behind every choice of these packages (icd10kb.arguments.check_choice)."""
+    with pytest.raises(InvalidArgumentError, match="None is not a valid choices: the choices are a tuple of text"):
+        check_choice("V28", None, "model")  # type: ignore[arg-type]
+    assert check_choice(HostileStr("V28"), ("V24", "V28"), "model") == "V28"
