@@ -20,11 +20,13 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import Any
 
+from ..arguments import check_choice
 from ..errors import InvalidArgumentError
+from ..groupers.base import as_list, check_iterable
 from .release import ReleaseColumns
 from .resolve import Resolved, resolve
 
-__all__ = ["Encoded", "emit", "encode", "kind_of"]
+__all__ = ["ANSWER_TYPES", "KINDS", "Encoded", "emit", "encode", "kind_of"]
 
 
 def kind_of(column: object) -> str:
@@ -69,9 +71,23 @@ def kind_of(column: object) -> str:
         raise InvalidArgumentError(
             column, "pass a list, Series or array (for one code use the knowledge base)", "column"
         )
-    if not isinstance(column, Iterable):
-        raise InvalidArgumentError(column, "expected a pandas/polars Series, a pyarrow array or an iterable", "column")
+    check_iterable(column, "column", "expected a pandas/polars Series, a pyarrow array, a list or another iterable")
     return "iterable"
+
+
+#: The kinds of column :func:`kind_of` tells apart.
+KINDS = ("arrow", "pandas", "polars", "polars-expr", "iterable")
+#: The answer types :func:`emit` puts back.
+ANSWER_TYPES = ("string", "bool", "int", "status", "struct", "list")
+
+
+def _check_form(column: object, form: object) -> str:
+    """*form* as a plain str if it is the kind of *column*, else :class:`InvalidArgumentError`."""
+    form = check_choice(form, KINDS, "column kind")
+    actual = kind_of(column)
+    if actual != form:
+        raise InvalidArgumentError(form, f"the column is of kind {actual!r}", "column kind")
+    return form
 
 
 class Encoded:
@@ -197,6 +213,25 @@ def _spelling_rows(rc: ReleaseColumns) -> dict[str, int]:
     return rc.derived("spelling_rows", build)  # type: ignore[no-any-return]
 
 
+#: Scalar types whose hash and equality are the interpreter's own: equal values are decided once.
+_SCALARS = frozenset({int, float, bool, complex, bytes, type(None)})
+
+
+def _distinct_key(item: object) -> object:
+    """A dictionary key standing for *item*, or None when it must be decided on its own.
+
+    Text is keyed by its plain ``str`` (a subclass's ``__hash__`` never runs); a few
+    built-in scalars by ``(type, value)``; anything else (a hostile object, a list)
+    is never hashed.
+    """
+    if isinstance(item, str):
+        return str.__getitem__(item, slice(None))
+    kind = type(item)
+    if kind in _SCALARS or (kind.__module__ == "numpy" and not isinstance(item, Iterable)):
+        return (kind, item)
+    return None
+
+
 def _encode_list(rc: ReleaseColumns, items: list[Any]) -> Encoded:
     """Small columns and values of any type: distinct ones found with a dict, the rest decided one by one."""
     import numpy as np
@@ -207,19 +242,17 @@ def _encode_list(rc: ReleaseColumns, items: list[Any]) -> Encoded:
     distinct: list[Any] = []
     where = np.empty(len(items), np.int32)
     for i, item in enumerate(items):
-        try:
-            found = position.get(item)
-            if found is None:
-                row = spelled.get(item) if type(item) is str else None
-                if row is not None:
-                    found = row
-                else:
-                    found = base + len(distinct)
-                    distinct.append(item)
-                position[item] = found
-        except TypeError:  # unhashable (a list among the values): decided on its own
-            found = base + len(distinct)
-            distinct.append(item)
+        key = _distinct_key(item)
+        found = position.get(key) if key is not None else None
+        if found is None:
+            row = spelled.get(key) if type(key) is str else None
+            if row is not None:
+                found = row
+            else:
+                found = base + len(distinct)
+                distinct.append(key if type(key) is str else item)
+            if key is not None:
+                position[key] = found
         where[i] = found
     return Encoded(rc, where, resolve(rc, distinct), False)
 
@@ -228,14 +261,27 @@ def _encode_list(rc: ReleaseColumns, items: list[Any]) -> Encoded:
 SMALL = 20_000
 
 
-def encode(rc: ReleaseColumns, column: object, kind: str) -> Encoded:
-    """Turn *column* into indices into the universe, deciding each distinct value once."""
+def encode(rc: ReleaseColumns, column: object, form: str) -> Encoded:
+    """Turn *column* into indices into the universe, deciding each distinct value once.
+
+    *form* is the column's kind, as :func:`kind_of` tells it.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *rc* is not a :class:`~icd10kb.columns.release.ReleaseColumns`, or *form* not the kind of *column*.
+    """
     import numpy as np
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not isinstance(rc, ReleaseColumns):
+        raise InvalidArgumentError(rc, "expected the ReleaseColumns of columns_of(kb)", "release columns")
+    kind = _check_form(column, form)
+    if kind == "polars-expr":
+        raise InvalidArgumentError(column, "an expression is answered batch by batch (map_batches)", "column")
     if kind == "iterable":
-        return _encode_list(rc, list(column))  # type: ignore[call-overload]
+        return _encode_list(rc, as_list(column, "column", "expected a list or another iterable"))
     data = _to_arrow(column, kind)
     if isinstance(data, list):
         return _encode_list(rc, data)
@@ -280,14 +326,32 @@ def encode(rc: ReleaseColumns, column: object, kind: str) -> Encoded:
     return Encoded(rc, indices, resolve(rc, distinct), False)
 
 
-def emit(column: Any, kind: str, encoded: Encoded, answers: Any, polars_type: str) -> Any:
+def emit(column: Any, form: str, encoded: Encoded, answers: Any, polars_type: str) -> Any:
     """Put the answers (a pyarrow array over the universe) back as a column of the kind of *column*.
 
-    *polars_type* names the answer type: ``"string"`` (answers as categorical
-    in pandas and polars), ``"bool"``, ``"int"``, ``"status"`` or ``"struct"``.
+    *form* is the column's kind (:func:`kind_of`); *polars_type* names the answer type:
+    ``"string"`` (answers as categorical in pandas and polars), ``"bool"``, ``"int"``,
+    ``"status"``, ``"struct"`` or ``"list"``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If an argument is not of that form: *encoded* made by :func:`encode` from a column
+        of the length of *column*, *answers* a pyarrow array (a struct array for ``"struct"``)
+        with one answer per entry of the universe.
     """
     import pyarrow as pa
 
+    polars_type = check_choice(polars_type, ANSWER_TYPES, "answer type")
+    if not isinstance(encoded, Encoded):
+        raise InvalidArgumentError(encoded, "expected what encode() returns", "encoded column")
+    if not isinstance(answers, pa.Array) or len(answers) != len(encoded.rows):
+        raise InvalidArgumentError(answers, f"expected a pyarrow array of {len(encoded.rows):,} answers", "answers")
+    if (polars_type == "struct") != isinstance(answers, pa.StructArray):
+        raise InvalidArgumentError(answers, f"not answers of type {polars_type!r}", "answers")
+    kind = _check_form(column, form)
+    if kind == "polars-expr" or (kind != "iterable" and len(column) != len(encoded.indices)):
+        raise InvalidArgumentError(column, f"expected the column of {len(encoded.indices):,} rows encoded", "column")
     indices = encoded.indices
     if kind == "iterable":
         values = answers.to_pylist()

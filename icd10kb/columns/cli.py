@@ -12,7 +12,9 @@ import argparse
 from pathlib import Path
 from typing import Any, TextIO
 
-from ..errors import ICD10KBError
+from ..arguments import check_text
+from ..errors import ICD10KBError, InvalidArgumentError
+from ..groupers.cli import check_streams, check_subparsers, option
 
 __all__ = ["add_parsers", "run_clean", "run_per_patient"]
 
@@ -36,15 +38,27 @@ def _write(table: Any, path: Path) -> None:
         csv.write_csv(table, path)
 
 
-def _check_paths(args: argparse.Namespace, err: TextIO) -> bool:
-    for path in (args.input, args.output):
+def _path(args: argparse.Namespace, name: str) -> Path:
+    value = option(args, name)
+    if not isinstance(value, (str, Path)):
+        raise InvalidArgumentError(value, "expected a path (str or pathlib.Path)", f"{name} file")
+    path = Path(check_text(str(value) if isinstance(value, Path) else value, f"{name} file", 4096))
+    if "\x00" in str(path):
+        raise InvalidArgumentError(path, "a path has no NUL character", f"{name} file")
+    return path
+
+
+def _check_paths(args: argparse.Namespace, err: TextIO) -> tuple[Path, Path] | None:
+    """The input and output paths of *args*, or None (the reason written to *err*) when they cannot serve."""
+    paths = (_path(args, "input"), _path(args, "output"))
+    for path in paths:
         if path.suffix not in (".csv", ".parquet"):
             err.write(f"icd10kb: {str(path)!r}: a .csv or .parquet file is expected\n")
-            return False
-    if not args.input.is_file():
-        err.write(f"icd10kb: {str(args.input)!r}: no such file\n")
-        return False
-    return True
+            return None
+    if not paths[0].is_file():
+        err.write(f"icd10kb: {str(paths[0])!r}: no such file\n")
+        return None
+    return paths
 
 
 def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -53,24 +67,26 @@ def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from .functions import clean
 
-    if not _check_paths(args, err):
+    check_streams(out, err)
+    column, level = check_text(option(args, "column"), "--column", 1000), option(args, "level")
+    paths = _check_paths(args, err)
+    if paths is None:
         return 2
     try:
-        table = _read(args.input)
-        if args.column not in table.column_names:
-            err.write(f"icd10kb: no column {args.column!r} in {str(args.input)!r}\n")
+        table = _read(paths[0])
+        if column not in table.column_names:
+            err.write(f"icd10kb: no column {column!r} in {str(paths[0])!r}\n")
             return 2
-        answers = clean(table[args.column], levels=(args.level,), reason=True)
+        answers = clean(table[column], levels=(level,), reason=True)
         for name in answers.column_names:
-            column = answers[name].cast(pa.string())
-            table = table.append_column(f"icd10_{name}", column)
-        _write(table, args.output)
+            table = table.append_column(f"icd10_{name}", answers[name].cast(pa.string()))
+        _write(table, paths[1])
     except (OSError, ICD10KBError, ValueError) as exc:
         err.write(f"icd10kb: {exc}\n")
         return 1
     counts = answers["status"].cast(pa.string()).value_counts().to_pylist()
     summary = ", ".join(f"{c['values']} {c['counts']:,}" for c in sorted(counts, key=lambda c: str(c["values"])))
-    out.write(f"{table.num_rows:,} rows written to {args.output}: {summary}\n")
+    out.write(f"{table.num_rows:,} rows written to {paths[1]}: {summary}\n")
     return 0
 
 
@@ -80,29 +96,39 @@ def run_per_patient(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from .patients import per_patient
 
-    if not _check_paths(args, err):
+    check_streams(out, err)
+    names = ("grouper", "patient", "code", "poa", "output_kind")
+    options = {name: option(args, name) for name in names}
+    paths = _check_paths(args, err)
+    if paths is None:
         return 2
     try:
         import polars as pl
 
-        frame = pl.from_arrow(_read(args.input))
+        frame = pl.from_arrow(_read(paths[0]))
         result = per_patient(
-            frame, args.grouper, patient=args.patient, code=args.code, poa=args.poa, output=args.output_kind
+            frame,
+            options["grouper"],
+            patient=options["patient"],
+            code=options["code"],
+            poa=options["poa"],
+            output=options["output_kind"],
         )
         table = result.to_arrow()
-        if "groups" in table.column_names and args.output.suffix == ".csv":
+        if "groups" in table.column_names and paths[1].suffix == ".csv":
             joined = pa.array([" ".join(g) for g in result["groups"].to_list()], pa.string())
             table = table.set_column(table.column_names.index("groups"), "groups", joined)
-        _write(table, args.output)
+        _write(table, paths[1])
     except (OSError, ICD10KBError, ValueError) as exc:
         err.write(f"icd10kb: {exc}\n")
         return 1
-    out.write(f"{table.num_rows:,} patients written to {args.output}\n")
+    out.write(f"{table.num_rows:,} patients written to {paths[1]}\n")
     return 0
 
 
 def add_parsers(subparsers: Any) -> None:
     """Add ``clean-claims`` and ``per-patient`` to the ``icd10kb`` command's sub-parsers."""
+    check_subparsers(subparsers)
     clean = subparsers.add_parser(
         "clean-claims", help="normalise, validate and roll up a column of codes in a CSV or Parquet file"
     )

@@ -24,9 +24,10 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
+from ..groupers.base import as_list
 from .groupmap import default_output, grouper_map, prepare
 from .release import columns_of
-from .sql import TABLES, key_sql, per_patient_sql, tables
+from .sql import TABLES, check_name, key_sql, per_patient_sql, tables
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -39,9 +40,7 @@ def _grouper_names(groupers: object) -> list[Any]:
         from .. import groupers as package
 
         return list(package.available())
-    if isinstance(groupers, str) or not isinstance(groupers, Iterable):
-        raise InvalidArgumentError(groupers, "pass a list of grouper names or maps (or None for all)", "groupers")
-    return list(groupers)
+    return as_list(groupers, "groupers", "pass a list of grouper names or maps (or None for all)")
 
 
 def register(con: Any, kb: KnowledgeBase | None = None, groupers: Iterable[Any] | None = None) -> tuple[str, ...]:
@@ -67,10 +66,7 @@ def register(con: Any, kb: KnowledgeBase | None = None, groupers: Iterable[Any] 
     InvalidArgumentError
         If *con* is not a DuckDB connection or *groupers* not a list.
     """
-    import duckdb
-
-    if not isinstance(con, duckdb.DuckDBPyConnection):
-        raise InvalidArgumentError(con, "expected a duckdb connection (duckdb.connect())", "connection")
+    _connection(con)
     rc = columns_of(kb)
     prepared = [prepare(grouper_map(g, rc.kb)) for g in _grouper_names(groupers)]
     for name, table in tables(rc.kb, prepared).items():
@@ -114,12 +110,15 @@ def per_patient(
     >>> result.select("patient, diabwc, chf, score_charlson").fetchall()
     [(1, True, False, 2.0), (2, False, True, 1.0)]
     """
+    import duckdb
+
+    claims = check_name(claims, "claims table")
+    patient, code = check_name(patient, "patient column"), check_name(code, "code column")
+    poa = check_name(poa, "poa column") if poa is not None else None
     rc = columns_of(kb)
     prepared = prepare(grouper_map(grouper, rc.kb))
     if output is None:
         output = default_output(prepared)
-    if not isinstance(claims, str):
-        raise InvalidArgumentError(claims, "the name of a table or view on the connection", "claims table")
     query = per_patient_sql(
         prepared,
         claims,
@@ -131,4 +130,17 @@ def per_patient(
         hierarchy=hierarchy,
         dialect="duckdb",
     )
-    return con.sql(query)
+    _connection(con)
+    try:
+        return con.sql(query)
+    except duckdb.Error as exc:  # no such table or column, a column of another type: DuckDB's own message
+        what = f"claims table (with the columns {patient!r}, {code!r}{f', {poa!r}' if poa else ''})"
+        raise InvalidArgumentError(claims, f"{type(exc).__name__}: {str(exc)[:300]}", what) from None
+
+
+def _connection(con: object) -> Any:
+    import duckdb
+
+    if not isinstance(con, duckdb.DuckDBPyConnection):
+        raise InvalidArgumentError(con, "expected a duckdb connection (duckdb.connect())", "connection")
+    return con

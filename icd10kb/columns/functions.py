@@ -18,7 +18,9 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_bool, check_choice
 from ..errors import InvalidArgumentError
+from ..groupers.base import as_list
 from .adapters import Encoded, emit, encode, kind_of
 from .release import ReleaseColumns, columns_of
 from .resolve import STATUSES
@@ -29,6 +31,18 @@ if TYPE_CHECKING:
 __all__ = ["billable", "clean", "group", "normalize", "roll_up", "title", "validate"]
 
 _LEVELS = ("category", "block", "chapter")
+#: The deepest roll-up depth accepted (ICD-10-CM codes are at most 7 levels below their chapter).
+MAX_DEPTH = 100
+_LEVEL_REASON = f"a level is 'category', 'block', 'chapter' or a depth from 0 to {MAX_DEPTH}"
+
+
+def _level(level: object, what: str = "level") -> str | int:
+    """*level* as a plain str of :data:`_LEVELS` or a depth, else :class:`InvalidArgumentError`."""
+    if isinstance(level, str):
+        return check_choice(level, _LEVELS, what)
+    if type(level) is not int or not 0 <= level <= MAX_DEPTH:
+        raise InvalidArgumentError(level, _LEVEL_REASON, what)
+    return level
 
 
 def _polars_dtype(typ: str) -> Any:
@@ -180,16 +194,9 @@ def roll_up(column: object, level: str | int = "category", kb: KnowledgeBase | N
     >>> columns.roll_up(codes, 3, kb)
     ['S72.0', 'E11.6', 'I10', None]
     """
-    if isinstance(level, bool) or not isinstance(level, (str, int)):
-        raise InvalidArgumentError(level, "a level is 'category', 'block', 'chapter' or a depth (0 or more)", "level")
+    level = _level(level)
     if isinstance(level, str):
-        if level not in _LEVELS:
-            raise InvalidArgumentError(
-                level, "a level is 'category', 'block', 'chapter' or a depth (0 or more)", "level"
-            )
         return _take(kb, column, level, "string")
-    if level < 0:
-        raise InvalidArgumentError(level, "a depth is 0 (chapter) or more", "level")
     rc = columns_of(kb)
     codes = rc.table["code"].combine_chunks()
     up = _ancestor_rows(rc, level)
@@ -238,8 +245,7 @@ def validate(column: object, kb: KnowledgeBase | None = None, *, reason: bool = 
     unknown - not a code in ICD-10-CM 2026-04-01
     malformed - only letters, digits, '.' and '-' may appear
     """
-    if not isinstance(reason, bool):
-        raise InvalidArgumentError(reason, "reason is True or False", "flag")
+    check_bool(reason, "reason")
 
     def answer(encoded: Encoded) -> Any:
         import pyarrow as pa
@@ -333,12 +339,10 @@ def clean(
     """
     import pyarrow as pa
 
-    if not isinstance(reason, bool):
-        raise InvalidArgumentError(reason, "reason is True or False", "flag")
-    if isinstance(levels, (str, int)) or not all(
-        (isinstance(x, str) and x in _LEVELS) or (type(x) is int and x >= 0) for x in levels
-    ):
-        raise InvalidArgumentError(levels, "levels is a tuple of 'category', 'block', 'chapter' or depths", "levels")
+    check_bool(reason, "reason")
+    levels = tuple(
+        _level(x, "levels") for x in as_list(levels, "levels", "levels is a tuple of levels (" + _LEVEL_REASON + ")")
+    )
     rc = columns_of(kb)
     names = [
         "code",

@@ -26,10 +26,13 @@ before any is dropped. Malformed codes and nulls are skipped, never raised.
 
 from __future__ import annotations
 
+import datetime
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_bool, check_choice, check_int, check_text
 from ..errors import InvalidArgumentError
-from .adapters import encode
+from ..groupers.base import as_list
+from .adapters import encode, kind_of
 from .groupmap import Prepared, default_output, grouper_map, prepare
 from .release import ReleaseColumns, columns_of
 
@@ -43,6 +46,8 @@ POA_VALUES = ("Y", "W", "N", "U", "1", "E", "")
 _PRESENT = frozenset({"Y", "W", "1", "E"})
 _NOT_PRESENT = frozenset({"N", "U"})
 _OUTPUTS = ("flags", "set")
+#: The most patients grouped at once (the result is a patients x groups matrix).
+MAX_PATIENTS = 50_000_000
 
 
 class Grouped:
@@ -93,19 +98,26 @@ def _poa_codes(values: Any) -> Any:
         encoded = array if pa.types.is_dictionary(array.type) else pc.dictionary_encode(array)
         uniques = encoded.dictionary.to_pylist()
         codes = encoded.indices.fill_null(-1).to_numpy(zero_copy_only=False)
-    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):
-        import pandas as pd
-
-        codes, found = pd.factorize(pd.Series(list(values), dtype=object))
-        uniques = list(found)
-    table = []
-    for value in uniques:
-        text = "" if value is None or value != value else str(value).strip().upper()
-        if text not in POA_VALUES:
-            raise InvalidArgumentError(value, "a POA indicator is Y, W, N, U, 1, E, '' or null", "POA indicator")
-        table.append(POA_VALUES.index(text))
+    except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError):  # objects of other types: each read on its own
+        return np.array([POA_VALUES.index(_poa_text(v)) for v in as_list(values, "poa column", "a column")], np.int8)
+    table = [POA_VALUES.index(_poa_text(value)) for value in uniques]
     table.append(POA_VALUES.index(""))
     return np.array(table, np.int8)[np.where(codes < 0, len(uniques), codes)]
+
+
+def _poa_text(value: object) -> str:
+    """One POA indicator of a column as its text in :data:`POA_VALUES` (null and NaN are blank), else an error."""
+    if value is None or (type(value) is float and value != value):
+        return ""
+    if isinstance(value, str) and len(value) <= 10:
+        text = str.__getitem__(value, slice(None)).strip().upper()
+    elif type(value) in (int, float, bool):
+        text = str(value).strip().upper()
+    else:
+        text = "?"
+    if text not in POA_VALUES:
+        raise InvalidArgumentError(value, "a POA indicator is Y, W, N, U, 1, E, '' or null", "POA indicator")
+    return text
 
 
 def group_patients(
@@ -119,10 +131,35 @@ def group_patients(
     assume_poa: bool = False,
     hierarchy: bool = True,
 ) -> Grouped:
-    """The engine: rows (patient number, code column[, POA column]) to a :class:`Grouped`."""
+    """The engine: rows (patient number, code column[, POA column]) to a :class:`Grouped`.
+
+    *patient_index* is a numpy array of whole numbers from 0 to *n_patients* - 1, one per
+    code of *codes*; *poa* (if given) a column of the same length.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If an argument is not of that form.
+    """
     import numpy as np
 
-    encoded = encode(rc, codes, _kind(codes))
+    n_patients = check_int(n_patients, "number of patients", 0, MAX_PATIENTS)
+    check_bool(assume_poa, "assume_poa")
+    check_bool(hierarchy, "hierarchy")
+    if not isinstance(prepared, Prepared):
+        raise InvalidArgumentError(prepared, "expected what prepare() returns", "prepared grouper")
+    if not isinstance(patient_index, np.ndarray) or patient_index.ndim != 1 or patient_index.dtype.kind not in "iu":
+        raise InvalidArgumentError(patient_index, "expected a numpy array of whole numbers", "patient index")
+    if len(patient_index) and not (0 <= patient_index.min() and patient_index.max() < n_patients):
+        raise InvalidArgumentError(patient_index, f"patient numbers run from 0 to {n_patients - 1}", "patient index")
+    encoded = encode(rc, codes, kind_of(codes))
+    if len(encoded.indices) != len(patient_index):
+        raise InvalidArgumentError(patient_index, f"expected one patient per code ({len(encoded.indices):,})", "index")
+    if poa is not None:
+        if kind_of(poa) == "iterable":  # a column, not a single string or a hostile object
+            poa = as_list(poa, "poa", "expected a column of POA indicators")
+        if len(poa) != len(patient_index):
+            raise InvalidArgumentError(poa, f"expected one POA indicator per code ({len(patient_index):,})", "poa")
     keys = encoded.keys()
     by_key = prepared.by_key
     lists = [by_key.get(k, ()) if k is not None else () for k in keys]
@@ -183,16 +220,24 @@ def group_patients(
     return Grouped(found, unassessed & ~found, prepared)
 
 
-def _kind(codes: Any) -> str:
-    from .adapters import kind_of
-
-    return kind_of(codes)
+#: The types a date bound (*start*, *end*) may have, besides None.
+_BOUNDS = (str, int, float, datetime.date, datetime.time)
 
 
-def _check_bool(value: object, name: str) -> bool:
-    if not isinstance(value, bool):
-        raise InvalidArgumentError(value, f"{name} is True or False", "flag")
+def _bound(value: object, what: str) -> object:
+    """A bound of the date window: None, text, a number or a date (a str subclass read as plain text)."""
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return check_text(value, what, 100)
+    if type(value) is bool or not (isinstance(value, _BOUNDS) or type(value).__module__ == "numpy"):
+        raise InvalidArgumentError(value, "a bound of the window is a date, a datetime, text or a number", what)
     return value
+
+
+def _window(start: object, end: object, date: str, exc: Exception) -> InvalidArgumentError:
+    reason = f"cannot be compared with the values of the column {date!r} ({type(exc).__name__})"
+    return InvalidArgumentError((start, end), reason, "date window")
 
 
 def per_patient(
@@ -264,25 +309,29 @@ def per_patient(
     1        2  False   False   True             1.0
     2        3  False   False  False             0.0
     """
+    patient, code = check_text(patient, "patient column", 1000), check_text(code, "code column", 1000)
+    poa = check_text(poa, "poa column", 1000) if poa is not None else None
+    date = check_text(date, "date column", 1000) if date is not None else None
+    start, end = _bound(start, "start"), _bound(end, "end")
+    if output is not None:
+        output = check_choice(output, _OUTPUTS, "output")
+    check_bool(assume_poa, "assume_poa flag")
+    check_bool(hierarchy, "hierarchy flag")
     kind = type(frame).__module__.split(".")[0]
     if kind not in ("pandas", "polars") or type(frame).__name__ != "DataFrame":
         raise InvalidArgumentError(frame, "expected a pandas or polars DataFrame", "table")
-    names = list(frame.columns)
+    names = [str.__getitem__(c, slice(None)) for c in frame.columns if isinstance(c, str)]
     for role, name in (("patient", patient), ("code", code), ("poa", poa), ("date", date)):
         if name is not None and name not in names:
             raise InvalidArgumentError(
-                name, f"no such column (the {role} column); columns: {', '.join(map(str, names))}", "column"
+                name, f"no such column (the {role} column); columns: {', '.join(names)}", "column"
             )
     if date is None and (start is not None or end is not None):
         raise InvalidArgumentError((start, end), "start and end need a date column", "date window")
-    _check_bool(assume_poa, "assume_poa")
-    _check_bool(hierarchy, "hierarchy")
     rc = columns_of(kb)
     prepared = prepare(grouper_map(grouper, rc.kb))
     if output is None:
         output = default_output(prepared)
-    if output not in _OUTPUTS:
-        raise InvalidArgumentError(output, "output is 'flags' or 'set'", "output")
     if kind == "pandas":
         return _pandas(frame, rc, prepared, patient, code, poa, date, start, end, output, assume_poa, hierarchy)
     return _polars(frame, rc, prepared, patient, code, poa, date, start, end, output, assume_poa, hierarchy)
@@ -308,10 +357,13 @@ def _pandas(
     codes, poas = frame[code], (frame[poa] if poa is not None else None)
     if date is not None and (start is not None or end is not None):
         keep = pd.Series(True, index=frame.index)
-        if start is not None:
-            keep &= frame[date] >= start
-        if end is not None:
-            keep &= frame[date] <= end
+        try:
+            if start is not None:
+                keep &= frame[date] >= start
+            if end is not None:
+                keep &= frame[date] <= end
+        except TypeError as exc:  # a bound that the column's values cannot be compared with
+            raise _window(start, end, date, exc) from None
         keep = keep.fillna(False).to_numpy(bool)
         patients_index, codes = patients_index[keep], codes[keep]
         poas = poas[keep] if poas is not None else None
@@ -356,7 +408,10 @@ def _polars(
             condition &= pl.col(date) >= start
         if end is not None:
             condition &= pl.col(date) <= end
-        kept = frame.filter(condition.fill_null(False))
+        try:
+            kept = frame.filter(condition.fill_null(False))
+        except (pl.exceptions.PolarsError, TypeError) as exc:  # as for pandas
+            raise _window(start, end, date, exc) from None
     else:
         kept = frame
     everyone = pc.dictionary_encode(frame[patient].to_arrow())

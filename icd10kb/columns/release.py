@@ -19,6 +19,7 @@ import threading
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_choice
 from ..errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -184,8 +185,7 @@ def release_table(kb: KnowledgeBase | None = None, format: str = "arrow") -> Any
     >>> release_table(kb, format="pandas").set_index("code").loc["L94.2", "title"]
     'Calcinosis cutis'
     """
-    if format not in _FORMATS:
-        raise InvalidArgumentError(format, f"format is one of {', '.join(map(repr, _FORMATS))}", "table format")
+    format = check_choice(format, _FORMATS, "table format")
     table = columns_of(kb).table
     if format == "pandas":
         import pandas as pd

@@ -27,7 +27,8 @@ from __future__ import annotations
 from typing import Any
 
 from ..classification.codes import MAX_INPUT_LENGTH, normalize
-from ..errors import InvalidCodeError
+from ..errors import InvalidArgumentError, InvalidCodeError
+from ..groupers.base import as_list
 from .release import ReleaseColumns
 
 __all__ = ["STATUSES", "Resolved", "resolve"]
@@ -138,8 +139,10 @@ def resolve(rc: ReleaseColumns, values: Any) -> Resolved:
     import pyarrow as pa
     import pyarrow.compute as pc
 
+    if not isinstance(rc, ReleaseColumns):
+        raise InvalidArgumentError(rc, "expected the ReleaseColumns of columns_of(kb)", "release columns")
     if not isinstance(values, (pa.Array, pa.ChunkedArray)):
-        values = list(values)
+        values = as_list(values, "values", "expected a pyarrow array or a list of distinct values")
         try:
             values = pa.array(values, pa.string())
         except (pa.ArrowInvalid, pa.ArrowTypeError, TypeError, ValueError):

@@ -21,7 +21,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import InvalidArgumentError
 from .groupmap import default_output, grouper_map, prepare
 from .release import columns_of
-from .sql import TABLES, clean_sql, per_patient_sql, tables
+from .sql import TABLES, check_name, clean_sql, per_patient_sql, tables
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -58,9 +58,9 @@ def register(spark: Any, kb: KnowledgeBase | None = None, groupers: Iterable[Any
     """
     from .duck import _grouper_names
 
-    session = _session(spark)
     rc = columns_of(kb)
     prepared = [prepare(grouper_map(g, rc.kb)) for g in _grouper_names(groupers)]
+    session = _session(spark)
     for name, table in tables(rc.kb, prepared).items():
         frame = session.createDataFrame(table.to_pandas(), schema=_schema(table))
         frame.createOrReplaceTempView(name)
@@ -84,17 +84,27 @@ def _schema(table: Any) -> Any:
     return T.StructType([T.StructField(f.name, spark_type(f.type), True) for f in table.schema])
 
 
-def _view(spark: Any, claims: Any) -> str:
-    """The name of a view holding *claims* (a DataFrame, or already a name)."""
+def _claims(claims: object) -> tuple[str, Any]:
+    """(the name of the view to query, the DataFrame to put there or None) for *claims*, checked."""
     if isinstance(claims, str):
-        return claims
+        return check_name(claims, "claims table"), None
     from pyspark.sql import DataFrame
 
     if not isinstance(claims, DataFrame):
         raise InvalidArgumentError(claims, "expected a Spark DataFrame or the name of a view", "claims table")
-    name = f"icd10kb_claims_{next(_views)}"
-    claims.createOrReplaceTempView(name)
-    return name
+    return f"icd10kb_claims_{next(_views)}", claims
+
+
+def _run(session: Any, view: str, frame: Any, query: str) -> Any:
+    """Put *frame* (if any) on *view*, and run *query*; Spark's own errors about the query name the claims."""
+    from pyspark.errors import PySparkException
+
+    if frame is not None:
+        frame.createOrReplaceTempView(view)
+    try:
+        return session.sql(query)
+    except PySparkException as exc:  # no such view or column, a column of another type: Spark's own message
+        raise InvalidArgumentError(view, f"{type(exc).__name__}: {str(exc)[:300]}", "claims table") from None
 
 
 def clean(spark: Any, claims: Any, code: str = "code") -> Any:
@@ -102,8 +112,9 @@ def clean(spark: Any, claims: Any, code: str = "code") -> Any:
 
     A broadcast join with the release table (:func:`register` first).
     """
-    session = _session(spark)
-    return session.sql(clean_sql(_view(session, claims), code, "spark"))
+    view, frame = _claims(claims)
+    query = clean_sql(view, code, "spark")
+    return _run(_session(spark), view, frame, query)
 
 
 def per_patient(
@@ -124,14 +135,14 @@ def per_patient(
     The answers are those of :func:`icd10kb.columns.per_patient`; the grouper's
     views must have been created by :func:`register`.
     """
-    session = _session(spark)
+    view, frame = _claims(claims)
     rc = columns_of(kb)
     prepared = prepare(grouper_map(grouper, rc.kb))
     if output is None:
         output = default_output(prepared)
     query = per_patient_sql(
         prepared,
-        _view(session, claims),
+        view,
         patient=patient,
         code=code,
         poa=poa,
@@ -140,4 +151,4 @@ def per_patient(
         hierarchy=hierarchy,
         dialect="spark",
     )
-    return session.sql(query)
+    return _run(_session(spark), view, frame, query)

@@ -30,10 +30,12 @@ from __future__ import annotations
 
 from typing import Any
 
+from ..arguments import check_bool, check_choice, check_text
 from ..errors import InvalidArgumentError
+from ..groupers.base import as_list
 from .groupmap import Prepared
 
-__all__ = ["TABLES", "clean_sql", "key_sql", "per_patient_sql", "tables"]
+__all__ = ["TABLES", "check_name", "clean_sql", "key_sql", "per_patient_sql", "tables"]
 
 #: The names of the tables put on a connection.
 TABLES = (
@@ -47,6 +49,29 @@ TABLES = (
 )
 _DIALECTS = ("duckdb", "spark")
 _SHAPE = "^[A-Za-z][0-9A-Za-z]{2}[.]?[0-9A-Za-z]{0,4}$"
+
+
+def check_name(value: object, what: str) -> str:
+    """*value* as the plain name of a table, view or column: 1 to 1,000 characters of valid Unicode, no NUL.
+
+    Examples
+    --------
+    >>> check_name("dx", "code column")
+    'dx'
+    """
+    what = check_text(what, "name of the argument", 100)
+    text = check_text(value, what, 1000)
+    if not text or "\x00" in text or not _encodable(text):
+        raise InvalidArgumentError(text, "a name is 1 to 1,000 characters of valid Unicode, with no NUL", what)
+    return text
+
+
+def _encodable(text: str) -> bool:
+    try:
+        text.encode("utf-8")
+    except UnicodeEncodeError:  # a lone surrogate
+        return False
+    return True
 
 
 def _quote(text: str) -> str:
@@ -68,7 +93,8 @@ def key_sql(expression: str, dialect: str = "duckdb") -> str:
     CASE WHEN length(dx) <= 32 AND regexp_matches(trim(dx), '^[A-Za-z][0-9A-Za-z]{2}[.]?[0-9A-Za-z]{0,4}$')
     THEN upper(replace(trim(dx), '.', '')) END
     """
-    _check_dialect(dialect)
+    expression = check_name(expression, "SQL expression")
+    dialect = _check_dialect(dialect)
     match = "regexp_matches" if dialect == "duckdb" else "regexp_like"
     return (
         f"CASE WHEN length({expression}) <= 32 AND {match}(trim({expression}), {_quote(_SHAPE)}) "
@@ -76,17 +102,20 @@ def key_sql(expression: str, dialect: str = "duckdb") -> str:
     )
 
 
-def _check_dialect(dialect: object) -> None:
-    if dialect not in _DIALECTS:
-        raise InvalidArgumentError(dialect, "the dialect is 'duckdb' or 'spark'", "SQL dialect")
+def _check_dialect(dialect: object) -> str:
+    return check_choice(dialect, _DIALECTS, "SQL dialect")
 
 
 def tables(kb: Any, prepared: list[Prepared]) -> dict[str, Any]:
-    """The tables of :data:`TABLES` as pyarrow Tables."""
+    """The tables of :data:`TABLES` as pyarrow Tables, for the grouper maps *prepared* (a list of Prepared)."""
     import pyarrow as pa
 
     from .release import columns_of
 
+    prepared = as_list(prepared, "prepared groupers", "expected a list of what prepare() returns")
+    for p in prepared:
+        if not isinstance(p, Prepared):
+            raise InvalidArgumentError(p, "expected what prepare() returns", "prepared grouper")
     rc = columns_of(kb)
     groupers: list[dict[str, Any]] = []
     rows: list[dict[str, Any]] = []
@@ -160,9 +189,16 @@ def per_patient_sql(
     ``groups`` array. The grouper's tables must be on the connection
     (``register``).
     """
-    _check_dialect(dialect)
-    if output not in ("flags", "set"):
-        raise InvalidArgumentError(output, "output is 'flags' or 'set'", "output")
+    if not isinstance(prepared, Prepared):
+        raise InvalidArgumentError(prepared, "expected what prepare() returns", "prepared grouper")
+    claims = check_name(claims, "claims table")
+    patient, code = check_name(patient, "patient column"), check_name(code, "code column")
+    poa = check_name(poa, "poa column") if poa is not None else None
+    output = check_choice(output, ("flags", "set"), "output")
+    check_bool(assume_poa, "assume_poa")
+    check_bool(hierarchy, "hierarchy")
+    dialect = _check_dialect(dialect)
+    check_bool(broadcast, "broadcast")
 
     def q(name: str) -> str:
         return _ident(name, dialect)
@@ -263,7 +299,9 @@ def clean_sql(claims: str, code: str = "code", dialect: str = "duckdb", *, broad
     >>> print(clean_sql("claims", "dx").splitlines()[-1][:40])
     LEFT JOIN icd10cm r ON r.dotless = CASE
     """
-    _check_dialect(dialect)
+    claims, code = check_name(claims, "claims table"), check_name(code, "code column")
+    dialect = _check_dialect(dialect)
+    check_bool(broadcast, "broadcast")
 
     def q(name: str) -> str:
         return _ident(name, dialect)

@@ -19,12 +19,14 @@ True
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+import inspect
+import io
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING, Any, cast
 
-from ..arguments import check_choice
+from ..arguments import check_choice, check_text
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
 
 if TYPE_CHECKING:
@@ -33,7 +35,9 @@ if TYPE_CHECKING:
 __all__ = [
     "GrouperMap",
     "NotMappedError",
+    "as_list",
     "check_choice",
+    "check_iterable",
     "code_key",
     "dotted",
     "frozen_mapping",
@@ -42,6 +46,8 @@ __all__ = [
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
+#: The dataframe and array libraries whose containers are iterated as given (their ``__iter__`` is Python code).
+_LIBRARIES = frozenset({"numpy", "pandas", "polars", "pyarrow"})
 
 
 @dataclass(frozen=True)
@@ -153,24 +159,82 @@ def code_key(value: object) -> str:
 def dotted(key: str) -> str:
     """The dotted form of a dotless ICD-10-CM code.
 
+    Raises
+    ------
+    InvalidArgumentError
+        If *key* is not text (of at most 10,000 characters).
+
     Examples
     --------
     >>> dotted("S72001A"), dotted("I10")
     ('S72.001A', 'I10')
     """
+    return _dotted(check_text(key, "dotless code"))
+
+
+def _dotted(key: str) -> str:
+    """:func:`dotted` of a key known to be a plain ``str`` (the groupers' own data)."""
     return f"{key[:3]}.{key[3:]}" if len(key) > 3 else key
 
 
 def icd9_dotted(key: str) -> str:
     """The dotted form of a dotless ICD-9-CM diagnosis code.
 
+    Raises
+    ------
+    InvalidArgumentError
+        If *key* is not text (of at most 10,000 characters).
+
     Examples
     --------
     >>> icd9_dotted("4280"), icd9_dotted("E8000"), icd9_dotted("V427"), icd9_dotted("042")
     ('428.0', 'E800.0', 'V42.7', '042')
     """
+    return _icd9_dotted(check_text(key, "dotless ICD-9-CM code"))
+
+
+def _icd9_dotted(key: str) -> str:
     head = 4 if key.startswith("E") else 3
     return f"{key[:head]}.{key[head:]}" if len(key) > head else key
+
+
+def check_iterable(values: object, what: str, reason: str) -> None:
+    """Refuse, with :class:`InvalidArgumentError`, what :func:`as_list` refuses (without iterating anything)."""
+    what = check_text(what, "name of the argument", 100)
+    reason = check_text(reason, "reason", 500)
+    if isinstance(values, (list, tuple)):
+        return
+    kind = type(values)
+    iterate = getattr(kind, "__iter__", None)
+    trusted = not inspect.isfunction(iterate) or str(kind.__module__).partition(".")[0] in _LIBRARIES
+    if iterate is None or not trusted or isinstance(values, (str, bytes, bytearray, memoryview, io.IOBase)):
+        raise InvalidArgumentError(values, reason, what)
+
+
+def as_list(values: object, what: str, reason: str) -> list[Any]:
+    """*values* (a list, tuple, set, generator, Series, array …) as a new list, else :class:`InvalidArgumentError`.
+
+    A single string or bytes, a file, and an object whose own ``__iter__`` is
+    Python code (other than a pandas, polars, numpy or pyarrow container) are
+    refused with *reason*: iterating them would run code that may raise
+    anything. A list or tuple subclass is read as a plain list (its
+    ``__iter__`` is never called).
+
+    Examples
+    --------
+    >>> as_list(("I10", "E11.9"), "codes", "pass a list of codes")
+    ['I10', 'E11.9']
+    >>> as_list("I10", "codes", "pass a list of codes, not a single string")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: 'I10' is not a valid codes: pass a list of codes, not a single string
+    """
+    check_iterable(values, what, reason)
+    if isinstance(values, list):
+        return list.__getitem__(values, slice(None))
+    if isinstance(values, tuple):
+        return list(tuple.__iter__(values))
+    return [*cast(Iterable[Any], values)]
 
 
 def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
@@ -185,5 +249,17 @@ def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
 
 
 def frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:
-    """A read-only view of a dict (nested dicts frozen too)."""
-    return MappingProxyType({k: frozen_mapping(v) if isinstance(v, dict) else v for k, v in value.items()})
+    """A read-only view of a dict (nested dicts frozen too).
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *value* is not a dict (or a read-only view of one).
+    """
+    if not isinstance(value, (dict, MappingProxyType)):
+        raise InvalidArgumentError(value, "expected a dict", "mapping")
+    return _frozen(value)
+
+
+def _frozen(value: Mapping[str, Any]) -> Mapping[str, Any]:
+    return MappingProxyType({k: _frozen(v) if isinstance(v, dict) else v for k, v in value.items()})

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING
 
 from .. import datasets
 from ..errors import DataFileError, InvalidArgumentError
-from .base import GrouperMap, NotMappedError, check_choice, code_key, dotted, frozen_mapping
+from .base import GrouperMap, NotMappedError, _dotted, _frozen, check_choice, code_key
 
 if TYPE_CHECKING:
     from .models import CCSRAssignment, CCSRCategory
@@ -79,15 +79,15 @@ def _build(version: str) -> _Table:
 
 
 def _table(version: object) -> _Table:
-    check_choice(version, VERSIONS, "CCSR version")
-    return datasets.memo(f"ccsr-{version}", "table", lambda: _build(str(version)))
+    name = check_choice(version, VERSIONS, "CCSR version")
+    return datasets.memo(f"ccsr-{name}", "table", lambda: _build(name))
 
 
 def _entries(code: object, table: _Table) -> tuple[tuple[str, str, str], ...]:
     key = code_key(code)
     found = table.codes.get(key)
     if found is None:
-        raise NotMappedError(dotted(key), f"CCSR {table.version}", "CCSR maps billable codes of its years only")
+        raise NotMappedError(_dotted(key), f"CCSR {table.version}", "CCSR maps billable codes of its years only")
     return found
 
 
@@ -128,7 +128,7 @@ def default(code: object, setting: str = "inpatient", version: str = "v2023.1") 
     >>> default("L94.2", version="v2025.1") is None
     True
     """
-    check_choice(setting, _SETTINGS, "setting")
+    setting = check_choice(setting, _SETTINGS, "setting")
     table = _table(version)
     entries = _entries(code, table)
     column = 1 if setting == "inpatient" else 2
@@ -151,10 +151,10 @@ def without_default(version: str = "v2023.1", setting: str = "inpatient") -> tup
     >>> len(without_default(version="v2025.1"))
     75238
     """
-    check_choice(setting, _SETTINGS, "setting")
+    setting = check_choice(setting, _SETTINGS, "setting")
     table = _table(version)
     column = 1 if setting == "inpatient" else 2
-    return tuple(sorted(dotted(k) for k, entries in table.codes.items() if not any(e[column] == "Y" for e in entries)))
+    return tuple(sorted(_dotted(k) for k, entries in table.codes.items() if not any(e[column] == "Y" for e in entries)))
 
 
 def body_systems(version: str = "v2025.1") -> dict[str, str]:
@@ -175,7 +175,7 @@ def category(category_id: object, version: str = "v2025.1") -> CCSRCategory:
     Raises
     ------
     InvalidArgumentError
-        If the version has no such category.
+        If the version has no such category (or *category_id* is not text).
 
     Examples
     --------
@@ -186,8 +186,11 @@ def category(category_id: object, version: str = "v2025.1") -> CCSRCategory:
     from .models import CCSRCategory
 
     table = _table(version)
-    if not isinstance(category_id, str) or category_id not in table.categories:
-        raise InvalidArgumentError(category_id, f"not a category of CCSR {version}", "CCSR category")
+    if not isinstance(category_id, str):
+        raise InvalidArgumentError(category_id, "a CCSR category id is text, e.g. 'CIR019'", "CCSR category")
+    category_id = str.__getitem__(category_id, slice(None))  # a plain str: a subclass's __hash__ never runs
+    if category_id not in table.categories:
+        raise InvalidArgumentError(category_id, f"not a category of CCSR {table.version}", "CCSR category")
     label, system = table.categories[category_id]
     return CCSRCategory(
         id=category_id,
@@ -214,9 +217,9 @@ def assign(code: object, version: str = "v2025.1") -> CCSRAssignment:
     inpatient = next((e[0] for e in entries if e[1] == "Y"), None)
     outpatient = next((e[0] for e in entries if e[2] == "Y"), None)
     return CCSRAssignment(
-        code=dotted(code_key(code)),
+        code=_dotted(code_key(code)),
         version=table.version,
-        categories=tuple(category(e[0], version) for e in entries),
+        categories=tuple(category(e[0], table.version) for e in entries),
         inpatient_default=inpatient,
         outpatient_default=outpatient,
         has_default_flags=table.has_defaults,
@@ -229,18 +232,18 @@ def grouper_map(version: str) -> GrouperMap:
     def build() -> GrouperMap:
         table = _table(version)
         pairs = sorted(
-            (dotted(key), entry[0], entry[1] + entry[2]) for key, entries in table.codes.items() for entry in entries
+            (_dotted(key), entry[0], entry[1] + entry[2]) for key, entries in table.codes.items() for entry in entries
         )
         return GrouperMap(
             name=f"ccsr-{version}",
             version=version,
             citation=table.citation,
             rows=tuple((c, g) for c, g, _ in pairs),
-            labels=frozen_mapping({cid: label for cid, (label, _) in table.categories.items()}),
+            labels=_frozen({cid: label for cid, (label, _) in table.categories.items()}),
             hierarchy=(),
-            weights=frozen_mapping({}),
+            weights=_frozen({}),
             row_flags=tuple(f for _, _, f in pairs) if table.has_defaults else (),
         )
 
-    check_choice(version, VERSIONS, "CCSR version")
+    version = check_choice(version, VERSIONS, "CCSR version")
     return datasets.memo(f"ccsr-{version}", "grouper-map", build)

@@ -20,19 +20,76 @@ HCC226	Heart Failure, Except End-Stage and Acute
 from __future__ import annotations
 
 import argparse
+import io
 import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
-from ..errors import ICD10KBError
+from ..arguments import check_bool, check_choice, check_text
+from ..errors import ICD10KBError, InvalidArgumentError
+from .base import as_list
 
-__all__ = ["add_parsers", "run_ccsr", "run_comorbidity", "run_gems", "run_groupers", "run_hcc"]
+__all__ = [
+    "add_parsers",
+    "check_streams",
+    "check_subparsers",
+    "option",
+    "run_ccsr",
+    "run_comorbidity",
+    "run_gems",
+    "run_groupers",
+    "run_hcc",
+]
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
 
 
+def check_streams(out: object, err: object) -> None:
+    """Refuse, with :class:`InvalidArgumentError`, an *out* or *err* that is not an open text stream.
+
+    Examples
+    --------
+    >>> check_streams(io.StringIO(), io.BytesIO())
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: <_io.BytesIO object at ...> is not a valid error stream: expected an open ...
+    """
+    for stream, what in ((out, "output stream"), (err, "error stream")):
+        binary = isinstance(stream, (io.RawIOBase, io.BufferedIOBase))
+        if binary or not callable(getattr(stream, "write", None)) or getattr(stream, "closed", False) is True:
+            raise InvalidArgumentError(stream, "expected an open text stream", what)
+
+
+def option(args: object, name: str) -> Any:
+    """The value of the option *name* in the parsed command line *args*, else :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> option(argparse.Namespace(json=True), "json")
+    True
+    """
+    name = check_text(name, "option name", 100)
+    if not isinstance(args, argparse.Namespace):
+        raise InvalidArgumentError(args, "expected the parsed command line (argparse.Namespace)", "args")
+    found = vars(args)
+    if name not in found:
+        raise InvalidArgumentError(name, "the parsed command line has no such option", "option")
+    return found[name]
+
+
+def _codes(args: argparse.Namespace) -> list[Any]:
+    return as_list(option(args, "codes"), "codes", "the codes of the command line, as a list")
+
+
+def _as_json(args: argparse.Namespace) -> bool:
+    return check_bool(option(args, "json"), "--json")
+
+
 def _guarded(work: Callable[[argparse.Namespace, TextIO], None]) -> Handler:
     def handler(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        check_streams(out, err)
+        if not isinstance(args, argparse.Namespace):
+            raise InvalidArgumentError(args, "expected the parsed command line (argparse.Namespace)", "args")
         try:
             work(args, out)
         except ICD10KBError as exc:
@@ -52,8 +109,9 @@ def _ccsr(args: argparse.Namespace, out: TextIO) -> None:
     """Print the CCSR categories of each code."""
     from . import ccsr
 
-    found = [ccsr.assign(code, version=args.ccsr_version) for code in args.codes]
-    if args.json:
+    version = option(args, "ccsr_version")
+    found = [ccsr.assign(code, version=version) for code in _codes(args)]
+    if _as_json(args):
         _json(out, [a.model_dump() for a in found])
         return
     for a in found:
@@ -73,11 +131,12 @@ def _comorbidity(args: argparse.Namespace, out: TextIO) -> None:
     """Print the comorbidity groups of one record, and its score when the index has weights."""
     from . import comorbidity
 
-    poa = args.poa.split(",") if args.poa is not None else None
-    result = comorbidity.flags(args.codes, index=args.index, poa=poa, assume_poa=args.assume_poa)
-    idx = comorbidity.index(args.index)
-    score = comorbidity.score_of(result, args.weights) if idx.weights else None
-    if args.json:
+    poa = option(args, "poa")
+    indicators = check_text(poa, "--poa").split(",") if poa is not None else None
+    idx = comorbidity.index(option(args, "index"))
+    result = comorbidity.flags(_codes(args), index=idx.name, poa=indicators, assume_poa=option(args, "assume_poa"))
+    score = comorbidity.score_of(result, option(args, "weights")) if idx.weights else None
+    if _as_json(args):
         _json(out, {**result.model_dump(), "score": score})
         return
     for group in result.groups:
@@ -94,21 +153,22 @@ def _hcc(args: argparse.Namespace, out: TextIO) -> None:
     """Print the HCCs of one patient's codes, hierarchies applied."""
     from . import hcc
 
-    result = hcc.assign(args.codes, model=args.model, year=args.year)
-    if args.json:
+    result = hcc.assign(_codes(args), model=option(args, "model"), year=option(args, "year"))
+    if _as_json(args):
         _json(out, result.model_dump())
         return
     for name in result.hccs:
-        out.write(f"{name}\t{hcc.label(name, args.model)}\n")
+        out.write(f"{name}\t{hcc.label(name, result.model)}\n")
 
 
 def _gems(args: argparse.Namespace, out: TextIO) -> None:
     """Print every GEM line of each code with its flags."""
     from . import gems
 
-    lookup = gems.forward if args.source == "icd9" else gems.backward
-    found = [e for code in args.codes for e in lookup(code)]
-    if args.json:
+    source = check_choice(option(args, "source"), ("icd9", "icd10"), "--from")
+    lookup = gems.forward if source == "icd9" else gems.backward
+    found = [e for code in _codes(args) for e in lookup(code)]
+    if _as_json(args):
         _json(out, [e.model_dump() for e in found])
         return
     for e in found:
@@ -119,8 +179,9 @@ def _groupers(args: argparse.Namespace, out: TextIO) -> None:
     """List the grouper maps shipped, with their version and citation."""
     from .maps import available, mapping
 
+    as_json = _as_json(args)
     rows = [(name, mapping(name)) for name in available()]
-    if args.json:
+    if as_json:
         _json(out, [{"name": n, "version": m.version, "citation": m.citation, "rows": len(m.rows)} for n, m in rows])
         return
     for name, m in rows:
@@ -134,6 +195,12 @@ run_gems = _guarded(_gems)
 run_groupers = _guarded(_groupers)
 
 
+def check_subparsers(subparsers: object) -> None:
+    """Refuse, with :class:`InvalidArgumentError`, anything but what ``ArgumentParser.add_subparsers`` returns."""
+    if not isinstance(subparsers, argparse._SubParsersAction):
+        raise InvalidArgumentError(subparsers, "expected ArgumentParser.add_subparsers()", "sub-parsers")
+
+
 def _year(text: str) -> int:
     if not text.isdigit():
         raise argparse.ArgumentTypeError(f"{text!r} is not a year")
@@ -141,7 +208,14 @@ def _year(text: str) -> int:
 
 
 def add_parsers(subparsers: Any) -> None:
-    """Add the groupers' commands to *subparsers* (from ``ArgumentParser.add_subparsers``)."""
+    """Add the groupers' commands to *subparsers* (from ``ArgumentParser.add_subparsers``).
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *subparsers* is not what ``ArgumentParser.add_subparsers`` returns.
+    """
+    check_subparsers(subparsers)
 
     def add(name: str, help_text: str, handler: Handler) -> argparse.ArgumentParser:
         sub: argparse.ArgumentParser = subparsers.add_parser(name, help=help_text, description=help_text + ".")

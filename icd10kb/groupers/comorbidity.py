@@ -45,8 +45,9 @@ from dataclasses import dataclass
 from typing import TYPE_CHECKING, Any
 
 from .. import datasets
+from ..arguments import check_bool
 from ..errors import DataFileError, InvalidArgumentError
-from .base import GrouperMap, check_choice, code_key, dotted, frozen_mapping, resolve_kb
+from .base import GrouperMap, _dotted, _frozen, as_list, check_choice, code_key, resolve_kb
 
 if TYPE_CHECKING:
     from ..classification.core import Classification as KnowledgeBase
@@ -145,30 +146,40 @@ def index(name: object) -> Index:
     >>> len(index("elixhauser-quan2005").labels)
     31
     """
-    check_choice(name, INDICES, "comorbidity index")
-    dataset = "cmr-v2026.1" if name == "cmr-v2026.1" else "comorbidity-quan2005"
-    return datasets.memo(dataset, str(name), _cmr if name == "cmr-v2026.1" else lambda: _quan(str(name)))
+    text = check_choice(name, INDICES, "comorbidity index")
+    dataset = "cmr-v2026.1" if text == "cmr-v2026.1" else "comorbidity-quan2005"
+    return datasets.memo(dataset, text, _cmr if text == "cmr-v2026.1" else lambda: _quan(text))
 
 
 _index = index
 
 
+def poa_indicator(value: object) -> str:
+    """One present-on-admission indicator, stripped and upper-cased (``None`` is ``""``, the number 1 ``"1"``)."""
+    if value is None:
+        return ""
+    text = (
+        value.strip().upper()
+        if isinstance(value, str) and len(value) <= 10
+        else "1"
+        if type(value) is int and value == 1
+        else None
+    )
+    if text is None or text not in _POA_VALUES:
+        raise InvalidArgumentError(value, "a POA indicator is Y, W, N, U, 1, E, '' or None", "POA indicator")
+    return text
+
+
 def _poa_list(poa: object, count: int) -> list[str]:
-    if isinstance(poa, (str, bytes)) or not isinstance(poa, Iterable):
-        raise InvalidArgumentError(poa, "give one POA indicator per code, as a list", "poa")
-    values = ["" if v is None else v.strip().upper() if isinstance(v, str) else v for v in poa]
+    values = [poa_indicator(v) for v in as_list(poa, "poa", "give one POA indicator per code, as a list")]
     if len(values) != count:
         raise InvalidArgumentError(poa, f"{len(values)} POA indicators for {count} codes", "poa")
-    for value in values:
-        if value not in _POA_VALUES:
-            raise InvalidArgumentError(value, "a POA indicator is Y, W, N, U, 1, E, '' or None", "POA indicator")
     return values
 
 
 def _codes(codes: object) -> list[str]:
-    if isinstance(codes, (str, bytes)) or not isinstance(codes, Iterable):
-        raise InvalidArgumentError(codes, "pass a list (or any iterable) of codes, not a single string", "codes")
-    return [code_key(c) for c in codes]
+    listed = as_list(codes, "codes", "pass a list (or any iterable) of codes, not a single string")
+    return [code_key(c) for c in listed]
 
 
 def evaluate(
@@ -206,14 +217,14 @@ def evaluate(
                 if (key, group) in idx.sequela:
                     if value in _PRESENT:
                         sequela_ok.add(group)
-                        matches[(dotted(key), group)] = None
+                        matches[(_dotted(key), group)] = None
                     continue
                 if value in _NOT_PRESENT:
                     not_poa.add(group)
                 if value not in _PRESENT:
                     continue
             found.add(group)
-            matches[(dotted(key), group)] = None
+            matches[(_dotted(key), group)] = None
     found |= sequela_ok - not_poa
     removed = {low for high, low in idx.hierarchy if high in found and low in found} if hierarchy else set()
     return Comorbidities(
@@ -238,7 +249,7 @@ def flags(
     Parameters
     ----------
     codes:
-        The record's ICD-10-CM codes (any case, dotted or not). Codes of no group are ignored.
+        The record's ICD-10-CM codes (any case, _dotted or not). Codes of no group are ignored.
     index:
         One of :data:`INDICES`.
     poa:
@@ -266,9 +277,9 @@ def flags(
     (('DEPRESS',), ('HF',))
     """
     idx = _index(index)
+    check_bool(hierarchy, "hierarchy")
+    check_bool(assume_poa, "assume_poa")
     keys = _codes(codes)
-    if not isinstance(hierarchy, bool) or not isinstance(assume_poa, bool):
-        raise InvalidArgumentError((hierarchy, assume_poa), "hierarchy and assume_poa are True or False", "flag")
     indicators = _poa_list(poa, len(keys)) if poa is not None else (["Y"] * len(keys) if assume_poa else None)
     return evaluate(idx, keys, indicators, hierarchy)
 
@@ -281,13 +292,17 @@ def score_of(result: Comorbidities, weights: str | None = None) -> float:
     >>> score_of(flags(["K70.30", "K72.90"]), "quan")
     4.0
     """
+    from .models import Comorbidities
+
+    if not isinstance(result, Comorbidities):
+        raise InvalidArgumentError(result, "expected the Comorbidities that flags() returns", "comorbidity result")
     idx = index(result.index)
     if not idx.weights:
         raise InvalidArgumentError(result.index, "no weights are shipped for this index", "index for a score")
-    name = DEFAULT_WEIGHTS[result.index] if weights is None else weights
-    table = idx.weights.get(name) if isinstance(name, str) else None
-    if table is None:
-        raise InvalidArgumentError(name, f"choose one of {', '.join(sorted(idx.weights))}", "weights")
+    name = (
+        DEFAULT_WEIGHTS[idx.name] if weights is None else check_choice(weights, tuple(sorted(idx.weights)), "weights")
+    )
+    table = idx.weights[name]
     return float(sum(table.get(g, 0.0) for g in result.groups))
 
 
@@ -319,7 +334,7 @@ def grouper_map(name: str, kb: KnowledgeBase | None = None) -> GrouperMap:
         exact = idx.exact
 
         def build() -> GrouperMap:
-            return _as_map(idx, sorted((dotted(k), g) for k, groups in exact.items() for g in groups))
+            return _as_map(idx, sorted((_dotted(k), g) for k, groups in exact.items() for g in groups))
 
         return datasets.memo("cmr-v2026.1", "grouper-map", build)
     base = resolve_kb(kb)
@@ -342,9 +357,9 @@ def _as_map(idx: Index, rows: list[tuple[str, str]]) -> GrouperMap:
         version=idx.version,
         citation=idx.citation,
         rows=tuple(rows),
-        labels=frozen_mapping(idx.labels),
+        labels=_frozen(idx.labels),
         hierarchy=idx.hierarchy,
-        weights=frozen_mapping(weights),
+        weights=_frozen(weights),
         poa_required=idx.poa_required,
-        poa_sequela=frozenset((dotted(k), g) for k, g in idx.sequela),
+        poa_sequela=frozenset((_dotted(k), g) for k, g in idx.sequela),
     )

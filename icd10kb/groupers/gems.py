@@ -28,7 +28,7 @@ from typing import TYPE_CHECKING
 
 from .. import datasets
 from ..errors import DataFileError, InvalidCodeError
-from .base import GrouperMap, NotMappedError, code_key, dotted, frozen_mapping, icd9_dotted
+from .base import GrouperMap, NotMappedError, _dotted, _frozen, _icd9_dotted, check_choice, code_key
 
 if TYPE_CHECKING:
     from .models import GemEntry
@@ -37,6 +37,7 @@ __all__ = ["backward", "forward", "grouper_map", "icd9_key"]
 
 _NAME = "gems-2018"
 _ICD9 = re.compile(r"^(?:\d{3}(?:\.?\d{1,2})?|V\d{2}(?:\.?\d{1,2})?|E\d{3}(?:\.?\d)?)$")
+_MAX_ICD9 = 32
 _DIRECTIONS = {"i9-to-i10": "i9_to_i10", "i10-to-i9": "i10_to_i9"}
 
 
@@ -70,6 +71,8 @@ def icd9_key(value: object) -> str:
     """
     if not isinstance(value, str):
         raise InvalidCodeError(value, "an ICD-9-CM code is a string", "ICD-9-CM code")
+    if len(value) > _MAX_ICD9:
+        raise InvalidCodeError(value, f"longer than {_MAX_ICD9} characters", "ICD-9-CM code")
     text = value.strip().upper()
     if not _ICD9.match(text):
         raise InvalidCodeError(
@@ -90,7 +93,7 @@ def _entries(key: str, source: str, direction: str, target_dots: bool) -> tuple[
         out.append(
             GemEntry(
                 source=source,
-                target=None if no_map else (dotted(target) if target_dots else icd9_dotted(target)),
+                target=None if no_map else (_dotted(target) if target_dots else _icd9_dotted(target)),
                 flags=flags,
                 approximate=flags[0] == "1",
                 no_map=no_map,
@@ -119,7 +122,7 @@ def forward(icd9: object) -> tuple[GemEntry, ...]:
     ('Z94.4', True)
     """
     key = icd9_key(icd9)
-    return _entries(key, icd9_dotted(key), "i9-to-i10", target_dots=True)
+    return _entries(key, _icd9_dotted(key), "i9-to-i10", target_dots=True)
 
 
 def backward(icd10: object) -> tuple[GemEntry, ...]:
@@ -133,16 +136,21 @@ def backward(icd10: object) -> tuple[GemEntry, ...]:
     [('003.1', 1), ('995.91', 2)]
     """
     key = code_key(icd10)
-    return _entries(key, dotted(key), "i10-to-i9", target_dots=False)
+    return _entries(key, _dotted(key), "i10-to-i9", target_dots=False)
 
 
 def grouper_map(direction: str) -> GrouperMap:
-    """One GEM as a :class:`~icd10kb.groupers.base.GrouperMap`: rows ``(source, target)``, flags in ``row_flags``."""
+    """One GEM as a :class:`~icd10kb.groupers.base.GrouperMap`: rows ``(source, target)``, flags in ``row_flags``.
+
+    *direction* is ``"i9-to-i10"`` or ``"i10-to-i9"``.
+    """
+
+    direction = check_choice(direction, tuple(_DIRECTIONS), "GEM direction")
 
     def build() -> GrouperMap:
         forward_map = direction == "i9-to-i10"
-        src = icd9_dotted if forward_map else dotted
-        tgt = dotted if forward_map else icd9_dotted
+        src = _icd9_dotted if forward_map else _dotted
+        tgt = _dotted if forward_map else _icd9_dotted
         triples = sorted(
             (src(k), t if t == "NoDx" else tgt(t), f) for k, lines in _gem(direction).lines.items() for t, f in lines
         )
@@ -151,9 +159,9 @@ def grouper_map(direction: str) -> GrouperMap:
             version="2018",
             citation=datasets.describe(_NAME).citation,
             rows=tuple((s, t) for s, t, _ in triples),
-            labels=frozen_mapping({}),
+            labels=_frozen({}),
             hierarchy=(),
-            weights=frozen_mapping({}),
+            weights=_frozen({}),
             row_flags=tuple(f for _, _, f in triples),
         )
 

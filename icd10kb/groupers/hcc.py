@@ -24,7 +24,7 @@ from typing import TYPE_CHECKING
 
 from .. import datasets
 from ..errors import DataFileError, InvalidArgumentError
-from .base import GrouperMap, check_choice, code_key, dotted, frozen_mapping
+from .base import GrouperMap, _dotted, _frozen, as_list, check_choice, code_key
 
 if TYPE_CHECKING:
     from .models import HCCAssignment
@@ -63,10 +63,11 @@ def _build(model: str, year: int) -> _Model:
 
 
 def _model(model: object, year: object) -> _Model:
-    check_choice(model, tuple(MODELS), "CMS-HCC model")
-    if type(year) is not int or year not in MODELS[str(model)]:
-        raise InvalidArgumentError(year, f"{model} is shipped for payment years {MODELS[str(model)]}", "payment year")
-    return datasets.memo(_NAME, f"{model}-{year}", lambda: _build(str(model), int(year)))
+    name = check_choice(model, tuple(MODELS), "CMS-HCC model")
+    if type(year) is not int or year not in MODELS[name]:
+        raise InvalidArgumentError(year, f"{name} is shipped for payment years {MODELS[name]}", "payment year")
+    number = int(year)
+    return datasets.memo(_NAME, f"{name}-{number}", lambda: _build(name, number))
 
 
 def years(model: str = "V28") -> tuple[int, ...]:
@@ -77,8 +78,7 @@ def years(model: str = "V28") -> tuple[int, ...]:
     >>> years("V24")
     (2025, 2026)
     """
-    check_choice(model, tuple(MODELS), "CMS-HCC model")
-    return MODELS[model]
+    return MODELS[check_choice(model, tuple(MODELS), "CMS-HCC model")]
 
 
 def map_code(code: object, model: str = "V28", year: int = 2026) -> tuple[str, ...]:
@@ -111,10 +111,9 @@ def assign(codes: Iterable[object], model: str = "V28", year: int = 2026) -> HCC
     >>> a.hccs, a.removed, a.unmapped
     (('HCC37',), ('HCC38',), ('J06.9',))
     """
-    if isinstance(codes, (str, bytes)) or not isinstance(codes, Iterable):
-        raise InvalidArgumentError(codes, "pass a list (or any iterable) of codes, not a single string", "codes")
     table = _model(model, year)
-    return evaluate(table.model, table.year, [code_key(c) for c in codes])
+    listed = as_list(codes, "codes", "pass a list (or any iterable) of codes, not a single string")
+    return evaluate(table.model, table.year, [code_key(c) for c in listed])
 
 
 def evaluate(model: str, year: int, keys: list[str]) -> HCCAssignment:
@@ -128,11 +127,11 @@ def evaluate(model: str, year: int, keys: list[str]) -> HCCAssignment:
     for key in keys:
         hccs = table.codes.get(key)
         if not hccs:
-            unmapped[dotted(key)] = None
+            unmapped[_dotted(key)] = None
             continue
         for n in hccs:
             found.add(n)
-            matches[(dotted(key), f"HCC{n}")] = None
+            matches[(_dotted(key), f"HCC{n}")] = None
     removed = {child for parent, child in table.hierarchy if parent in found and child in found}
     return HCCAssignment(
         model=model,
@@ -163,17 +162,13 @@ def label(hcc: object, model: str = "V28") -> str:
     InvalidArgumentError
         If the model has no such HCC.
     """
-    check_choice(model, tuple(MODELS), "CMS-HCC model")
-    table = _model(model, MODELS[model][-1])
-    number = (
-        hcc
-        if type(hcc) is int
-        else int(hcc[3:])
-        if isinstance(hcc, str) and hcc[3:].isdigit() and hcc.startswith("HCC")
-        else None
-    )
+    name = check_choice(model, tuple(MODELS), "CMS-HCC model")
+    table = _model(name, MODELS[name][-1])
+    text = str.__getitem__(hcc, slice(0, 20)) if isinstance(hcc, str) and len(hcc) <= 20 else ""
+    digits = text[3:] if text.startswith("HCC") else ""
+    number = hcc if type(hcc) is int else int(digits) if digits.isascii() and digits.isdigit() else None
     if number is None or number not in table.labels:
-        raise InvalidArgumentError(hcc, f"not an HCC of CMS-HCC {model}", "HCC")
+        raise InvalidArgumentError(hcc, f"not an HCC of CMS-HCC {name}", "HCC")
     return table.labels[number]
 
 
@@ -181,16 +176,15 @@ def grouper_map(model: str, year: int) -> GrouperMap:
     """CMS-HCC *model* for payment *year* as a :class:`~icd10kb.groupers.base.GrouperMap`."""
 
     def build() -> GrouperMap:
-        table = _model(model, year)
         return GrouperMap(
-            name=f"cms-hcc-{model.lower()}-py{year}",
-            version=f"{model} PY{year}",
+            name=f"cms-hcc-{table.model.lower()}-py{table.year}",
+            version=f"{table.model} PY{table.year}",
             citation=datasets.describe(_NAME).citation,
-            rows=tuple(sorted((dotted(k), f"HCC{n}") for k, ns in table.codes.items() for n in ns)),
-            labels=frozen_mapping({f"HCC{n}": text for n, text in sorted(table.labels.items())}),
+            rows=tuple(sorted((_dotted(k), f"HCC{n}") for k, ns in table.codes.items() for n in ns)),
+            labels=_frozen({f"HCC{n}": text for n, text in sorted(table.labels.items())}),
             hierarchy=tuple((f"HCC{p}", f"HCC{c}") for p, c in table.hierarchy),
-            weights=frozen_mapping({}),
+            weights=_frozen({}),
         )
 
-    _model(model, year)
-    return datasets.memo(_NAME, f"grouper-map-{model}-{year}", build)
+    table = _model(model, year)
+    return datasets.memo(_NAME, f"grouper-map-{table.model}-{table.year}", build)

@@ -67,7 +67,7 @@ def mapping(name: str, kb: KnowledgeBase | None = None) -> GrouperMap:
     >>> len(cmr.labels), "HF" in cmr.poa_required
     (38, True)
     """
-    check_choice(name, _NAMES, "grouper name")
+    name = check_choice(name, _NAMES, "grouper name")
     if name.startswith("ccsr-"):
         from .ccsr import grouper_map as ccsr_map
 
