@@ -351,6 +351,7 @@ def _own(parameter: inspect.Parameter, kb: Any) -> Any:
 def _arguments(function: Callable[..., Any], target: str, value: Any, kb: Any) -> tuple[list[Any], dict[str, Any]]:
     args: list[Any] = []
     kwargs: dict[str, Any] = {}
+    skipped = False  # once a parameter is left to its default, the later ones go by name, not by position
     for parameter in inspect.signature(function).parameters.values():
         if parameter.kind in (parameter.VAR_POSITIONAL, parameter.VAR_KEYWORD):
             continue
@@ -363,10 +364,11 @@ def _arguments(function: Callable[..., Any], target: str, value: Any, kb: Any) -
         elif parameter.name in GOOD:
             given_value = GOOD[parameter.name](kb)
         elif parameter.default is not parameter.empty:
+            skipped = True
             continue
         else:
             given_value = value
-        if parameter.kind == parameter.KEYWORD_ONLY:
+        if parameter.kind == parameter.KEYWORD_ONLY or (skipped and parameter.kind == parameter.POSITIONAL_OR_KEYWORD):
             kwargs[parameter.name] = given_value
         else:
             args.append(given_value)

@@ -80,7 +80,7 @@ def construct(cls: type[M], **values: Any) -> M:
     what validation gives.
     """
     if not (isinstance(cls, type) and cls in _MODEL_CLASSES):  # issubclass on pydantic's metaclass is slow
-        if not issubclass(cls, BaseModel):
+        if not (isinstance(cls, type) and issubclass(cls, BaseModel)):
             from ..errors import InvalidArgumentError
 
             raise InvalidArgumentError(cls, "construct() builds a pydantic model class", "model class")
