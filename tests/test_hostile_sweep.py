@@ -211,6 +211,15 @@ GOOD: dict[str, Callable[[Any], Any]] = {
     "args": lambda kb: argparse.Namespace(knowledge=None, tabular=None, release=None),
 }
 
+# history, tables, rdf: the plug-in command handlers' streams and argparse objects.
+GOOD.update(
+    {
+        "subparsers": lambda kb: argparse.ArgumentParser().add_subparsers(),
+        "out": lambda kb: io.StringIO(),
+        "err": lambda kb: io.StringIO(),
+    }
+)
+
 #: Parameters that take the library's own objects, by annotation: given the real thing.
 OWN_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "Classification": lambda kb: kb,
@@ -244,7 +253,6 @@ PENDING_PACKAGES = (
     "icd10kb.columns",
     "icd10kb.fhir",
     "icd10kb.groupers",
-    "icd10kb.history",
     "icd10kb.phenotypes",
     "icd10kb.rdf",
     "icd10kb.tables",

@@ -1,0 +1,127 @@
+"""Regression tests for the hostile sweep of icd10kb.history, icd10kb.tables and icd10kb.rdf (issue 8).
+
+One test per class of failure the sweep found; each asserts the error type and
+that the message names the input.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime
+import io
+
+import pytest
+
+from icd10kb.errors import InvalidArgumentError, InvalidCodeError
+from icd10kb.history import cli as history_cli
+from icd10kb.history import codes, data, loader, readers, timeline
+from icd10kb.history.addenda import apply_addenda, derived_title
+from icd10kb.history.diff import same_title
+from tests.test_hostile_sweep import Boom, HostileStr
+from tests.test_hostile_sweep import RaisesFromEverything as Hostile
+
+
+class HostileDate(datetime.date):
+    def __hash__(self) -> int:
+        raise Boom("hash")
+
+
+# --- history ------------------------------------------------------------------------------------
+
+
+def test_history_handlers_refuse_what_is_not_a_command_line_or_a_text_stream() -> None:
+    args = argparse.Namespace(code="D69.1", json=False)
+    for handler in (history_cli.run_history, history_cli.run_diff, history_cli.run_release_for):
+        with pytest.raises(InvalidArgumentError, match="args"):
+            handler(None, io.StringIO(), io.StringIO())  # type: ignore[arg-type]
+        for bad in (None, io.BytesIO(), Hostile()):
+            with pytest.raises(InvalidArgumentError, match="out"):
+                handler(args, bad, io.StringIO())  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="has no 'code'"):
+        history_cli.run_history(argparse.Namespace(json=False), io.StringIO(), io.StringIO())
+    with pytest.raises(InvalidArgumentError, match="--json"):
+        history_cli.run_history(argparse.Namespace(code="D69.1", json="no"), io.StringIO(), io.StringIO())
+    with pytest.raises(InvalidArgumentError, match="subparsers"):
+        history_cli.add_parsers(None)
+
+
+def test_history_choice_with_a_hostile_eq_is_refused_without_comparing() -> None:
+    for call in (loader.shipped_for_date, loader.load_for_date):
+        with pytest.raises(InvalidArgumentError, match="fallback"):
+            call("2026-10-01", fallback=Hostile())  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgumentError, match="same_year"):
+            call("2026-10-01", fallback=HostileStr("same_year"))
+
+
+def test_history_columns_of_hostile_objects_are_refused_by_type() -> None:
+    with pytest.raises(InvalidArgumentError, match="RaisesFromEverything object.*codes"):
+        codes.valid_on_many(Hostile(), "2026-10-01")  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="RaisesFromEverything object.*dates"):
+        codes.valid_on_many(["L94.2"], Hostile())
+    with pytest.raises(InvalidArgumentError, match="codes"):
+        codes.valid_on_many({"L94.2"}, "2026-10-01")  # a set has no order
+    # a str subclass or a date subclass with a hostile hash is read as plain text or a plain date
+    assert codes.valid_on_many([HostileStr("L94.2")], [HostileStr("2026-10-01")]) == [True]
+    assert codes.valid_on_many(["L94.2"], [HostileDate(2026, 10, 1)]) == [True]
+    assert codes.valid_on_many((c for c in ["L94.2", None]), "2026-10-01") == [True, None]
+
+
+def test_history_columns_from_dataframe_libraries_are_read() -> None:
+    pd = pytest.importorskip("pandas")
+    np = pytest.importorskip("numpy")
+    assert codes.valid_on_many(pd.Series(["I42.0", None]), "2026-10-01", billable=True) == [False, None]
+    assert codes.valid_on_many(np.array(["I42.0"]), np.array(["2026-09-30"]), billable=True) == [True]
+
+
+def test_history_file_forms_refuse_arguments_of_the_wrong_shape() -> None:
+    cases = [
+        (lambda: codes.resolve(None), "status"),  # type: ignore[arg-type]
+        (lambda: codes.resolve("BB"), "'BB' is not a valid status"),
+        (lambda: codes.resolved_titles("B" * 16, None), "title field"),  # type: ignore[arg-type]
+        (lambda: data.titles_of("B" * 16, "x:title"), "'x:title' is not a valid title field"),
+        (lambda: data.titles_of("B" * 16, "99:title"), "title field"),
+        (lambda: data.decode(None), "data"),  # type: ignore[arg-type]
+        (lambda: data.decode(b"", name=None), "name"),  # type: ignore[arg-type]
+        (lambda: data.encode(None), "rows"),  # type: ignore[arg-type]
+        (lambda: data.encode({"L942": ("B" * 16, ["a\tb"] * 16)}), "title of L942"),
+        (lambda: readers.headers_of(None), "billable codes"),  # type: ignore[arg-type]
+        (lambda: readers.headers_of(["x" * 100_000]), "billable code"),
+        (lambda: derived_title(True), "titles"),  # type: ignore[arg-type]
+        (lambda: derived_title([None]), "title"),  # type: ignore[list-item]
+        (lambda: same_title(None, "a"), "title"),  # type: ignore[arg-type]
+        (lambda: apply_addenda(None, None), "data"),  # type: ignore[arg-type]
+        (lambda: timeline.parse_date("2026-10-01", what=[Hostile()]), "what"),  # type: ignore[arg-type]
+    ]
+    for call, message in cases:
+        with pytest.raises(InvalidArgumentError, match=message):
+            call()
+
+
+def test_history_addenda_of_another_shape_is_refused_before_any_change() -> None:
+    from icd10kb.classification.tabular import TabularRelease
+
+    release = TabularRelease("x", [], [], [])
+    bad = readers.Addenda(((Hostile(), "title"),), (), (), 0, 1)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="addenda code"):
+        apply_addenda(release, bad)
+    with pytest.raises(InvalidArgumentError, match="addenda"):
+        apply_addenda(release, "addenda")  # type: ignore[arg-type]
+
+
+def test_history_days_may_be_datetimes_and_never_hostile_dates() -> None:
+    moment = datetime.datetime(2026, 10, 1, 23, 30)
+    assert timeline.slot_at(moment) == timeline.slot_at(datetime.date(2026, 10, 1))
+    assert timeline.fiscal_year(moment) == 2027
+    assert type(timeline.parse_date(HostileDate(2026, 10, 1))) is datetime.date
+    for call in (timeline.slot_at, timeline.fiscal_year):
+        with pytest.raises(InvalidArgumentError, match="None is not a valid day"):
+            call(None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="'２０２６-１０-０１' is not a valid date: give"):
+        timeline.parse_date("２０２６-１０-０１")
+
+
+def test_history_kb_of_another_type_is_refused_at_entry() -> None:
+    with pytest.raises(InvalidArgumentError, match="kb"):
+        codes.history("D69.1", kb="2026-04-01")  # type: ignore[arg-type]
+    with pytest.raises(InvalidCodeError):
+        codes.history(Hostile())
