@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from .errors import InvalidArgumentError
 
-__all__ = ["MAX_TEXT", "check_bool", "check_bytes", "check_choice", "check_int", "check_items", "check_text"]
+__all__ = [
+    "MAX_TEXT",
+    "check_bool",
+    "check_bytes",
+    "check_choice",
+    "check_int",
+    "check_items",
+    "check_stream",
+    "check_text",
+]
 
 #: The longest text argument accepted where no tighter limit is documented.
 MAX_TEXT = 10_000
@@ -157,6 +166,28 @@ def _column_items(value: object, what: str, limit: int) -> list[object]:
     elif module == "builtins" and not isinstance(value, (set, frozenset, dict)) and hasattr(kind, "__iter__"):
         return list(itertools.islice(value, limit + 1))  # type: ignore[call-overload]
     raise InvalidArgumentError(value, "give a list, a tuple, a Series or an array (in order)", what)
+
+
+def check_stream(value: object, what: str) -> object:
+    """*value* if it is an open text stream (it has ``write``; not a binary file, not closed), else an error.
+
+    Examples
+    --------
+    >>> import io
+    >>> check_stream(io.BytesIO(), "out")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: <_io.BytesIO object at ...> is not a valid out: an open text stream ...
+    """
+    import io
+
+    if (
+        not callable(getattr(value, "write", None))
+        or isinstance(value, (io.RawIOBase, io.BufferedIOBase))
+        or getattr(value, "closed", False) is True
+    ):
+        raise InvalidArgumentError(value, "an open text stream (with a write method)", _what(what))
+    return value
 
 
 def _what(what: object) -> str:

@@ -12,11 +12,14 @@ import io
 
 import pytest
 
+import icd10kb
 from icd10kb.errors import InvalidArgumentError, InvalidCodeError
 from icd10kb.history import cli as history_cli
 from icd10kb.history import codes, data, loader, readers, timeline
 from icd10kb.history.addenda import apply_addenda, derived_title
 from icd10kb.history.diff import same_title
+from icd10kb.rdf import cli as rdf_cli
+from icd10kb.rdf import skos
 from tests.test_hostile_sweep import Boom, HostileStr
 from tests.test_hostile_sweep import RaisesFromEverything as Hostile
 
@@ -125,3 +128,46 @@ def test_history_kb_of_another_type_is_refused_at_entry() -> None:
         codes.history("D69.1", kb="2026-04-01")  # type: ignore[arg-type]
     with pytest.raises(InvalidCodeError):
         codes.history(Hostile())
+
+
+# --- rdf ----------------------------------------------------------------------------------------
+
+
+def test_rdf_options_are_checked_at_the_call_before_anything_is_written(kb: icd10kb.KnowledgeBase) -> None:
+    with pytest.raises(InvalidArgumentError, match="'no' is not a valid knowledge"):
+        skos.triples(kb, knowledge="no")  # type: ignore[arg-type]  # raised at the call, not when iterated
+    with pytest.raises(InvalidArgumentError, match="RaisesFromEverything object.*codes"):
+        skos.triples(kb, codes=Hostile())  # type: ignore[arg-type]
+    for write in (skos.write_ntriples, skos.write_turtle):
+        out = io.StringIO()
+        with pytest.raises(icd10kb.CodeNotFoundError, match="L94.99"):
+            write(kb, out, codes=["L94.2", "L94.99"])
+        with pytest.raises(InvalidArgumentError, match="'knowlege' is not a valid option of triples"):
+            write(kb, out, knowlege=False)
+        assert out.getvalue() == ""
+        for bad in (None, io.BytesIO(), _closed_text()):
+            with pytest.raises(InvalidArgumentError, match="out"):
+                write(kb, bad, codes=["L94.2"])  # type: ignore[arg-type]
+
+
+def _closed_text() -> io.StringIO:
+    stream = io.StringIO()
+    stream.close()
+    return stream
+
+
+def test_rdf_node_of_another_type_is_refused(kb: icd10kb.KnowledgeBase) -> None:
+    with pytest.raises(InvalidArgumentError, match="None is not a valid node"):
+        skos.node_iri(kb, None)  # type: ignore[arg-type]
+
+
+def test_rdf_handler_refuses_bad_arguments_and_reports_a_bad_output_file() -> None:
+    with pytest.raises(InvalidArgumentError, match="args"):
+        rdf_cli.cmd_rdf(None, io.StringIO(), io.StringIO())  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="'rdf' is not a valid --format"):
+        rdf_cli.cmd_rdf(argparse.Namespace(format="rdf"), io.StringIO(), io.StringIO())
+    err = io.StringIO()
+    assert rdf_cli.cmd_rdf(argparse.Namespace(output="a\x00b"), io.StringIO(), err) == 1
+    assert "null" in err.getvalue()
+    with pytest.raises(InvalidArgumentError, match="subparsers"):
+        rdf_cli.add_parsers([])

@@ -66,19 +66,13 @@ def check_handler(args: object, out: object, err: object) -> argparse.Namespace:
     ``write`` method that is neither a binary file nor closed). Anything else is an
     :class:`~icd10kb.errors.InvalidArgumentError` naming it.
     """
-    import io
-
+    from ..arguments import check_stream
     from ..errors import InvalidArgumentError
 
     if not isinstance(args, argparse.Namespace):
         raise InvalidArgumentError(args, "the parsed command line (argparse.Namespace)", "args")
-    for stream, what in ((out, "out"), (err, "err")):
-        if (
-            not callable(getattr(stream, "write", None))
-            or isinstance(stream, (io.RawIOBase, io.BufferedIOBase))
-            or getattr(stream, "closed", False) is True
-        ):
-            raise InvalidArgumentError(stream, "an open text stream (with a write method)", what)
+    check_stream(out, "out")
+    check_stream(err, "err")
     return args
 
 
