@@ -9,10 +9,13 @@ from __future__ import annotations
 import argparse
 import datetime
 import io
+from collections.abc import Iterator
+from typing import Any
 
 import pytest
 
 import icd10kb
+from icd10kb import tables
 from icd10kb.errors import InvalidArgumentError, InvalidCodeError
 from icd10kb.history import cli as history_cli
 from icd10kb.history import codes, data, loader, readers, timeline
@@ -20,6 +23,10 @@ from icd10kb.history.addenda import apply_addenda, derived_title
 from icd10kb.history.diff import same_title
 from icd10kb.rdf import cli as rdf_cli
 from icd10kb.rdf import skos
+from icd10kb.tables import cli as tables_cli
+from icd10kb.tables.codes import check, printed_stem
+from icd10kb.tables.compiled import from_json, to_json
+from icd10kb.tables.matching import words
 from tests.test_hostile_sweep import Boom, HostileStr
 from tests.test_hostile_sweep import RaisesFromEverything as Hostile
 
@@ -171,3 +178,75 @@ def test_rdf_handler_refuses_bad_arguments_and_reports_a_bad_output_file() -> No
     assert "null" in err.getvalue()
     with pytest.raises(InvalidArgumentError, match="subparsers"):
         rdf_cli.add_parsers([])
+
+
+# --- tables -------------------------------------------------------------------------------------
+
+
+def test_tables_text_arguments_of_another_type_are_refused(kb: icd10kb.KnowledgeBase) -> None:
+    cases = [
+        (lambda: printed_stem(None), "None is not a valid printed code"),  # type: ignore[arg-type]
+        (lambda: check(kb, "T39.1X1", None, "heading"), "None is not a valid column"),  # type: ignore[arg-type]
+        (lambda: check(kb, b"T39.1X1", "c", "h"), "printed code"),  # type: ignore[arg-type]
+        (lambda: words(None), "None is not a valid text"),  # type: ignore[arg-type]
+        (lambda: tables.drug("x" * 1001, kb=kb), "longer than 1,000 characters"),
+        (lambda: tables.drug(["Alcohol"] * 41, kb=kb), "term"),
+        (lambda: tables.drug("Alcohol", "x" * 101, kb=kb), "intent"),
+        (lambda: tables.neoplasm("lung", kb="kb"), "knowledge base"),
+    ]
+    for call, message in cases:
+        with pytest.raises(InvalidArgumentError, match=message):
+            call()
+
+
+def test_tables_queries_are_read_without_calling_a_subclass(kb: icd10kb.KnowledgeBase) -> None:
+    class HostileList(list):  # type: ignore[type-arg]
+        def __iter__(self) -> Iterator[Any]:
+            raise Boom("iter")
+
+    assert tables.drug(HostileList(["Acetaminophen"]), "accidental", kb=kb).code == "T39.1X1"
+    assert tables.drug(("Acetaminophen",), HostileStr("accidental"), kb=kb).code == "T39.1X1"
+    assert tables.table(HostileStr("drug")) is tables.table("drug")
+    with pytest.raises(InvalidArgumentError, match="HostileStr object.*table"):
+        tables.table(HostileStr("drugs"))
+
+
+def test_tables_compiled_json_of_another_shape_is_a_data_file_error_naming_the_field() -> None:
+    good = to_json(tables.table("external"))
+    assert from_json(good) == tables.table("external")
+    deep: dict[str, Any] = {"t": "x"}
+    for _ in range(40):
+        deep = {"t": "x", "k": [deep]}
+    cases = [
+        ({**good, "heading": Hostile()}, "heading is not a list of text"),
+        ({**good, "terms": [{"t": None}]}, r"terms\[0\].t is not text"),
+        ({**good, "terms": [{"t": "x", "k": [Hostile()]}]}, r"terms\[0\].k\[0\] is not a term"),
+        ({**good, "terms": [{"t": "x", "x": ["a"]}]}, "has 1 cells; the heading has 0 columns"),
+        ({**good, "terms": [deep]}, "more than 32 deep"),
+        ({**good, "name": 1}, "name is not text"),
+        (Hostile(), "not a JSON object"),
+    ]
+    for raw, message in cases:
+        with pytest.raises(icd10kb.DataFileError, match=message):
+            from_json(raw, "t.json")
+    with pytest.raises(InvalidArgumentError, match="name"):
+        from_json(good, name=[Hostile()])  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="None is not a valid index"):
+        to_json(None)  # type: ignore[arg-type]
+
+
+def test_tables_handlers_refuse_bad_arguments() -> None:
+    for handler in (tables_cli.cmd_drug, tables_cli.cmd_neoplasm, tables_cli.cmd_external, tables_cli.cmd_index):
+        with pytest.raises(InvalidArgumentError, match="args"):
+            handler(None, io.StringIO(), io.StringIO())  # type: ignore[arg-type]
+        with pytest.raises(InvalidArgumentError, match="err"):
+            handler(argparse.Namespace(), io.StringIO(), None)  # type: ignore[arg-type]
+    with pytest.raises(InvalidArgumentError, match="'name' is not a valid name: give a list"):
+        tables_cli.cmd_drug(argparse.Namespace(name="name"), io.StringIO(), io.StringIO())
+    with pytest.raises(InvalidArgumentError, match="--json"):
+        tables_cli.cmd_drug(argparse.Namespace(name=["x"], json=1), io.StringIO(), io.StringIO())
+    err = io.StringIO()
+    assert tables_cli.cmd_drug(argparse.Namespace(name=["Warfarin"], file="\x00"), io.StringIO(), err) == 1
+    assert "icd10kb: error:" in err.getvalue()
+    with pytest.raises(InvalidArgumentError, match="parents"):
+        tables_cli.add_parsers(argparse.ArgumentParser().add_subparsers(), parents=[None])  # type: ignore[list-item]

@@ -14,12 +14,13 @@ import re
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_text
 from ..datasets import memo
 from ..errors import InvalidArgumentError
 from .codes import check, printed_stem
 from .compiled import DATASET, TABLES, table
 from .errors import AmbiguousTermError, UnknownTermError
-from .matching import Matcher, Path
+from .matching import Matcher, Path, check_query
 from .models import TableCode, TableLookup
 from .reader import IndexFile, IndexTerm
 
@@ -78,6 +79,7 @@ def _column(value: object, columns: tuple[str, ...], what: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidArgumentError(value, f"one of {', '.join(map(repr, columns))}, or None for all", what)
+    value = check_text(value, what, 100)
     key = " ".join(value.lower().replace("_", " ").split())
     key = _ALIASES.get(key, key)
     if key not in columns:
@@ -160,7 +162,12 @@ def _follow(matcher: Matcher, path: Path) -> tuple[Path, tuple[str, ...], str]:
 
 
 def _lookup(
-    which: str, matcher: Matcher, query: object, kb: KnowledgeBase, column: str | None, names: tuple[str, ...]
+    which: str,
+    matcher: Matcher,
+    query: str | tuple[str, ...],
+    kb: KnowledgeBase,
+    column: str | None,
+    names: tuple[str, ...],
 ) -> TableLookup:
     path, followed, unresolved = _follow(matcher, matcher.resolve(query))
     term = path[-1]
@@ -186,7 +193,7 @@ def _lookup(
     return TableLookup(
         table=which,
         source=_source(which, matcher),
-        query=query if isinstance(query, str) else ", ".join(query),  # type: ignore[arg-type]
+        query=query if isinstance(query, str) else ", ".join(query),
         path=tuple(t.title for t in path),
         display=term.display,
         column=column,
@@ -245,8 +252,8 @@ def drug(substance: object, intent: object = None, *, kb: Any = None, index: Any
     >>> [choice.code for choice in found.codes[0].seventh_characters]
     ['T39.1X1A', 'T39.1X1D', 'T39.1X1S']
     """
-    column = _column(intent, INTENTS, "intent")
-    return _lookup("drug", _matcher("drug", index), substance, _kb(kb), column, INTENTS)
+    query, column, release = check_query(substance), _column(intent, INTENTS, "intent"), _kb(kb)
+    return _lookup("drug", _matcher("drug", index), query, release, column, INTENTS)
 
 
 def neoplasm(site: object, behaviour: object = None, *, kb: Any = None, index: Any = None) -> TableLookup:
@@ -278,8 +285,8 @@ def neoplasm(site: object, behaviour: object = None, *, kb: Any = None, index: A
     >>> found.path, found.codes[0].printed, found.code
     (('Neoplasm, neoplastic', 'lung'), 'C78.0-', 'C78.0')
     """
-    column = _column(behaviour, BEHAVIOURS, "behaviour")
-    return _lookup("neoplasm", _matcher("neoplasm", index), site, _kb(kb), column, BEHAVIOURS)
+    query, column, release = check_query(site), _column(behaviour, BEHAVIOURS, "behaviour"), _kb(kb)
+    return _lookup("neoplasm", _matcher("neoplasm", index), query, release, column, BEHAVIOURS)
 
 
 def external_cause(term: object, *, kb: Any = None, index: Any = None) -> TableLookup:
@@ -297,7 +304,8 @@ def external_cause(term: object, *, kb: Any = None, index: Any = None) -> TableL
     >>> found.codes[0].completions
     ('W11.XXXA', 'W11.XXXD', 'W11.XXXS')
     """
-    return _lookup("external", _matcher("external", index), term, _kb(kb), None, ())
+    query, release = check_query(term), _kb(kb)
+    return _lookup("external", _matcher("external", index), query, release, None, ())
 
 
 def index_lookup(index: object, term: object, *, kb: Any = None) -> TableLookup:
@@ -323,4 +331,5 @@ def index_lookup(index: object, term: object, *, kb: Any = None) -> TableLookup:
         raise InvalidArgumentError(index, "read the file with icd10kb.tables.read_index first", "index")
     if index.heading:
         raise InvalidArgumentError(index.name, "this file is a table; use drug() or neoplasm() for tables", "index")
-    return _lookup("index", _user_matcher(index, index.title or "index"), term, _kb(kb), None, ())
+    query, release = check_query(term), _kb(kb)
+    return _lookup("index", _user_matcher(index, index.title or "index"), query, release, None, ())
