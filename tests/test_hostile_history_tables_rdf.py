@@ -250,3 +250,22 @@ def test_tables_handlers_refuse_bad_arguments() -> None:
     assert "icd10kb: error:" in err.getvalue()
     with pytest.raises(InvalidArgumentError, match="parents"):
         tables_cli.add_parsers(argparse.ArgumentParser().add_subparsers(), parents=[None])  # type: ignore[list-item]
+
+
+def test_tables_hand_built_index_files_are_checked_before_a_look_up(kb: icd10kb.KnowledgeBase) -> None:
+    heading = tables.table("drug").heading
+    term = tables.IndexTerm("Warfarin", "", "Warfarin", cells=("T45.511",) * 6)
+    cases = [
+        (tables.IndexFile("x", "", "", "", Hostile(), ()), "heading are text"),  # type: ignore[arg-type]
+        (tables.IndexFile("x", "", "", "", heading, (term, term)), "each met once"),
+        (tables.IndexFile("x", "", "", "", heading, (Hostile(),)), "tuples of IndexTerm"),  # type: ignore[arg-type]
+        (tables.IndexFile("x", "", "", "", heading, (term.__class__("W", "", HostileStr("W")),)), "are text"),
+        (tables.IndexFile("x", "", "", "", heading, (tables.IndexTerm("W", "", "W", cells=("a",)),)), "1 cells"),
+    ]
+    for index, message in cases:
+        with pytest.raises(InvalidArgumentError, match=message):
+            tables.drug("Warfarin", kb=kb, index=index)
+    good = tables.IndexFile("x", "", "", "", heading, (term,))
+    assert tables.drug("Warfarin", "accidental", kb=kb, index=good).code == "T45.511"
+    with pytest.raises(InvalidArgumentError, match="heading are text"):
+        tables.index_lookup(tables.IndexFile(None, "", "", "", (), ()), "x", kb=kb)  # type: ignore[arg-type]

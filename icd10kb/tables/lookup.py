@@ -100,8 +100,7 @@ def _matcher(which: str, index: object = None) -> Matcher:
             return Matcher(shipped, TABLES[which][1], _roots(which, shipped))
 
         return memo(DATASET, f"matcher-{which}", build)
-    if not isinstance(index, IndexFile):
-        raise InvalidArgumentError(index, "an IndexFile read with icd10kb.tables.read_index, or None", "index")
+    index = _check_file(index, "an IndexFile read with icd10kb.tables.read_index, or None")
     expected = table(which).heading
     if len(index.heading) != len(expected) or index.heading[:1] != expected[:1]:
         shown = ", ".join(index.heading) or "none"
@@ -112,6 +111,54 @@ def _matcher(which: str, index: object = None) -> Matcher:
 
 
 _user_matchers: dict[int, tuple[weakref.ref[IndexFile], Matcher]] = {}
+_checked_files: dict[int, weakref.ref[IndexFile]] = {}
+
+
+def _check_file(index: object, hint: str) -> IndexFile:
+    """*index* if it is an :class:`IndexFile` made as :func:`read_index` makes one (checked once per object).
+
+    A file built by hand with other values in its fields (not text, a term twice, cells that do not
+    fit the heading) would fail later, deep in a look-up: it is refused here, naming the field.
+    """
+    if not isinstance(index, IndexFile):
+        raise InvalidArgumentError(index, hint, "index")
+    known = _checked_files.get(id(index))
+    if known is not None and known() is index:
+        return index
+    problem = _problem(index)
+    if problem:
+        raise InvalidArgumentError("<IndexFile>", f"{problem}; {hint}", "index")
+    key, registry = id(index), _checked_files  # the callback may run when the module is being torn down
+    registry[key] = weakref.ref(index, lambda _: registry.pop(key, None))
+    return index
+
+
+def _texts(values: object) -> bool:
+    return type(values) is tuple and all(type(v) is str for v in values)
+
+
+def _problem(index: IndexFile) -> str:
+    """What is wrong with the fields of a hand-built :class:`IndexFile`, or ``''``."""
+    if not _texts((index.name, index.sha256, index.version, index.title)) or not _texts(index.heading):
+        return "its name, version, title and heading are text"
+    columns = max(len(index.heading) - 1, 0)
+    seen: set[int] = set()
+    stack: list[object] = [index.terms]
+    while stack:
+        terms = stack.pop()
+        if type(terms) is not tuple:
+            return "its terms are tuples of IndexTerm"
+        for term in terms:
+            if type(term) is not IndexTerm or id(term) in seen:
+                return "its terms are tuples of IndexTerm, each met once"
+            seen.add(id(term))
+            fields = (term.title, term.nemod, term.display, term.see, term.see_also, term.code, term.manif)
+            if not _texts((*fields, term.subcat, term.seecat, term.warning)) or not _texts(term.cells):
+                return f"the fields of a term are text (term {len(seen)})"
+            if len(term.cells) != columns:
+                return f"a term has {len(term.cells)} cells and the heading {columns} columns (term {len(seen)})"
+            stack.append(term.terms)
+    return ""
 
 
 def _user_matcher(index: IndexFile, label: str, roots: tuple[IndexTerm, ...] | None = None) -> Matcher:
@@ -327,8 +374,7 @@ def index_lookup(index: object, term: object, *, kb: Any = None) -> TableLookup:
     >>> index_lookup(index, "calcinosis cutis", kb=kb).code
     'L94.2'
     """
-    if not isinstance(index, IndexFile):
-        raise InvalidArgumentError(index, "read the file with icd10kb.tables.read_index first", "index")
+    index = _check_file(index, "read the file with icd10kb.tables.read_index first")
     if index.heading:
         raise InvalidArgumentError(index.name, "this file is a table; use drug() or neoplasm() for tables", "index")
     query, release = check_query(term), _kb(kb)
