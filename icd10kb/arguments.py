@@ -106,7 +106,7 @@ def check_choice(value: object, choices: tuple[str, ...], what: str) -> str:
     icd10kb.errors.InvalidArgumentError: 'v28' is not a valid model: choose one of V24, V28
     """
     what = _what(what)
-    if type(choices) is not tuple or not all(type(c) is str for c in choices):
+    if type(choices) is not tuple or not all(type(choice) is str for choice in choices):
         raise InvalidArgumentError(choices, "the choices are a tuple of text", "choices")
     if not isinstance(value, str):
         raise InvalidArgumentError(value, f"choose one of {', '.join(choices)}", what)

@@ -270,14 +270,3 @@ def test_tables_hand_built_index_files_are_checked_before_a_look_up(kb: icd10kb.
     with pytest.raises(InvalidArgumentError, match="heading are text"):
         tables.index_lookup(tables.IndexFile(None, "", "", "", (), ()), "x", kb=kb)  # type: ignore[arg-type]
 
-
-# --- the shared argument checks these layers use --------------------------------------------------
-
-
-def test_check_choice_refuses_choices_that_are_not_a_tuple_of_text() -> None:
-    from icd10kb.arguments import check_choice
-
-    for choices in (None, ["a"], (HostileStr("a"),)):
-        with pytest.raises(InvalidArgumentError, match="choices"):
-            check_choice("a", choices, "kind")  # type: ignore[arg-type]
-    assert check_choice(HostileStr("a"), ("a", "b"), "kind") == "a"
