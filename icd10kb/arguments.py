@@ -12,7 +12,16 @@ from __future__ import annotations
 
 from .errors import InvalidArgumentError
 
-__all__ = ["MAX_TEXT", "check_bool", "check_bytes", "check_choice", "check_int", "check_text"]
+__all__ = [
+    "MAX_TEXT",
+    "check_bool",
+    "check_bytes",
+    "check_choice",
+    "check_int",
+    "check_items",
+    "check_stream",
+    "check_text",
+]
 
 #: The longest text argument accepted where no tighter limit is documented.
 MAX_TEXT = 10_000
@@ -105,6 +114,82 @@ def check_choice(value: object, choices: tuple[str, ...], what: str) -> str:
     if text not in choices or len(value) != len(text):
         raise InvalidArgumentError(text, f"choose one of {', '.join(choices)}", what)
     return text
+
+
+def check_items(value: object, what: str, limit: int) -> list[object]:
+    """The items of a column or list argument, in order, as a plain ``list``, else :class:`InvalidArgumentError`.
+
+    Taken: a list or tuple, a pandas, polars or numpy column, a pyarrow array, and the iterables of
+    the language itself (iterators, generators, ``range``, ``dict`` views). Refused: a single string
+    or bytes, a set (it has no order), a mapping, any other object (its own ``__iter__`` is never
+    called), and more than *limit* items (an endless iterator stops there). The items themselves are
+    not looked at.
+
+    Examples
+    --------
+    >>> check_items(("L94.2", None), "codes", 10)
+    ['L94.2', None]
+    >>> check_items("L94.2", "codes", 10)
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: 'L94.2' is not a valid codes: give a list of items, not one string
+    """
+    what = _what(what)
+    limit = check_int(limit, "limit")
+    if isinstance(value, (str, bytes, bytearray, memoryview)):
+        raise InvalidArgumentError(value, "give a list of items, not one string", what)
+    if isinstance(value, list):
+        items = list.__getitem__(value, slice(None))  # a plain list, whatever a subclass overrides
+    elif isinstance(value, tuple):
+        items = list(tuple.__getitem__(value, slice(None)))
+    else:
+        items = _column_items(value, what, limit)
+    if len(items) > limit:
+        raise InvalidArgumentError(f"<{len(items):,} items>", f"at most {limit:,} items", what)
+    return items
+
+
+def _column_items(value: object, what: str, limit: int) -> list[object]:
+    import itertools
+
+    kind = type(value)
+    module = kind.__module__.split(".")[0]
+    method = {"numpy": "tolist", "pandas": "tolist", "polars": "to_list", "pyarrow": "to_pylist"}.get(module)
+    if method is not None and callable(getattr(value, method, None)):
+        try:
+            size = len(value)  # type: ignore[arg-type]
+        except TypeError:  # a numpy scalar or 0-d array: one value, not a column
+            size = -1
+        if size > limit:
+            raise InvalidArgumentError(f"<{size:,} items>", f"at most {limit:,} items", what)
+        items = getattr(value, method)() if size >= 0 else None
+        if isinstance(items, list):
+            return items
+    elif module == "builtins" and not isinstance(value, (set, frozenset, dict)) and hasattr(kind, "__iter__"):
+        return list(itertools.islice(value, limit + 1))  # type: ignore[call-overload]
+    raise InvalidArgumentError(value, "give a list, a tuple, a Series or an array (in order)", what)
+
+
+def check_stream(value: object, what: str) -> object:
+    """*value* if it is an open text stream (it has ``write``; not a binary file, not closed), else an error.
+
+    Examples
+    --------
+    >>> import io
+    >>> check_stream(io.BytesIO(), "out")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: <_io.BytesIO object at ...> is not a valid out: an open text stream ...
+    """
+    import io
+
+    if (
+        not callable(getattr(value, "write", None))
+        or isinstance(value, (io.RawIOBase, io.BufferedIOBase))
+        or getattr(value, "closed", False) is True
+    ):
+        raise InvalidArgumentError(value, "an open text stream (with a write method)", _what(what))
+    return value
 
 
 def _what(what: object) -> str:

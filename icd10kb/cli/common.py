@@ -9,7 +9,7 @@ from typing import TYPE_CHECKING, NamedTuple
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
-__all__ = ["Command", "Failure", "UsageError", "count", "load_kb"]
+__all__ = ["Command", "Failure", "UsageError", "check_handler", "check_subparsers", "count", "load_kb", "option"]
 
 
 class Command(NamedTuple):
@@ -57,3 +57,49 @@ def load_kb(args: argparse.Namespace) -> KnowledgeBase:
     if args.tabular is not None:
         return load_tabular(args.tabular, args.code_list, knowledge=knowledge)
     return load(args.release, knowledge=knowledge)
+
+
+def check_handler(args: object, out: object, err: object) -> argparse.Namespace:
+    """The arguments of a feature layer's handler ``(args, out, err)``, checked before any work.
+
+    *args* is the parsed command line; *out* and *err* are text streams (something with a
+    ``write`` method that is neither a binary file nor closed). Anything else is an
+    :class:`~icd10kb.errors.InvalidArgumentError` naming it.
+    """
+    from ..arguments import check_stream
+    from ..errors import InvalidArgumentError
+
+    if not isinstance(args, argparse.Namespace):
+        raise InvalidArgumentError(args, "the parsed command line (argparse.Namespace)", "args")
+    check_stream(out, "out")
+    check_stream(err, "err")
+    return args
+
+
+def check_subparsers(subparsers: object) -> argparse._SubParsersAction:  # type: ignore[type-arg]
+    """*subparsers* if it is what ``ArgumentParser.add_subparsers()`` returns, else InvalidArgumentError."""
+    if not isinstance(subparsers, argparse._SubParsersAction):
+        from ..errors import InvalidArgumentError
+
+        raise InvalidArgumentError(subparsers, "what ArgumentParser.add_subparsers() returns", "subparsers")
+    return subparsers
+
+
+_MISSING = object()
+
+
+def option(args: argparse.Namespace, name: str, default: object = _MISSING) -> object:
+    """``args.<name>``, or *default* when given and the option is absent, else InvalidArgumentError.
+
+    An option that is missing is a handler given the command line of another command.
+    """
+    from ..arguments import check_text
+    from ..errors import InvalidArgumentError
+
+    name = check_text(name, "option name", 100)
+    if not isinstance(args, argparse.Namespace):
+        raise InvalidArgumentError(args, "the parsed command line (argparse.Namespace)", "args")
+    value = vars(args).get(name, default)
+    if value is _MISSING:
+        raise InvalidArgumentError(args, f"the command line has no {name!r}", "args")
+    return value

@@ -25,9 +25,11 @@ the result's ``anomalies`` so that ``kb.release.anomalies`` states it):
 from __future__ import annotations
 
 import copy
+import re
 from typing import TYPE_CHECKING
 
-from ..errors import DataFileError
+from ..arguments import check_items, check_text
+from ..errors import DataFileError, InvalidArgumentError
 from .readers import Addenda
 
 if TYPE_CHECKING:
@@ -36,6 +38,7 @@ if TYPE_CHECKING:
 __all__ = ["NO_TITLE", "apply_addenda", "derived_title"]
 
 NO_TITLE = "[title not in the FY2027 addenda]"
+_CODE = re.compile(r"[A-Z][0-9A-Z]{2,6}")
 
 
 def _dotless(code: str) -> str:
@@ -56,6 +59,11 @@ def derived_title(titles: list[str]) -> str | None:
     >>> derived_title(["Lynch syndrome", "Li Fraumeni syndrome"]) is None
     True
     """
+    titles = [check_text(t, "title") for t in check_items(titles, "titles", 100_000)]
+    return _common_title(titles)
+
+
+def _common_title(titles: list[str]) -> str | None:
     if not titles:
         return None
     first = titles[0]
@@ -144,6 +152,10 @@ def apply_addenda(data: TabularRelease, addenda: Addenda, name: str = "addenda")
     """
     from ..classification.tabular import TabularRelease
 
+    if not isinstance(data, TabularRelease):
+        raise InvalidArgumentError(data, "a release read with icd10kb.classification.tabular.read_tabular", "data")
+    name = check_text(name, "name", 1000)
+    addenda = _checked(addenda)
     tree = _Tree(data)
     anomalies = list(data.anomalies)
     emptied: set[int] = set()
@@ -172,6 +184,26 @@ def apply_addenda(data: TabularRelease, addenda: Addenda, name: str = "addenda")
     return TabularRelease(
         data.version, nodes, list(data.rules), list(data.files), rejected, anomalies, dict(data.official_titles)
     )
+
+
+def _checked(addenda: object) -> Addenda:
+    """*addenda* with plain str codes and titles, else InvalidArgumentError (it is read before any change)."""
+    if not isinstance(addenda, Addenda):
+        raise InvalidArgumentError(addenda, "an Addenda read with icd10kb.history.readers.read_addenda", "addenda")
+    parts: list[tuple[tuple[str, ...], ...]] = []
+    for changes, size in ((addenda.added, 2), (addenda.deleted, 2), (addenda.revised, 3)):
+        rows = []
+        for row in check_items(changes, "addenda changes", 1_000_000):
+            fields = check_items(row, "addenda change", size) if isinstance(row, tuple) else []
+            if len(fields) != size:
+                raise InvalidArgumentError(row, f"a tuple of {size}: code, title(s)", "addenda change")
+            code = check_text(fields[0], "addenda code", 7)
+            if not _CODE.fullmatch(code):
+                raise InvalidArgumentError(code, "a dotless ICD-10-CM code", "addenda code")
+            rows.append((code, *(check_text(t, "addenda title", 1000) for t in fields[1:])))
+        parts.append(tuple(rows))
+    added, deleted, revised = parts
+    return Addenda(added, deleted, revised, addenda.before, addenda.after)  # type: ignore[arg-type]
 
 
 def _delete(tree: _Tree, code: str, name: str, emptied: set[int]) -> None:
@@ -215,7 +247,7 @@ def _parent_for(tree: _Tree, code: str, anomalies: list[str]) -> int:
             raise ValueError(f"it would extend {node.id!r}, a code the addenda does not delete")
         return found
     grand = _parent_for(tree, parent_code, anomalies)
-    title = derived_title([t for c, t in tree.added.items() if c.startswith(parent_code)])
+    title = _common_title([t for c, t in tree.added.items() if c.startswith(parent_code)])
     anomalies.append(
         f"FY2027: new header {_dotted(parent_code)} "
         + (f"titled {title!r}, the common start of its codes' titles" if title else f"titled {NO_TITLE!r}")

@@ -23,6 +23,8 @@ import argparse
 import json
 from typing import Any, TextIO
 
+from ..arguments import check_bool
+from ..cli.common import check_handler, check_subparsers, option
 from ..errors import ICD10KBError
 
 __all__ = ["add_parsers", "run_diff", "run_history", "run_release_for"]
@@ -32,6 +34,7 @@ _WORDS = {"billable": "billable", "header": "header", "absent": "-", "unknown": 
 
 def add_parsers(subparsers: Any) -> None:
     """Add ``history``, ``diff`` and ``release-for`` to an argparse sub-parser group."""
+    check_subparsers(subparsers)
     history = subparsers.add_parser(
         "history",
         help="a code's status and title in every release FY2016-FY2027",
@@ -63,6 +66,10 @@ def add_parsers(subparsers: Any) -> None:
     when.set_defaults(handler=run_release_for)
 
 
+def _json(args: argparse.Namespace) -> bool:
+    return check_bool(option(args, "json", False), "--json")
+
+
 def _fail(err: TextIO, exc: Exception) -> int:
     err.write(f"icd10kb: error: {exc}\n")
     return 1
@@ -76,11 +83,13 @@ def run_history(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb history CODE [--json]``."""
     from .codes import history
 
+    args = check_handler(args, out, err)
+    code, as_json = option(args, "code"), _json(args)
     try:
-        found = history(args.code)
-    except (ICD10KBError, KeyError) as exc:
+        found = history(code)
+    except ICD10KBError as exc:
         return _fail(err, exc)
-    if args.json:
+    if as_json:
         _dump(out, found)
         return 0
     last = found.titles[-1][1] if found.titles else ""
@@ -96,11 +105,13 @@ def run_diff(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb diff A B [--json]``."""
     from .diff import diff
 
+    args = check_handler(args, out, err)
+    a, b, as_json = option(args, "a"), option(args, "b"), _json(args)
     try:
-        result = diff(args.a, args.b)
+        result = diff(a, b)
     except ICD10KBError as exc:
         return _fail(err, exc)
-    if args.json:
+    if as_json:
         _dump(out, result)
         return 0
     out.write(
@@ -124,11 +135,13 @@ def run_release_for(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb release-for DATE [--json]``."""
     from .codes import release_for
 
+    args = check_handler(args, out, err)
+    date, as_json = option(args, "date"), _json(args)
     try:
-        answer = release_for(args.date)
+        answer = release_for(date)
     except ICD10KBError as exc:
         return _fail(err, exc)
-    if args.json:
+    if as_json:
         _dump(out, answer)
         return 0
     shipped = f"; shipped as {answer.shipped!r}" if answer.shipped else ""

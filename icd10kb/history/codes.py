@@ -19,11 +19,13 @@ True
 from __future__ import annotations
 
 import datetime
+import math
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_bool, check_items
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
-from .data import history_table, titles_of
+from .data import check_row, check_status, history_table, read_titles
 from .timeline import FIRST_DAY, SLOTS, parse_date, slot_at
 
 if TYPE_CHECKING:
@@ -41,6 +43,8 @@ __all__ = [
     "valid_on_many",
 ]
 
+#: The most rows :func:`valid_on_many` takes in one call.
+MAX_ROWS = 10_000_000
 _NAMES = {"B": "billable", "H": "header", ".": "absent", "?": "unknown"}
 
 
@@ -74,6 +78,11 @@ def resolve(status: str) -> tuple[str, str]:
     >>> resolve("....??B??B?BB?BB")[0]
     '....??BBBBBBBBBB'
     """
+    return resolve_letters(check_status(status))
+
+
+def resolve_letters(status: str) -> tuple[str, str]:
+    """:func:`resolve` for a row of the checked file (the argument is not checked again)."""
     letters = list(status)
     flags = ["0"] * len(status)
     for index, around in enumerate(_AROUND):
@@ -87,8 +96,19 @@ def resolve(status: str) -> tuple[str, str]:
 
 
 def resolved_titles(status: str, field: str) -> list[str | None]:
-    """The title in every slot; a slot without a file takes the title both sides agree on."""
-    titles = titles_of(status, field)
+    """The title in every slot; a slot without a file takes the title both sides agree on.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *status* or *field* is not as the history file has them (see :func:`~icd10kb.history.data.titles_of`).
+    """
+    return read_resolved_titles(*check_row(status, field))
+
+
+def read_resolved_titles(status: str, field: str) -> list[str | None]:
+    """:func:`resolved_titles` for a row of the checked file (the arguments are not checked again)."""
+    titles = read_titles(status, field)
     for index, around in enumerate(_AROUND):
         if around is not None and around[0] >= 0 and titles[around[0]] == titles[around[1]]:
             titles[index] = titles[around[0]] if status[around[0]] == status[around[1]] != "." else None
@@ -146,8 +166,11 @@ def history(code: object, kb: KnowledgeBase | None = None) -> CodeHistory:
     >>> [(r.release, r.status, r.inferred) for r in h.releases][7:9]
     [('FY2022', 'billable', True), ('FY2023', 'billable', True)]
     """
+    from ..classification.core import Classification
     from .models import CodeHistory, ReleaseStatus
 
+    if kb is not None and not isinstance(kb, Classification):
+        raise InvalidArgumentError(kb, "a knowledge base (icd10kb.load()) or None", "kb")
     key = code_key(code)
     found = history_table().get(key)
     if found is None:
@@ -159,8 +182,8 @@ def history(code: object, kb: KnowledgeBase | None = None) -> CodeHistory:
 
         raise CodeNotFoundError(_dotted(key), release="FY2016-FY2027 (no release file lists it)", suggest=suggest)
     raw, field = found
-    letters, flags = resolve(raw)
-    titles = resolved_titles(raw, field)
+    letters, flags = resolve_letters(raw)
+    titles = read_resolved_titles(raw, field)
     entries = []
     for index, slot in enumerate(SLOTS):
         title = titles[index]
@@ -232,7 +255,7 @@ def release_for(date: object) -> ReleaseInForce:
 
 def _letter(key: str, index: int) -> str:
     found = history_table().get(key)
-    letters = resolve(found[0] if found else _ABSENT)[0]
+    letters = resolve_letters(found[0] if found else _ABSENT)[0]
     return letters[index]
 
 
@@ -279,8 +302,7 @@ def valid_on(code: object, date: object, *, billable: bool = False) -> bool | No
     >>> valid_on("J12.82", "2020-11-01") is None
     True
     """
-    if not isinstance(billable, bool):
-        raise InvalidArgumentError(billable, "True or False", "billable")
+    billable = check_bool(billable, "billable")
     status = status_on(code, date)
     if status == "unknown":
         return None
@@ -288,7 +310,7 @@ def valid_on(code: object, date: object, *, billable: bool = False) -> bool | No
 
 
 def _missing(value: Any) -> bool:
-    return value is None or (isinstance(value, float) and value != value)
+    return value is None or (isinstance(value, float) and math.isnan(value))
 
 
 def valid_on_many(codes: Iterable[Any], dates: Any, *, billable: bool = False) -> list[bool | None]:
@@ -319,19 +341,10 @@ def valid_on_many(codes: Iterable[Any], dates: Any, *, billable: bool = False) -
     >>> valid_on_many(["I42.0", "I42.0"], ["2026-09-30", "2026-10-01"], billable=True)
     [True, False]
     """
-    if not isinstance(billable, bool):
-        raise InvalidArgumentError(billable, "True or False", "billable")
-    if isinstance(codes, (str, bytes)):
-        raise InvalidArgumentError(codes, "give an iterable of codes, not one string", "codes")
-    try:
-        rows = list(codes)
-    except TypeError:
-        raise InvalidArgumentError(codes, "give an iterable of codes", "codes") from None
+    billable = check_bool(billable, "billable")
+    rows = check_items(codes, "codes", MAX_ROWS)
     single = isinstance(dates, (str, bytes, datetime.date)) or _missing(dates)
-    try:
-        day_list = [dates] * len(rows) if single else list(dates)
-    except TypeError:
-        raise InvalidArgumentError(dates, "give one date or an iterable of dates", "dates") from None
+    day_list = [dates] * len(rows) if single else check_items(dates, "dates", MAX_ROWS)
     if len(day_list) != len(rows):
         raise InvalidArgumentError(len(day_list), f"there are {len(rows)} codes", "number of dates")
     table = history_table()
@@ -342,6 +355,8 @@ def valid_on_many(codes: Iterable[Any], dates: Any, *, billable: bool = False) -
         if _missing(code) or _missing(date):
             out.append(None)
             continue
+        if isinstance(code, str):
+            code = str.__getitem__(code, slice(None))  # a plain str: a subclass's __hash__ never runs
         found = letters.get(code) if isinstance(code, str) else None
         if found is None:
             try:
@@ -349,7 +364,7 @@ def valid_on_many(codes: Iterable[Any], dates: Any, *, billable: bool = False) -
             except InvalidCodeError as exc:
                 raise InvalidCodeError(code, f"{exc.reason} (row {row})") from None
             entry = table.get(key)
-            found = resolve(entry[0] if entry else _ABSENT)[0]
+            found = resolve_letters(entry[0] if entry else _ABSENT)[0]
             if isinstance(code, str):
                 letters[code] = found
         index = _slot_cached(slots, date, row)
@@ -365,15 +380,17 @@ def valid_on_many(codes: Iterable[Any], dates: Any, *, billable: bool = False) -
 
 
 def _slot_cached(cache: dict[Any, int | str | None], date: Any, row: int) -> int | str | None:
-    try:
-        return cache[date]
-    except KeyError:
-        pass
-    except TypeError:
-        raise InvalidArgumentError(date, "give a datetime.date or 'YYYY-MM-DD'", f"date (row {row})") from None
+    if isinstance(date, str) and len(date) <= 100:
+        key: Any = str.__getitem__(date, slice(None))  # a plain str: a subclass's __hash__ never runs
+        if key in cache:
+            return cache[key]
+    else:
+        key = None  # a date is read afresh (a subclass's __hash__ never runs), anything else refused below
     try:
         day = parse_date(date)
     except InvalidArgumentError as exc:
         raise InvalidArgumentError(date, exc.reason, f"date (row {row})") from None
-    cache[date] = slot_at(day) if day >= FIRST_DAY else "before"
-    return cache[date]
+    key = day if key is None else key
+    if key not in cache:
+        cache[key] = slot_at(day) if day >= FIRST_DAY else "before"
+    return cache[key]

@@ -25,8 +25,9 @@ import unicodedata
 from functools import lru_cache
 from typing import TYPE_CHECKING
 
+from ..arguments import check_text
 from ..datasets import memo
-from .codes import resolve, resolved_titles
+from .codes import read_resolved_titles, resolve_letters
 from .data import DATASET, history_table
 from .timeline import SLOTS, slot_named
 
@@ -54,6 +55,10 @@ def same_title(a: str, b: str) -> bool:
     >>> same_title("Sézary disease", "Sezary disease"), same_title("globin", "globulin")
     (True, False)
     """
+    return _same(check_text(a, "title"), check_text(b, "title"))
+
+
+def _same(a: str, b: str) -> bool:
     return a == b or _fold(a) == _fold(b)
 
 
@@ -93,7 +98,7 @@ def diff(a: object, b: object) -> ReleaseDiff:
     unknown: list[str] = []
     untitled = 0
     table = history_table()
-    letters_of = memo(DATASET, "resolved", lambda: {code: resolve(raw)[0] for code, (raw, _) in table.items()})
+    letters_of = memo(DATASET, "resolved", lambda: {code: resolve_letters(raw)[0] for code, (raw, _) in table.items()})
     new_billable = sorted(c for c, s in letters_of.items() if s[second] == "B" and s[first] != "B")
     for code in sorted(table):
         before, after = letters_of[code][first], letters_of[code][second]
@@ -108,7 +113,7 @@ def diff(a: object, b: object) -> ReleaseDiff:
         raw, field = table[code]
         if after == before and "\t" not in field and not field.endswith(":"):
             continue  # one title in every release: nothing changed
-        every = resolved_titles(raw, field)
+        every = read_resolved_titles(raw, field)
         titles = every[first], every[second]
         if after == "." or (before, after) == ("B", "H"):
             content = (
@@ -127,7 +132,7 @@ def diff(a: object, b: object) -> ReleaseDiff:
             to_billable.append(_dotted(code))
         if titles[0] is None or titles[1] is None:
             untitled += 1
-        elif not same_title(titles[0], titles[1]):
+        elif not _same(titles[0], titles[1]):
             retitled.append(Retitled(code=_dotted(code), before=titles[0], after=titles[1]))
     return ReleaseDiff(
         a=SLOTS[first].name,

@@ -11,7 +11,7 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
-from ..errors import InvalidArgumentError
+from ..arguments import check_choice
 from .codes import release_for
 from .errors import ReleaseNotShippedError
 from .timeline import SLOTS, slot_at
@@ -85,7 +85,7 @@ def load_for_date(date: object, *, fallback: str = "error") -> KnowledgeBase:
     >>> load_for_date("2025-11-15", fallback="same-year").release.name
     '2026-04-01'
     """
-    return load_release(shipped_for_date(date, fallback=fallback))
+    return load_release(shipped_for_date(date, fallback=fallback))  # checks both before any work
 
 
 def shipped_for_date(date: object, *, fallback: str = "error") -> str:
@@ -96,8 +96,7 @@ def shipped_for_date(date: object, *, fallback: str = "error") -> str:
     >>> shipped_for_date("2026-12-06"), shipped_for_date("2025-06-30")
     ('2027', '2025-04-01')
     """
-    if fallback not in ("error", "same-year"):
-        raise InvalidArgumentError(fallback, "'error' or 'same-year'", "fallback")
+    fallback = check_choice(fallback, ("error", "same-year"), "fallback")
     answer = release_for(date)
     if answer.shipped is not None:
         return answer.shipped

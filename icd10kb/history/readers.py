@@ -34,7 +34,7 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass
 
-from ..errors import DataFileError
+from ..errors import DataFileError, InvalidArgumentError
 from ..files import Source, read_bytes
 
 __all__ = [
@@ -180,15 +180,46 @@ def headers_of(billable: set[str] | frozenset[str]) -> set[str]:
     --------
     >>> sorted(headers_of({"O320XX0", "T360X1A"}))
     ['O32', 'O320', 'T36', 'T360', 'T360X', 'T360X1']
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *billable* is not a set (or list) of dotless codes.
     """
     found: set[str] = set()
-    for code in billable:
+    for code in _codes(billable):
         for size in range(3, len(code)):
             start = code[:size]
             if len(code) == 7 and start.endswith("X") and code[size - 1 : 6] == "X" * (7 - size):
                 continue
             found.add(start)
     return found
+
+
+#: The most codes :func:`headers_of` takes (a release has about 75,000 billable codes).
+MAX_CODES = 1_000_000
+
+
+def _codes(billable: object) -> list[str]:
+    """The codes of a set, frozenset, list or tuple, as plain str, each a dotless code; else InvalidArgumentError."""
+    items: list[object]
+    if isinstance(billable, set):  # the type's own iterator, whatever a subclass overrides
+        items = list(set.__iter__(billable))
+    elif isinstance(billable, frozenset):
+        items = list(frozenset.__iter__(billable))
+    elif isinstance(billable, list):
+        items = list(list.__iter__(billable))
+    elif isinstance(billable, tuple):
+        items = list(tuple.__iter__(billable))
+    else:
+        raise InvalidArgumentError(billable, "a set of dotless codes", "billable codes")
+    if len(items) > MAX_CODES:
+        raise InvalidArgumentError(f"<{len(items):,} codes>", f"at most {MAX_CODES:,} codes", "billable codes")
+    codes = [str.__getitem__(c, slice(None)) if isinstance(c, str) and len(c) <= 7 else "" for c in items]
+    for given, code in zip(items, codes):
+        if not _CODE.fullmatch(code):
+            raise InvalidArgumentError(given, "a dotless ICD-10-CM code", "billable code")
+    return codes
 
 
 @dataclass(frozen=True)

@@ -37,6 +37,7 @@ import datetime
 import re
 from dataclasses import dataclass
 
+from ..arguments import check_text
 from ..errors import InvalidArgumentError
 
 __all__ = ["FIRST_DAY", "SLOTS", "Slot", "fiscal_year", "parse_date", "slot_at", "slot_named"]
@@ -119,7 +120,7 @@ SLOTS: tuple[Slot, ...] = (
 )
 
 _STARTS = [slot.effective for slot in SLOTS]
-_ISO = re.compile(r"\d{4}-\d{2}-\d{2}")
+_ISO = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _ALIASES = {slot.shipped: slot.name for slot in SLOTS if slot.shipped}
 
 
@@ -137,15 +138,16 @@ def parse_date(value: object, what: str = "date") -> datetime.date:
     ...
     icd10kb.errors.InvalidArgumentError: '01/10/2026' is not a valid date: give a datetime.date or 'YYYY-MM-DD'
     """
-    if isinstance(value, datetime.datetime):
-        return value.date()
-    if isinstance(value, datetime.date):
-        return value
-    if isinstance(value, str) and _ISO.fullmatch(value.strip()):
-        try:
-            return datetime.date.fromisoformat(value.strip())
-        except ValueError:
-            raise InvalidArgumentError(value, "no such day in the calendar", what) from None
+    what = check_text(what, "what", 100)
+    if isinstance(value, datetime.date):  # a datetime too: its calendar date, read without its own methods
+        return datetime.date.fromordinal(datetime.date.toordinal(value))
+    if isinstance(value, str):
+        text = str.strip(value)  # a plain str, whatever a subclass overrides
+        if _ISO.fullmatch(text):
+            try:
+                return datetime.date.fromisoformat(text)
+            except ValueError:
+                raise InvalidArgumentError(text, "no such day in the calendar", what) from None
     raise InvalidArgumentError(value, "give a datetime.date or 'YYYY-MM-DD'", what)
 
 
@@ -157,11 +159,13 @@ def fiscal_year(day: datetime.date) -> int:
     >>> fiscal_year(datetime.date(2026, 9, 30)), fiscal_year(datetime.date(2026, 10, 1))
     (2026, 2027)
     """
+    day = parse_date(day, "day")
     return day.year + 1 if day.month >= 10 else day.year
 
 
 def slot_at(day: datetime.date) -> int | None:
     """The index in :data:`SLOTS` of the release in force on *day*, or None outside FY2016–FY2027."""
+    day = parse_date(day, "day")
     if day < FIRST_DAY or fiscal_year(day) > SLOTS[-1].fiscal_year:
         return None
     return bisect.bisect_right(_STARTS, day) - 1
@@ -179,8 +183,8 @@ def slot_named(name: object) -> int:
     >>> SLOTS[slot_named("2021")].name, SLOTS[slot_named("fy2019")].name
     ('2021-01-01', 'FY2019')
     """
-    if isinstance(name, str):
-        key = name.strip()
+    if isinstance(name, str) and len(name) <= 100:
+        key = str.strip(name)  # a plain str, whatever a subclass overrides
         key = _ALIASES.get(key, key)
         if re.fullmatch(r"\d{4}", key):
             key = "FY" + key

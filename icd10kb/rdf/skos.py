@@ -28,10 +28,12 @@ without rdflib; :func:`to_rdflib` loads them into an ``rdflib.Graph`` (the
 
 from __future__ import annotations
 
+import io
 import re
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from ..arguments import check_bool, check_choice, check_items, check_stream, check_text
 from ..errors import InvalidArgumentError
 
 if TYPE_CHECKING:
@@ -79,6 +81,9 @@ _SLUG = re.compile(r"[^a-z0-9]+")
 _ESCAPES = {"\\": "\\\\", '"': '\\"', "\n": "\\n", "\r": "\\r"}
 _SPECIAL = re.compile(r'[\\"\n\r]')
 Triple = tuple[str, str, str]
+#: The most codes :func:`triples` takes (a release has about 100,000 concepts).
+MAX_CODES = 1_000_000
+_OPTIONS = ("codes", "knowledge")
 
 
 def concept_iri(kb: KnowledgeBase, code: str) -> str:
@@ -103,6 +108,7 @@ def node_iri(kb: KnowledgeBase, node: str) -> str:
     >>> node_iri(kb, "HP:0001482"), node_iri(kb, "LOINC:17861-6"), node_iri(kb, "cause:skin-injury")
     ('http://purl.obolibrary.org/obo/HP_0001482', 'https://loinc.org/17861-6', 'urn:icd10kb:cause-skin-injury')
     """
+    node = check_text(node, "node", 1000)
     if node.startswith("HP:"):
         return _OBO + "HP_" + node[3:]
     if node.startswith("LOINC:"):
@@ -140,7 +146,26 @@ def triples(kb: KnowledgeBase, *, codes: Iterable[str] | None = None, knowledge:
     --------
     >>> [o for s, p, o in triples(kb, codes=["L94.2"], knowledge=False) if p.endswith("#notation>")]
     ['"L94.2"']
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *codes* is not a list (or column) of codes, or *knowledge* is not True or False; at
+        the call, before any triple is made.
+    InvalidCodeError, CodeNotFoundError
+        If one of *codes* is not a code of the release (also at the call).
     """
+    knowledge = check_bool(knowledge, "knowledge")
+    chosen: Iterable[str] = kb if codes is None else _chosen(kb, codes)
+    return _triples(kb, chosen, None if codes is None else set(chosen), knowledge)
+
+
+def _chosen(kb: KnowledgeBase, codes: object) -> list[str]:
+    """The codes asked for, normalised, each once, in the order given."""
+    return list(dict.fromkeys(kb.normalize(c) for c in check_items(codes, "codes", MAX_CODES)))
+
+
+def _triples(kb: KnowledgeBase, chosen: Iterable[str], codes: set[str] | None, knowledge: bool) -> Iterator[Triple]:
     scheme = _iri(ICD10CM)
     a, label = _iri(RDF + "type"), _iri(RDFS + "label")
     yield scheme, a, _iri(OWL + "Ontology")
@@ -155,7 +180,6 @@ def triples(kb: KnowledgeBase, *, codes: Iterable[str] | None = None, knowledge:
         _iri(SKOS + "inScheme"),
         _iri(SKOS + "topConceptOf"),
     )
-    chosen: Iterable[str] = kb if codes is None else dict.fromkeys(kb.normalize(c) for c in codes)
     for code in chosen:
         subject = _iri(concept_iri(kb, code))
         title = _literal(kb.title(code))
@@ -177,7 +201,7 @@ def triples(kb: KnowledgeBase, *, codes: Iterable[str] | None = None, knowledge:
             yield subject, sub, up
             yield subject, broader, up
     if knowledge:
-        yield from _knowledge(kb, None if codes is None else set(chosen))
+        yield from _knowledge(kb, codes)
 
 
 def _knowledge(kb: KnowledgeBase, codes: set[str] | None) -> Iterator[Triple]:
@@ -198,14 +222,21 @@ def _knowledge(kb: KnowledgeBase, codes: set[str] | None) -> Iterator[Triple]:
                 yield _iri(node_iri(kb, node)), label, _literal(str(data["label"]))
 
 
+def _options(out: object, options: dict[str, Any]) -> dict[str, Any]:
+    """The options with plain names, after refusing an *out* that is not an open text stream and unknown options."""
+    check_stream(out, "out")
+    return {check_choice(key, _OPTIONS, "option of triples"): value for key, value in options.items()}
+
+
 def write_ntriples(kb: KnowledgeBase, out: IO[str], **options: Any) -> int:
     """Write the triples as N-Triples to a text file (UTF-8); return how many.
 
-    Takes the options of :func:`triples`. Needs no rdflib.
+    Takes the options of :func:`triples`, checked before anything is written. Needs no rdflib.
     """
+    made = triples(kb, **_options(out, options))
     count = 0
     lines: list[str] = []
-    for s, p, o in triples(kb, **options):
+    for s, p, o in made:
         lines.append(f"{s} {p} {o} .\n")
         if len(lines) >= 4096:
             out.write("".join(lines))
@@ -218,8 +249,9 @@ def write_ntriples(kb: KnowledgeBase, out: IO[str], **options: Any) -> int:
 def write_turtle(kb: KnowledgeBase, out: IO[str], **options: Any) -> int:
     """Write the triples as Turtle (subjects grouped, predicates prefixed); return how many.
 
-    Takes the options of :func:`triples`. Needs no rdflib.
+    Takes the options of :func:`triples`, checked before anything is written. Needs no rdflib.
     """
+    made = triples(kb, **_options(out, options))
     names = {f"<{iri}": prefix for prefix, iri in _PREFIXES.items()}
     out.write("".join(f"@prefix {prefix}: <{iri}> .\n" for prefix, iri in _PREFIXES.items()))
 
@@ -232,7 +264,7 @@ def write_turtle(kb: KnowledgeBase, out: IO[str], **options: Any) -> int:
         return term
 
     count, subject = 0, None
-    for s, p, o in triples(kb, **options):
+    for s, p, o in made:
         if s != subject:
             out.write(" .\n" if subject is not None else "\n")
             out.write(f"{s} {short(p)} {short(o)}")
@@ -255,8 +287,6 @@ def to_rdflib(kb: KnowledgeBase, **options: Any) -> Any:
     >>> len(g.query(query)) == len(kb.descendants("L94"))
     True
     """
-    import io
-
     import rdflib
 
     buffer = io.StringIO()

@@ -25,7 +25,9 @@ import json
 from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any, TextIO
 
-from ..errors import ICD10KBError
+from ..arguments import check_bool, check_items, check_text
+from ..cli.common import check_handler, check_subparsers, option
+from ..errors import ICD10KBError, InvalidArgumentError
 
 if TYPE_CHECKING:
     from .. import KnowledgeBase
@@ -38,21 +40,39 @@ __all__ = ["COMMANDS", "add_parsers", "cmd_drug", "cmd_external", "cmd_index", "
 def _kb(args: argparse.Namespace) -> KnowledgeBase:
     import icd10kb
 
-    tabular = getattr(args, "tabular", None)
+    tabular = option(args, "tabular", None)
     if tabular is not None:
-        return icd10kb.load_tabular(tabular, getattr(args, "code_list", None))
-    return icd10kb.load(getattr(args, "release", None))
+        return icd10kb.load_tabular(tabular, option(args, "code_list", None))  # type: ignore[arg-type]
+    return icd10kb.load(option(args, "release", None))  # type: ignore[arg-type]
 
 
 def _file(args: argparse.Namespace) -> IndexFile | None:
     """The table of another year given with ``--file``, read with the guarded reader."""
     from .reader import read_index
 
-    return read_index(args.file) if getattr(args, "file", None) else None
+    path = option(args, "file", None)
+    return read_index(check_text(path, "--file", 4096)) if path is not None else None
+
+
+def _words(args: argparse.Namespace, name: str) -> str:
+    """The words of a term given as several arguments (``nargs="+"``), joined by spaces."""
+    parts = check_items(option(args, name), name, 100)
+    if not parts:
+        raise InvalidArgumentError(parts, "give at least one word", name)
+    return " ".join(check_text(part, name, 1000) for part in parts)
+
+
+def _check(args: object, out: object, err: object, *names: str) -> argparse.Namespace:
+    """The handler's arguments checked before any work: the streams, ``--json`` and the term's words."""
+    args = check_handler(args, out, err)
+    check_bool(option(args, "json", False), "--json")
+    for name in names:
+        _words(args, name)
+    return args
 
 
 def _write(result: TableLookup, args: argparse.Namespace, out: TextIO) -> None:
-    if getattr(args, "json", False):
+    if option(args, "json", False):
         out.write(json.dumps(result.model_dump(mode="json"), indent=2, ensure_ascii=False) + "\n")
         return
     out.write(f"{', '.join(result.path)}  ({result.source}; codes checked against ICD-10-CM {result.release})\n")
@@ -84,7 +104,7 @@ def _run(args: argparse.Namespace, out: TextIO, err: TextIO, look: Any) -> int:
         _write(look(_kb(args)), args, out)
     except (ICD10KBError, OSError) as exc:
         err.write(f"icd10kb: error: {exc}\n")
-        if getattr(args, "json", False):
+        if option(args, "json", False):
             out.write(
                 json.dumps({"error": {"type": type(exc).__name__, "message": str(exc)}}, ensure_ascii=False) + "\n"
             )
@@ -96,21 +116,26 @@ def cmd_drug(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb drug NAME [--intent INTENT]``: the Table of Drugs and Chemicals."""
     from .lookup import drug
 
-    return _run(args, out, err, lambda kb: drug(" ".join(args.name), args.intent, kb=kb, index=_file(args)))
+    args = _check(args, out, err, "name")
+    intent = option(args, "intent", None)
+    return _run(args, out, err, lambda kb: drug(_words(args, "name"), intent, kb=kb, index=_file(args)))
 
 
 def cmd_neoplasm(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb neoplasm SITE [--behaviour BEHAVIOUR]``: the Table of Neoplasms."""
     from .lookup import neoplasm
 
-    return _run(args, out, err, lambda kb: neoplasm(" ".join(args.site), args.behaviour, kb=kb, index=_file(args)))
+    args = _check(args, out, err, "site")
+    behaviour = option(args, "behaviour", None)
+    return _run(args, out, err, lambda kb: neoplasm(_words(args, "site"), behaviour, kb=kb, index=_file(args)))
 
 
 def cmd_external(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """``icd10kb external TERM``: the External Cause of Injuries Index."""
     from .lookup import external_cause
 
-    return _run(args, out, err, lambda kb: external_cause(" ".join(args.term), kb=kb, index=_file(args)))
+    args = _check(args, out, err, "term")
+    return _run(args, out, err, lambda kb: external_cause(_words(args, "term"), kb=kb, index=_file(args)))
 
 
 def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
@@ -118,7 +143,9 @@ def cmd_index(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .lookup import index_lookup
     from .reader import read_index
 
-    return _run(args, out, err, lambda kb: index_lookup(read_index(args.file), " ".join(args.term), kb=kb))
+    args = _check(args, out, err, "term")
+    path = check_text(option(args, "file"), "file", 4096)
+    return _run(args, out, err, lambda kb: index_lookup(read_index(path), _words(args, "term"), kb=kb))
 
 
 def _drug_arguments(sub: argparse.ArgumentParser) -> None:
@@ -176,11 +203,16 @@ def add_parsers(subparsers: Any, parents: Sequence[argparse.ArgumentParser] = ()
 
     Each sub-parser sets ``handler`` (the function to call with ``(args, out, err)``).
     """
+    check_subparsers(subparsers)
+    items = check_items(parents, "parents", 100)
+    given = [p for p in items if isinstance(p, argparse.ArgumentParser)]
+    if len(given) != len(items):
+        raise InvalidArgumentError(parents, "a list of argparse.ArgumentParser", "parents")
     for name, (help_text, handler, arguments) in COMMANDS.items():
         sub: argparse.ArgumentParser = subparsers.add_parser(
-            name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".", parents=list(parents)
+            name, help=help_text, description=help_text[0].upper() + help_text[1:] + ".", parents=given
         )
-        if not parents:
+        if not given:
             sub.add_argument("--json", action="store_true", help="print JSON for programs instead of text")
             sub.add_argument(
                 "--release", default=None, help="shipped release to check codes against (default: the newest)"

@@ -13,7 +13,9 @@ from __future__ import annotations
 import re
 from typing import TYPE_CHECKING
 
+from ..arguments import check_text
 from .models import CodeStatus, SeventhCharacterChoice, TableCode
+from .reader import MAX_TEXT_CHARS
 
 if TYPE_CHECKING:
     from .. import KnowledgeBase
@@ -33,6 +35,7 @@ def printed_stem(printed: str) -> str:
     >>> printed_stem("C34.9-"), printed_stem("D05.-"), printed_stem("[H36]"), printed_stem("--")
     ('C34.9', 'D05', 'H36', '')
     """
+    printed = check_text(printed, "printed code", MAX_TEXT_CHARS)
     return printed.strip().strip("[]").rstrip("-").rstrip(".").strip()
 
 
@@ -65,6 +68,9 @@ def check(kb: KnowledgeBase, printed: str, column: str, heading: str) -> TableCo
     >>> check(kb, "--", "adverse effect", "Adverse effect").reason
     "the table gives no code for 'adverse effect' here ('--')"
     """
+    printed = check_text(printed, "printed code", MAX_TEXT_CHARS)
+    column = check_text(column, "column", MAX_TEXT_CHARS)
+    heading = check_text(heading, "heading", MAX_TEXT_CHARS)
     stem = printed_stem(printed)
     if not stem:
         shown = f" ({printed!r})" if printed else ""

@@ -14,12 +14,13 @@ import re
 import weakref
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_text
 from ..datasets import memo
 from ..errors import InvalidArgumentError
 from .codes import check, printed_stem
 from .compiled import DATASET, TABLES, table
 from .errors import AmbiguousTermError, UnknownTermError
-from .matching import Matcher, Path
+from .matching import Matcher, Path, check_query
 from .models import TableCode, TableLookup
 from .reader import IndexFile, IndexTerm
 
@@ -78,6 +79,7 @@ def _column(value: object, columns: tuple[str, ...], what: str) -> str | None:
         return None
     if not isinstance(value, str):
         raise InvalidArgumentError(value, f"one of {', '.join(map(repr, columns))}, or None for all", what)
+    value = check_text(value, what, 100)
     key = " ".join(value.lower().replace("_", " ").split())
     key = _ALIASES.get(key, key)
     if key not in columns:
@@ -98,8 +100,7 @@ def _matcher(which: str, index: object = None) -> Matcher:
             return Matcher(shipped, TABLES[which][1], _roots(which, shipped))
 
         return memo(DATASET, f"matcher-{which}", build)
-    if not isinstance(index, IndexFile):
-        raise InvalidArgumentError(index, "an IndexFile read with icd10kb.tables.read_index, or None", "index")
+    index = _check_file(index, "an IndexFile read with icd10kb.tables.read_index, or None")
     expected = table(which).heading
     if len(index.heading) != len(expected) or index.heading[:1] != expected[:1]:
         shown = ", ".join(index.heading) or "none"
@@ -110,6 +111,54 @@ def _matcher(which: str, index: object = None) -> Matcher:
 
 
 _user_matchers: dict[int, tuple[weakref.ref[IndexFile], Matcher]] = {}
+_checked_files: dict[int, weakref.ref[IndexFile]] = {}
+
+
+def _check_file(index: object, hint: str) -> IndexFile:
+    """*index* if it is an :class:`IndexFile` made as :func:`read_index` makes one (checked once per object).
+
+    A file built by hand with other values in its fields (not text, a term twice, cells that do not
+    fit the heading) would fail later, deep in a look-up: it is refused here, naming the field.
+    """
+    if not isinstance(index, IndexFile):
+        raise InvalidArgumentError(index, hint, "index")
+    known = _checked_files.get(id(index))
+    if known is not None and known() is index:
+        return index
+    problem = _problem(index)
+    if problem:
+        raise InvalidArgumentError("<IndexFile>", f"{problem}; {hint}", "index")
+    key, registry = id(index), _checked_files  # the callback may run when the module is being torn down
+    registry[key] = weakref.ref(index, lambda _: registry.pop(key, None))
+    return index
+
+
+def _texts(values: object) -> bool:
+    return type(values) is tuple and all(type(v) is str for v in values)
+
+
+def _problem(index: IndexFile) -> str:
+    """What is wrong with the fields of a hand-built :class:`IndexFile`, or ``''``."""
+    if not _texts((index.name, index.sha256, index.version, index.title)) or not _texts(index.heading):
+        return "its name, version, title and heading are text"
+    columns = max(len(index.heading) - 1, 0)
+    seen: set[int] = set()
+    stack: list[object] = [index.terms]
+    while stack:
+        terms = stack.pop()
+        if type(terms) is not tuple:
+            return "its terms are tuples of IndexTerm"
+        for term in terms:
+            if type(term) is not IndexTerm or id(term) in seen:
+                return "its terms are tuples of IndexTerm, each met once"
+            seen.add(id(term))
+            fields = (term.title, term.nemod, term.display, term.see, term.see_also, term.code, term.manif)
+            if not _texts((*fields, term.subcat, term.seecat, term.warning)) or not _texts(term.cells):
+                return f"the fields of a term are text (term {len(seen)})"
+            if len(term.cells) != columns:
+                return f"a term has {len(term.cells)} cells and the heading {columns} columns (term {len(seen)})"
+            stack.append(term.terms)
+    return ""
 
 
 def _user_matcher(index: IndexFile, label: str, roots: tuple[IndexTerm, ...] | None = None) -> Matcher:
@@ -160,7 +209,12 @@ def _follow(matcher: Matcher, path: Path) -> tuple[Path, tuple[str, ...], str]:
 
 
 def _lookup(
-    which: str, matcher: Matcher, query: object, kb: KnowledgeBase, column: str | None, names: tuple[str, ...]
+    which: str,
+    matcher: Matcher,
+    query: str | tuple[str, ...],
+    kb: KnowledgeBase,
+    column: str | None,
+    names: tuple[str, ...],
 ) -> TableLookup:
     path, followed, unresolved = _follow(matcher, matcher.resolve(query))
     term = path[-1]
@@ -186,7 +240,7 @@ def _lookup(
     return TableLookup(
         table=which,
         source=_source(which, matcher),
-        query=query if isinstance(query, str) else ", ".join(query),  # type: ignore[arg-type]
+        query=query if isinstance(query, str) else ", ".join(query),
         path=tuple(t.title for t in path),
         display=term.display,
         column=column,
@@ -245,8 +299,8 @@ def drug(substance: object, intent: object = None, *, kb: Any = None, index: Any
     >>> [choice.code for choice in found.codes[0].seventh_characters]
     ['T39.1X1A', 'T39.1X1D', 'T39.1X1S']
     """
-    column = _column(intent, INTENTS, "intent")
-    return _lookup("drug", _matcher("drug", index), substance, _kb(kb), column, INTENTS)
+    query, column, release = check_query(substance), _column(intent, INTENTS, "intent"), _kb(kb)
+    return _lookup("drug", _matcher("drug", index), query, release, column, INTENTS)
 
 
 def neoplasm(site: object, behaviour: object = None, *, kb: Any = None, index: Any = None) -> TableLookup:
@@ -278,8 +332,8 @@ def neoplasm(site: object, behaviour: object = None, *, kb: Any = None, index: A
     >>> found.path, found.codes[0].printed, found.code
     (('Neoplasm, neoplastic', 'lung'), 'C78.0-', 'C78.0')
     """
-    column = _column(behaviour, BEHAVIOURS, "behaviour")
-    return _lookup("neoplasm", _matcher("neoplasm", index), site, _kb(kb), column, BEHAVIOURS)
+    query, column, release = check_query(site), _column(behaviour, BEHAVIOURS, "behaviour"), _kb(kb)
+    return _lookup("neoplasm", _matcher("neoplasm", index), query, release, column, BEHAVIOURS)
 
 
 def external_cause(term: object, *, kb: Any = None, index: Any = None) -> TableLookup:
@@ -297,7 +351,8 @@ def external_cause(term: object, *, kb: Any = None, index: Any = None) -> TableL
     >>> found.codes[0].completions
     ('W11.XXXA', 'W11.XXXD', 'W11.XXXS')
     """
-    return _lookup("external", _matcher("external", index), term, _kb(kb), None, ())
+    query, release = check_query(term), _kb(kb)
+    return _lookup("external", _matcher("external", index), query, release, None, ())
 
 
 def index_lookup(index: object, term: object, *, kb: Any = None) -> TableLookup:
@@ -319,8 +374,8 @@ def index_lookup(index: object, term: object, *, kb: Any = None) -> TableLookup:
     >>> index_lookup(index, "calcinosis cutis", kb=kb).code
     'L94.2'
     """
-    if not isinstance(index, IndexFile):
-        raise InvalidArgumentError(index, "read the file with icd10kb.tables.read_index first", "index")
+    index = _check_file(index, "read the file with icd10kb.tables.read_index first")
     if index.heading:
         raise InvalidArgumentError(index.name, "this file is a table; use drug() or neoplasm() for tables", "index")
-    return _lookup("index", _user_matcher(index, index.title or "index"), term, _kb(kb), None, ())
+    query, release = check_query(term), _kb(kb)
+    return _lookup("index", _user_matcher(index, index.title or "index"), query, release, None, ())

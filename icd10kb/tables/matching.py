@@ -24,16 +24,19 @@ import unicodedata
 from collections.abc import Sequence
 from dataclasses import dataclass, field
 
+from ..arguments import check_text
 from ..errors import InvalidArgumentError
 from .errors import AmbiguousTermError, UnknownTermError
 from .reader import IndexFile, IndexTerm
 
-__all__ = ["Matcher", "words"]
+__all__ = ["MAX_TERM", "Matcher", "check_query", "words"]
 
 _WORD = re.compile(r"[a-z0-9]+")
 _SKIPPABLE = frozenset({"of", "the", "a", "an", "by", "with", "in", "on", "and"})
 _TRAILING = ("nec", "nos")
 _MAX_WORDS = 40
+#: The longest term (or level of a term) a look-up takes.
+MAX_TERM = 1000
 _MAX_STEPS = 50_000
 _MAX_SKIPPED = 3
 _MAX_CANDIDATES = 12
@@ -62,6 +65,10 @@ def words(text: str) -> Key:
     >>> words("Arteries")
     ('artery',)
     """
+    return _words(check_text(text, "text"))
+
+
+def _words(text: str) -> Key:
     folded = unicodedata.normalize("NFKD", text).encode("ascii", "ignore").decode("ascii").lower()
     return tuple(_singular(w) for w in _WORD.findall(folded) if w != "s")
 
@@ -75,8 +82,8 @@ def keys(term: IndexTerm) -> tuple[tuple[Key, int], ...]:
     >>> keys(IndexTerm("Fall, falling", "(accidental)", "Fall, falling (accidental)"))
     ((('fall', 'falling'), 0), (('fall', 'falling', 'accidental'), 1), (('fall',), 2), (('falling',), 2))
     """
-    candidates = [(words(term.title), 0), (words(term.display), 1)]
-    candidates += [(words(alt), 2) for alt in term.title.split(",")]
+    candidates = [(_words(term.title), 0), (_words(term.display), 1)]
+    candidates += [(_words(alt), 2) for alt in term.title.split(",")]
     for key, rank in list(candidates):
         if len(key) > 1 and key[-1] in _TRAILING:
             candidates.append((key[:-1], rank + 1))
@@ -145,16 +152,17 @@ class Matcher:
             the modifier or more of the path), or if only a search anywhere in
             the table found the term, at several places.
         """
-        text = _text(query)
+        query = check_query(query)
+        text = query if isinstance(query, str) else ", ".join(query)
         if not isinstance(query, str):
-            levels = self._levels(query)  # type: ignore[arg-type]
+            levels = self._levels(query)
             if levels is not None:
                 return levels
         else:
             exact = self._top(query, query.strip())
             if exact is not None:
                 return (*self.prefix, exact)
-        ws = words(text)
+        ws = _words(text)
         if not ws:
             raise InvalidArgumentError(query, "a term needs at least one letter or digit", "term")
         if len(ws) > _MAX_WORDS:
@@ -223,7 +231,7 @@ class Matcher:
         (sedative)*) are told apart by the levels below them when they can be.
         """
         parts = [p.strip() for p in query]
-        if self.prefix and parts and words(parts[0]) in [k for k, _ in keys(self.prefix[0])]:
+        if self.prefix and parts and _words(parts[0]) in [k for k, _ in keys(self.prefix[0])]:
             parts = parts[1:]
         if not parts:
             return None
@@ -241,7 +249,7 @@ class Matcher:
             found = [t for t in options if getattr(t, attribute) == part]
             if found:
                 return found
-        wanted = words(part)
+        wanted = _words(part)
         ranked = sorted(
             ((r, i, t) for i, t in enumerate(options) for k, r in keys(t) if k == wanted), key=lambda x: x[:2]
         )
@@ -294,9 +302,25 @@ class Matcher:
             self._descend(search, term, at + 1, path, skipped + 1, rank)
 
 
-def _text(query: object) -> str:
+def check_query(query: object) -> str | tuple[str, ...]:
+    """*query* as a plain str, or a tuple of plain str (one per level), else :class:`InvalidArgumentError`.
+
+    A term is at most :data:`MAX_TERM` characters and a path at most :data:`_MAX_WORDS` levels.
+
+    Examples
+    --------
+    >>> check_query(["Fall", "from"])
+    ('Fall', 'from')
+    """
     if isinstance(query, str):
-        return query
-    if isinstance(query, (list, tuple)) and query and all(isinstance(q, str) for q in query):
-        return ", ".join(query)
-    raise InvalidArgumentError(query, "a term is a string or a sequence of strings, one per level", "term")
+        return check_text(query, "term", MAX_TERM)
+    levels = None
+    if isinstance(query, list):
+        levels = list.__getitem__(query, slice(0, _MAX_WORDS + 1))  # the list's own items, whatever a subclass does
+    elif isinstance(query, tuple):
+        levels = list(tuple.__getitem__(query, slice(0, _MAX_WORDS + 1)))
+    if not levels or len(levels) > _MAX_WORDS or not all(isinstance(q, str) for q in levels):
+        raise InvalidArgumentError(
+            query, f"a term is a string or a sequence of at most {_MAX_WORDS} strings, one per level", "term"
+        )
+    return tuple(check_text(q, "term", MAX_TERM) for q in levels)
