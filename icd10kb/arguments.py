@@ -10,9 +10,24 @@ plain ``str`` first, so that a subclass with a hostile ``__eq__`` or
 
 from __future__ import annotations
 
+import io
+import itertools
+import types
+from typing import Any
+
 from .errors import InvalidArgumentError
 
-__all__ = ["MAX_TEXT", "check_bool", "check_bytes", "check_choice", "check_int", "check_text"]
+__all__ = [
+    "MAX_TEXT",
+    "check_bool",
+    "check_bytes",
+    "check_choice",
+    "check_int",
+    "check_items",
+    "check_option",
+    "check_stream",
+    "check_text",
+]
 
 #: The longest text argument accepted where no tighter limit is documented.
 MAX_TEXT = 10_000
@@ -103,6 +118,93 @@ def check_choice(value: object, choices: tuple[str, ...], what: str) -> str:
     if text not in choices or len(value) != len(text):
         raise InvalidArgumentError(text, f"choose one of {', '.join(choices)}", what)
     return text
+
+
+def check_items(value: object, what: str, limit: int) -> list[Any]:
+    """The items of *value*, a list, tuple, set, generator or other built-in iterable, as a list of at most *limit*.
+
+    Text and bytes are one value, not several, and a file is not a list: all
+    three are refused. So is an object whose iteration is Python code of its
+    own (its ``__iter__`` may raise anything): pass a list. At most *limit*
+    items are read, so an endless iterator is refused, not followed.
+
+    Examples
+    --------
+    >>> check_items(("L94.2", "M34.0"), "codes", 10)
+    ['L94.2', 'M34.0']
+    >>> check_items("L94.2", "codes", 10)
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: 'L94.2' is not a valid codes: expected a list or other iterable, got str
+    """
+    what = _what(what)
+    limit = check_int(limit, "limit")
+    if isinstance(value, (str, bytes, bytearray, memoryview, io.IOBase)) or not _native_iteration(value):
+        raise InvalidArgumentError(value, f"expected a list or other iterable, got {type(value).__name__}", what)
+    items = list(itertools.islice(value, limit + 1))  # type: ignore[call-overload]
+    if len(items) > limit:
+        raise InvalidArgumentError(value, f"more than {limit:,} items", what)
+    return items
+
+
+def check_stream(value: object, what: str) -> Any:
+    """*value* if it is a text stream open for writing (anything with a ``write`` method but a binary or closed file).
+
+    Examples
+    --------
+    >>> import io
+    >>> check_stream(io.BytesIO(), "out")
+    Traceback (most recent call last):
+      ...
+    icd10kb.errors.InvalidArgumentError: <_io.BytesIO object at ...> is not a valid out: expected a text stream ...
+    """
+    import inspect
+
+    write = inspect.getattr_static(value, "write", None)  # looked up, never run: a hostile __getattr__ stays silent
+    if (
+        write is None
+        or not callable(write)
+        or (
+            isinstance(value, io.IOBase)
+            and (isinstance(value, io.BufferedIOBase | io.RawIOBase) or value.closed or not value.writable())
+        )
+    ):
+        raise InvalidArgumentError(value, "expected a text stream open for writing", _what(what))
+    return value
+
+
+def check_option(args: object, name: str, kinds: tuple[type, ...]) -> Any:
+    """The option *name* of parsed command-line arguments (an ``argparse.Namespace``), if one of the types *kinds*.
+
+    A text option comes back as a plain ``str``; a missing option, or one of
+    another type (``1`` for ``True`` too), is an :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> check_option(argparse.Namespace(release=None), "release", (str, type(None))) is None
+    True
+    """
+    import argparse
+
+    if not isinstance(args, argparse.Namespace):
+        raise InvalidArgumentError(
+            args, f"expected parsed arguments (argparse.Namespace), got {type(args).__name__}", "args"
+        )
+    options = vars(args)
+    if name not in options:
+        raise InvalidArgumentError(args, f"it has no option {_what(name)!r}", "args")
+    value = options[name]
+    if not any(type(value) is kind or (kind is str and isinstance(value, str)) for kind in kinds):
+        wanted = " or ".join("None" if kind is type(None) else kind.__name__ for kind in kinds)
+        raise InvalidArgumentError(value, f"expected {wanted}", _what(name))
+    return str.__getitem__(value, slice(None)) if isinstance(value, str) else value
+
+
+def _native_iteration(value: object) -> bool:
+    """Whether *value* iterates by built-in code (a list, a generator …), not by an ``__iter__`` written in Python."""
+    method = next((k.__dict__["__iter__"] for k in type(value).__mro__ if "__iter__" in k.__dict__), None)
+    return isinstance(method, (types.WrapperDescriptorType, types.MethodDescriptorType, types.BuiltinFunctionType))
 
 
 def _what(what: object) -> str:
