@@ -198,3 +198,75 @@ def test_fhir_command_handlers_check_their_arguments_and_streams() -> None:
     err = io.StringIO()
     assert cmd_fhir(argparse.Namespace(**{**vars(args), "output": "bad\x00name"}), io.StringIO(), err) == 1
     assert err.getvalue().startswith("error:")
+
+
+# --- icd10kb.phenotypes ---------------------------------------------------------------------------------------------
+
+
+def test_phenotype_frequencies_are_parsed_strictly() -> None:
+    from icd10kb.phenotypes.annotations import frequency_value
+
+    for bad in ("abc", "1/", "x%", "1e3%", "9" * 50 + "/1", HostileStr("HP:0040282x"), None, 0.5):
+        with pytest.raises(InvalidArgumentError, match="frequency"):
+            frequency_value(bad)  # type: ignore[arg-type]
+    assert frequency_value(HostileStr("3/4")) == 0.75 and frequency_value("1/0") is None
+
+
+def test_phenotype_frequency_weights_take_shares_only() -> None:
+    from icd10kb.phenotypes.similarity import frequency_weight
+
+    for bad in (float("nan"), 1.5, -0.1, "0.5", True, RaisesFromEverything()):
+        with pytest.raises(InvalidArgumentError, match="share"):
+            frequency_weight(bad)  # type: ignore[arg-type]
+    assert frequency_weight(1) == 1.0
+
+
+def test_phenotype_terms_are_read_only_from_real_collections(kb: icd10kb.KnowledgeBase) -> None:
+    import itertools
+
+    from icd10kb.phenotypes.differential import resolve_terms
+
+    closed = io.BytesIO(b"x")
+    closed.close()
+    for bad in (RaisesFromEverything(), closed, itertools.repeat("fever")):
+        with pytest.raises(InvalidArgumentError, match="terms"):
+            resolve_terms(bad)
+        with pytest.raises(InvalidArgumentError, match="terms"):
+            kb.phenotype_differential(bad)
+    assert [q.term for q in resolve_terms((HostileStr("fever"),))] == ["HP:0001945"]
+
+
+def test_phenotype_simulation_counts_are_whole_numbers_in_range() -> None:
+    from icd10kb.phenotypes.simulate import MAX_PATIENTS, simulate_patients
+
+    for name, value in (("n", 2.0), ("n", MAX_PATIENTS + 1), ("seed", 1.5), ("min_annotations", True)):
+        arguments: dict[str, Any] = {"n": 1, "seed": 1, name: value}
+        with pytest.raises(InvalidArgumentError, match=name):
+            simulate_patients(**arguments)
+    with pytest.raises(InvalidArgumentError, match="diseases"):
+        simulate_patients(1, seed=1, diseases=3)  # type: ignore[arg-type]
+
+
+def test_phenotype_mapping_model_takes_a_link() -> None:
+    from icd10kb.phenotypes.profile import mapping_model
+
+    with pytest.raises(InvalidArgumentError, match="link"):
+        mapping_model(RaisesFromStr())  # type: ignore[arg-type]
+
+
+def test_phenotype_command_handlers_check_their_arguments_and_streams(kb: icd10kb.KnowledgeBase) -> None:
+    from icd10kb.phenotypes.cli import add_parsers, cmd_differential, cmd_term
+
+    with pytest.raises(InvalidArgumentError, match="out"):
+        cmd_term(argparse.Namespace(term="fever"), io.BytesIO(), io.StringIO())  # type: ignore[arg-type]
+    err = io.StringIO()
+    assert cmd_differential(argparse.Namespace(terms=["fever"], limit="3"), io.StringIO(), err) == 1
+    assert "limit" in err.getvalue()
+    err = io.StringIO()
+    assert cmd_term(RaisesFromEverything(), io.StringIO(), err) == 1  # type: ignore[arg-type]
+    assert "args" in err.getvalue()
+    with pytest.raises(InvalidArgumentError, match="subparsers"):
+        add_parsers(None)
+    out = io.StringIO()
+    assert cmd_term(argparse.Namespace(term="fever", kb=kb), out, io.StringIO()) == 0
+    assert out.getvalue().startswith("HP:0001945")

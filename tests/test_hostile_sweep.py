@@ -277,7 +277,6 @@ PENDING = {
     "icd10kb.graph.build.neighbourhood",
     "icd10kb.search.index.check_filters",
     "icd10kb.search.index.scope_position",
-    "KnowledgeBase.phenotype_differential",  # delegates to icd10kb.phenotypes, pending below
 }
 
 #: Subpackages merged from other branches while this sweep was written. The walk finds their
