@@ -112,6 +112,8 @@ def check_choice(value: object, choices: tuple[str, ...], what: str) -> str:
     icd10kb.errors.InvalidArgumentError: 'v28' is not a valid model: choose one of V24, V28
     """
     what = _what(what)
+    if type(choices) is not tuple or not all(type(choice) is str for choice in choices):
+        raise InvalidArgumentError(choices, "the choices are a tuple of texts", "choices")
     if not isinstance(value, str):
         raise InvalidArgumentError(value, f"choose one of {', '.join(choices)}", what)
     text = str.__getitem__(value, slice(0, 200))  # a plain str: a subclass's __eq__ never runs
@@ -191,6 +193,9 @@ def check_option(args: object, name: str, kinds: tuple[type, ...]) -> Any:
         raise InvalidArgumentError(
             args, f"expected parsed arguments (argparse.Namespace), got {type(args).__name__}", "args"
         )
+    if not isinstance(name, str) or type(kinds) is not tuple or not all(isinstance(k, type) for k in kinds):
+        raise InvalidArgumentError((name, kinds), "an option name (text) and a tuple of types", "option")
+    name = str.__getitem__(name, slice(None))
     options = vars(args)
     if name not in options:
         raise InvalidArgumentError(args, f"it has no option {_what(name)!r}", "args")

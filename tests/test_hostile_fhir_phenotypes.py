@@ -270,3 +270,20 @@ def test_phenotype_command_handlers_check_their_arguments_and_streams(kb: icd10k
     out = io.StringIO()
     assert cmd_term(argparse.Namespace(term="fever", kb=kb), out, io.StringIO()) == 0
     assert out.getvalue().startswith("HP:0001945")
+
+
+# --- the shared checks added for both layers (icd10kb.arguments) ---------------------------------------------------
+
+
+def test_shared_checks_refuse_hostile_collections_streams_options_and_choices() -> None:
+    from icd10kb.arguments import check_choice, check_items, check_option, check_stream
+
+    with pytest.raises(InvalidArgumentError, match="codes"):
+        check_items(RaisesFromEverything(), "codes", 10)
+    with pytest.raises(InvalidArgumentError, match="out"):
+        check_stream(RaisesFromEverything(), "out")
+    with pytest.raises(InvalidArgumentError, match="option"):
+        check_option(argparse.Namespace(), HostileStr("x"), (str,))
+    with pytest.raises(InvalidArgumentError, match="choices"):
+        check_choice("a", None, "kind")  # type: ignore[arg-type]
+    assert check_option(argparse.Namespace(term=HostileStr("fever")), "term", (str,)) == "fever"
