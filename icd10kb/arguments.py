@@ -10,6 +10,8 @@ plain ``str`` first, so that a subclass with a hostile ``__eq__`` or
 
 from __future__ import annotations
 
+from typing import Any
+
 from .errors import InvalidArgumentError
 
 __all__ = [
@@ -19,6 +21,7 @@ __all__ = [
     "check_choice",
     "check_int",
     "check_items",
+    "check_option",
     "check_stream",
     "check_text",
 ]
@@ -181,15 +184,51 @@ def check_stream(value: object, what: str) -> object:
       ...
     icd10kb.errors.InvalidArgumentError: <_io.BytesIO object at ...> is not a valid out: an open text stream ...
     """
+    import inspect
     import io
 
+    write = inspect.getattr_static(value, "write", None)  # looked up, never run: a hostile __getattr__ stays silent
     if (
-        not callable(getattr(value, "write", None))
-        or isinstance(value, (io.RawIOBase, io.BufferedIOBase))
-        or getattr(value, "closed", False) is True
+        write is None
+        or not callable(write)
+        or (
+            isinstance(value, io.IOBase)
+            and (isinstance(value, (io.BufferedIOBase, io.RawIOBase)) or value.closed or not value.writable())
+        )
     ):
         raise InvalidArgumentError(value, "an open text stream (with a write method)", _what(what))
     return value
+
+
+def check_option(args: object, name: str, kinds: tuple[type, ...]) -> Any:
+    """The option *name* of parsed command-line arguments (an ``argparse.Namespace``), if one of the types *kinds*.
+
+    A text option comes back as a plain ``str``; a missing option, or one of
+    another type (``1`` for ``True`` too), is an :class:`InvalidArgumentError`.
+
+    Examples
+    --------
+    >>> import argparse
+    >>> check_option(argparse.Namespace(release=None), "release", (str, type(None))) is None
+    True
+    """
+    import argparse
+
+    if not isinstance(args, argparse.Namespace):
+        raise InvalidArgumentError(
+            args, f"expected parsed arguments (argparse.Namespace), got {type(args).__name__}", "args"
+        )
+    if not isinstance(name, str) or type(kinds) is not tuple or not all(isinstance(k, type) for k in kinds):
+        raise InvalidArgumentError((name, kinds), "an option name (text) and a tuple of types", "option")
+    name = str.__getitem__(name, slice(None))
+    options = vars(args)
+    if name not in options:
+        raise InvalidArgumentError(args, f"it has no option {_what(name)!r}", "args")
+    value = options[name]
+    if not any(type(value) is kind or (kind is str and isinstance(value, str)) for kind in kinds):
+        wanted = " or ".join("None" if kind is type(None) else kind.__name__ for kind in kinds)
+        raise InvalidArgumentError(value, f"expected {wanted}", _what(name))
+    return str.__getitem__(value, slice(None)) if isinstance(value, str) else value
 
 
 def _what(what: object) -> str:

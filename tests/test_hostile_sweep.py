@@ -235,6 +235,21 @@ GOOD: dict[str, Callable[[Any], Any]] = {
     "patient_index": lambda kb: _columns_good(kb)["patient_index"],
     "n_patients": lambda kb: 2,
     "expression": lambda kb: "dx",
+    # icd10kb.fhir and icd10kb.phenotypes (names no other package's public function takes):
+    "labels": lambda kb: {"SKN": "Skin"},
+    "title": lambda kb: "Demo",
+    "publisher": lambda kb: "icd10kb",
+    "map_id": lambda kb: "demo",
+    "target": lambda kb: "urn:icd10kb:fhir/CodeSystem/demo",
+    "base": lambda kb: "urn:icd10kb:fhir",
+    "flags": lambda kb: "10000",
+    "body": lambda kb: b'{"resourceType": "Parameters", "parameter": [{"name": "code", "valueCode": "L94.2"}]}',
+    "query": lambda kb: "code=L94.2",
+    "names": lambda kb: ["charlson-quan2005"],
+    "count": lambda kb: 0,
+    "content": lambda kb: "not-present",
+    "host": lambda kb: "127.0.0.1",
+    "port": lambda kb: 0,  # a free port: the server never collides with another
 }
 
 
@@ -276,26 +291,36 @@ OWN_OBJECTS: dict[str, Callable[[Any], Any]] = {
     "KnowledgeIndex": lambda kb: kb.knowledge_index,
     "nx.MultiDiGraph[str]": lambda kb: kb.subgraph("L94"),
     "list[Prepared]": lambda kb: [_columns_good(kb)["prepared"]],  # columns (harden-a)
+    # icd10kb.fhir: the service and the parsed inputs of an operation (the query and body are swept in from_query
+    # and from_body); serve's announce callback stops the server once it listens (any real one runs it for ever)
+    "TerminologyService": lambda kb: _fhir_service(kb),
+    "Inputs": lambda kb: _fhir_inputs(),
+    "Callable[[str], None] | None": lambda kb: _stop_serving,
 }
+
+
+class Served(ICD10KBError):
+    """Raised by the announce callback given to icd10kb.fhir.server.serve: the server listened, and stops."""
+
+
+def _stop_serving(url: str) -> None:
+    raise Served(url)
+
+
+def _fhir_service(kb: Any) -> Any:
+    from icd10kb.fhir.service import TerminologyService
+
+    return TerminologyService(kb, releases=())
+
+
+def _fhir_inputs() -> Any:
+    from icd10kb.fhir.inputs import from_query
+
+    return from_query("code=L94.2&system=http://hl7.org/fhir/sid/icd-10-cm")
+
 
 #: Not swept: the CLI's main (tests/test_cli_hostile.py feeds it hostile argv and streams).
 SKIP = {"icd10kb.cli.app.main"}
-
-#: Functions whose hardening waits for a module the lead is rewriting (graph/build.py, search/index.py);
-#: the facade checks these arguments before calling them (KnowledgeBase.subgraph, KnowledgeBase.search).
-PENDING = {
-    "KnowledgeBase.phenotype_differential",  # delegates to icd10kb.phenotypes, pending below
-}
-
-#: Subpackages merged from other branches while this sweep was written. The walk finds their
-#: functions (test_pending_subpackages_are_still_pending checks it), but their owners harden
-#: them: on the day of the merge, about 140 of their functions let a TypeError, AttributeError or a hostile
-#: object's own exception out for some argument. Remove a name here when its subpackage passes.
-PENDING_PACKAGES = (
-    "icd10kb.fhir",
-    "icd10kb.phenotypes",
-)
-
 
 def _modules() -> Iterator[Any]:
     for info in pkgutil.walk_packages(icd10kb.__path__, "icd10kb."):
@@ -320,7 +345,7 @@ def public_functions() -> list[tuple[str, Callable[..., Any]]]:
         if not name.startswith("_") and inspect.isfunction(member):
             found[f"KnowledgeBase.{name}"] = member
     return sorted(
-        (k, v) for k, v in found.items() if k not in SKIP and k not in PENDING and not k.startswith(PENDING_PACKAGES)
+        (k, v) for k, v in found.items() if k not in SKIP
     )
 
 
@@ -459,11 +484,3 @@ def test_every_property_reads(name: str, kb: icd10kb.KnowledgeBase) -> None:
 def test_report_the_counts(capsys: pytest.CaptureFixture[str]) -> None:
     with capsys.disabled():
         print(f"\nhostile sweep: {len(FUNCTIONS)} callables, {len(CASES)} parameters, {TRIED['calls']} calls so far")
-
-
-def test_pending_subpackages_are_still_pending() -> None:
-    """Each pending subpackage exists and is found by the walk (drop it from the list once it passes)."""
-    for package in PENDING_PACKAGES:
-        importlib.import_module(package)
-    modules = [m for m in _modules() if m.__name__.startswith(PENDING_PACKAGES)]
-    assert {p for p in PENDING_PACKAGES if any(m.__name__.startswith(p) for m in modules)} == set(PENDING_PACKAGES)

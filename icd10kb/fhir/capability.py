@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime
 from typing import TYPE_CHECKING, Any
 
+from . import checks
 from .concepts import PROPERTIES, SYSTEM
 
 if TYPE_CHECKING:
@@ -36,6 +37,12 @@ def _software() -> dict[str, str]:
         return {"name": "icd10kb"}
 
 
+def _check(service: object) -> None:
+    from .service import TerminologyService
+
+    checks.same(service, TerminologyService, "service")
+
+
 def _today() -> str:
     return datetime.date.today().isoformat()
 
@@ -50,6 +57,7 @@ def capability_statement(service: TerminologyService) -> dict[str, Any]:
     >>> cs["fhirVersion"], [r["type"] for r in cs["rest"][0]["resource"]]
     ('4.0.1', ['CodeSystem', 'ValueSet', 'ConceptMap'])
     """
+    _check(service)
     resources = []
     for kind, operations in _OPERATIONS.items():
         resources.append(
@@ -85,6 +93,7 @@ def terminology_capabilities(service: TerminologyService) -> dict[str, Any]:
     >>> tc["codeSystem"][0]["uri"], [v["code"] for v in tc["codeSystem"][0]["version"]]
     ('http://hl7.org/fhir/sid/icd-10-cm', ['2026-04-01'])
     """
+    _check(service)
     property_codes = [code for code, *_ in PROPERTIES]
     versions = [
         {

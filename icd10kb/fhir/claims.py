@@ -13,6 +13,8 @@ import datetime
 from collections.abc import Sequence
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_bool
+from . import checks
 from .gems import gem_concept_map
 from .groupings import grouping_resources
 
@@ -37,6 +39,8 @@ def grouper_resources(kb: Classification, names: Sequence[str] = GROUPERS, gems:
     """
     from ..groupers import mapping
 
+    names = checks.names(names, "names", 100)
+    gems = check_bool(gems, "gems")
     out: list[dict[str, Any]] = []
     for name in names:
         grouper = mapping(name, kb)  # type: ignore[arg-type]

@@ -13,7 +13,8 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from ..errors import ICD10KBError
+from ..arguments import check_choice, check_items, check_option, check_stream
+from ..errors import ICD10KBError, InvalidArgumentError
 
 __all__ = ["add_parsers", "cmd_fhir", "cmd_serve"]
 
@@ -46,6 +47,8 @@ def _seconds(text: str) -> float:
 
 def add_parsers(subparsers: Any) -> None:
     """Add the ``serve`` and ``fhir`` commands to an argparse sub-parsers object."""
+    if not isinstance(subparsers, argparse._SubParsersAction):
+        raise InvalidArgumentError(subparsers, "expected the result of ArgumentParser.add_subparsers()", "subparsers")
     serve = subparsers.add_parser(
         "serve",
         help="run the FHIR R4 terminology server (needs the fhir extra)",
@@ -98,18 +101,28 @@ def _load(release: str | None) -> Any:
     return load(release)
 
 
+_TEXT, _MAYBE_TEXT = (str,), (str, type(None))
+
+
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the server until interrupted."""
+    out, err = check_stream(out, "out"), check_stream(err, "err")
+    release = check_option(args, "release", _MAYBE_TEXT)
+    paths = check_items(check_option(args, "resources", (list,)), "resources", 1000)
+    no_groupers, access_log = check_option(args, "no_groupers", (bool,)), check_option(args, "access_log", (bool,))
+    max_body, max_expansion = check_option(args, "max_body", (int,)), check_option(args, "max_expansion", (int,))
+    time_limit = check_option(args, "time_limit", (float, int))
+    host, port = check_option(args, "host", _TEXT), check_option(args, "port", (int,))
     try:
         from .claims import grouper_resources, history_date_check
-        from .server import serve
+        from .server import ListenError, serve
         from .service import Limits, TerminologyService, read_resources
 
-        kb = _load(args.release)
-        resources = [r for path in args.resources for r in read_resources(path)]
-        if not args.no_groupers:
+        kb = _load(release)
+        resources = [r for path in paths for r in read_resources(path)]
+        if not no_groupers:
             resources += grouper_resources(kb)
-        limits = Limits(max_body=args.max_body, max_expansion=args.max_expansion, time_limit=args.time_limit)
+        limits = Limits(max_body=max_body, max_expansion=max_expansion, time_limit=time_limit)
         service = TerminologyService(kb, resources=resources, limits=limits, date_check=history_date_check)
     except ImportError as error:
         err.write(f"icd10kb serve needs the fhir extra (pip install 'icd10kb[fhir]'): {error}\n")
@@ -123,31 +136,39 @@ def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
         out.flush()
 
     try:
-        serve(service, host=args.host, port=args.port, access_log=args.access_log, announce=announce)
-    except OSError as error:
-        err.write(f"error: cannot listen on {args.host}:{args.port}: {error.strerror}\n")
+        serve(service, host=host, port=port, access_log=access_log, announce=announce)
+    except ImportError as error:
+        err.write(f"icd10kb serve needs the fhir extra (pip install 'icd10kb[fhir]'): {error}\n")
+        return 1
+    except (ListenError, ICD10KBError) as error:
+        err.write(f"error: {error}\n")
         return 1
     return 0
 
 
 def cmd_fhir(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Write the CodeSystem or a Bundle of ValueSets as JSON."""
-    from .resources import value_sets, write_code_system
+    from .resources import VALUE_SET_KINDS, value_sets, write_code_system
 
+    out, err = check_stream(out, "out"), check_stream(err, "err")
+    release, output = check_option(args, "release", _MAYBE_TEXT), check_option(args, "output", _MAYBE_TEXT)
+    resource = check_choice(check_option(args, "resource", _TEXT), ("codesystem", "valuesets"), "resource")
+    kind = check_choice(check_option(args, "kind", _TEXT), VALUE_SET_KINDS, "kind")
+    no_notes = check_option(args, "no_notes", (bool,))
     try:
-        kb = _load(args.release)
-        target = open(args.output, "w", encoding="utf-8") if args.output else out
-    except (ICD10KBError, OSError) as error:
+        kb = _load(release)
+        target = open(output, "w", encoding="utf-8") if output else out
+    except (ICD10KBError, OSError, ValueError) as error:  # ValueError: a NUL in the file name
         err.write(f"error: {error}\n")
         return 1
     try:
-        if args.resource == "codesystem":
-            write_code_system(kb, target, notes=not args.no_notes)
+        if resource == "codesystem":
+            write_code_system(kb, target, notes=not no_notes)
         else:
             bundle = {
                 "resourceType": "Bundle",
                 "type": "collection",
-                "entry": [{"resource": vs} for vs in value_sets(kb, args.kind)],
+                "entry": [{"resource": vs} for vs in value_sets(kb, kind)],
             }
             json.dump(bundle, target, ensure_ascii=False)
         target.write("\n")

@@ -27,7 +27,8 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
-from ..errors import ICD10KBError
+from ..arguments import check_bool
+from ..errors import ICD10KBError, shorten
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -103,7 +104,7 @@ class UnknownConceptError(ICD10KBError, KeyError):
         super().__init__(code)
 
     def __str__(self) -> str:
-        text = f"{self.code!r} is not a code of {SYSTEM}"[:200]
+        text = f"{shorten(self.code, 120)} is not a code of {SYSTEM}"
         return f"{text}; did you mean {self.hint}?" if self.hint else text
 
 
@@ -194,6 +195,8 @@ def describe(
     kb: KnowledgeBase, code: str, *, children: bool = True, notes: bool = True
 ) -> tuple[list[dict[str, Any]], list[dict[str, Any]]]:
     """``(designations, properties)`` of a concept, reading its notes once."""
+    code = kb.normalize(code)
+    children, notes = check_bool(children, "children"), check_bool(notes, "notes")
     props: list[dict[str, Any]] = []
     parent = kb.parent(code)
     if parent is not None:
@@ -226,6 +229,8 @@ def concept_entry(kb: KnowledgeBase, code: str, *, notes: bool = True) -> dict[s
     >>> entry["code"], entry["display"], entry["property"][0]
     ('chapter-12', 'Diseases of the skin and subcutaneous tissue (L00-L99)', {'code': 'child', 'valueCode': 'L00-L08'})
     """
+    code = kb.normalize(code)
+    notes = check_bool(notes, "notes")
     entry: dict[str, Any] = {"code": fhir_code(kb, code), "display": kb.title(code)}
     found, props = describe(kb, code, notes=notes)
     if found:

@@ -28,6 +28,7 @@ import time
 from collections.abc import Callable, Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_text
 from .concepts import SYSTEM, UnknownConceptError, kb_code
 from .inputs import FhirError
 
@@ -58,6 +59,7 @@ def text_matcher(text: str) -> Callable[[str, str], bool]:
     >>> text_matcher("l94")("L94.2", "Calcinosis cutis")
     True
     """
+    text = check_text(text, "text", 1000)
     words = _WORD.findall(text.casefold())
     head = text.strip().upper()
 

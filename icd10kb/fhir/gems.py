@@ -17,9 +17,11 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_choice
 from ..errors import InvalidArgumentError
+from . import checks
 from .concepts import SYSTEM
-from .groupings import concept_map
+from .groupings import _concept_map
 from .resources import DEFAULT_BASE
 
 if TYPE_CHECKING:
@@ -108,17 +110,15 @@ def gem_concept_map(
     >>> cm["group"][0]["source"], cm["group"][0]["element"]
     ('http://hl7.org/fhir/sid/icd-9-cm', [{'code': '428.0', 'target': [{'code': 'I50.9', 'equivalence': 'inexact'}]}])
     """
-    if direction not in ("9to10", "10to9"):
-        raise InvalidArgumentError(direction, "'9to10' or '10to9'", "GEM direction")
+    checked = checks.rows(rows, "GEM rows", (3, 3), empty=(1,))
+    direction = check_choice(direction, ("9to10", "10to9"), "GEM direction")
+    version, base = checks.text(version, "version"), checks.text(base, "base")
 
     def icd10(code: str) -> str:
         return kb.normalize(code) if kb.is_valid(code) else code
 
-    converted = []
-    for row in rows:
-        if not isinstance(row, (tuple, list)) or len(row) != 3:
-            raise InvalidArgumentError(row, "a GEM row is (source, target, flags)", "GEM row")
-        source, target, flags = row
+    converted: list[tuple[str, ...]] = []
+    for source, target, flags in checked:
         kind = gem_equivalence(flags)
         if direction == "9to10":
             source, target = icd9_code(source), ("" if target == _NO_DIAGNOSIS else icd10(target))
@@ -126,16 +126,22 @@ def gem_concept_map(
             source, target = icd10(source), ("" if target == _NO_DIAGNOSIS else icd9_code(target))
         converted.append((source, "" if kind == "unmatched" else target, kind))
     forward = direction == "9to10"
-    return concept_map(
+    names = {
+        "source": ICD9CM if forward else SYSTEM,
+        "target": SYSTEM if forward else ICD9CM,
+        "title": f"General Equivalence Mappings, {'ICD-9-CM to ICD-10-CM' if forward else 'ICD-10-CM to ICD-9-CM'}, "
+        f"{version}",
+        "version": version,
+        "publisher": "CMS / NCHS (General Equivalence Mappings); converted by icd10kb",
+    }
+    release = kb.release.name
+    return _concept_map(
         f"gem-{direction}",
         converted,
-        source=ICD9CM if forward else SYSTEM,
-        target=SYSTEM if forward else ICD9CM,
-        title=f"General Equivalence Mappings, {'ICD-9-CM to ICD-10-CM' if forward else 'ICD-10-CM to ICD-9-CM'}, "
-        f"{version}",
-        version=version,
-        publisher="CMS / NCHS (General Equivalence Mappings); converted by icd10kb",
-        target_version=kb.release.name if forward else None,
-        source_version=None if forward else kb.release.name,
-        base=base,
+        names,
+        "equivalent",
+        None if forward else release,
+        release if forward else None,
+        None,
+        base,
     )

@@ -13,10 +13,12 @@ GEMs) can be published and served:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from typing import Any
 
+from ..arguments import check_choice
 from ..errors import InvalidArgumentError
+from . import checks
 from .concepts import SYSTEM
 from .resources import _NAME_UNSAFE, DEFAULT_BASE, resource_id
 
@@ -39,19 +41,6 @@ EQUIVALENCES = frozenset(
 )
 
 
-def _check_pairs(rows: Iterable[Any], what: str, *, empty_target: bool = False) -> Iterator[tuple[str, ...]]:
-    for number, row in enumerate(rows):
-        if (
-            not isinstance(row, (tuple, list))
-            or len(row) < 2
-            or not all(isinstance(v, str) for v in row[:2])
-            or not row[0]
-            or not (row[1] or empty_target)
-        ):
-            raise InvalidArgumentError(row, f"row {number} of {what} is not a pair of non-empty strings", what)
-        yield tuple(row)
-
-
 def grouping_code_system(
     name: str,
     labels: Mapping[str, str],
@@ -71,6 +60,9 @@ def grouping_code_system(
     >>> cs["url"], cs["concept"]
     ('urn:icd10kb:fhir/CodeSystem/demo', [{'code': 'G1', 'display': 'Group one'}])
     """
+    name, labels = checks.text(name, "name"), checks.labels(labels, "labels")
+    title, version = checks.text(title, "title"), checks.text(version, "version")
+    publisher, base = checks.text(publisher, "publisher"), checks.text(base, "base")
     cs_id = resource_id(name)
     return {
         "resourceType": "CodeSystem",
@@ -120,8 +112,25 @@ def grouping_value_sets(
     ...     "demo", [("L94.2", "SKN"), ("L94.0", "SKN")], {"SKN": "Skin"}, version="1", publisher="me")]
     [[{'code': 'L94.0'}, {'code': 'L94.2'}]]
     """
+    name = checks.text(name, "name")
+    checked = checks.rows(rows, "rows", (2, 3), empty=(2,))
+    labels = checks.labels(labels, "labels")
+    version, publisher = checks.text(version, "version"), checks.text(publisher, "publisher")
+    system_version, base = checks.optional_text(system_version, "system_version"), checks.text(base, "base")
+    return _value_sets(name, checked, labels, version, publisher, system_version, base)
+
+
+def _value_sets(
+    name: str,
+    checked: list[tuple[str, ...]],
+    labels: dict[str, str],
+    version: str,
+    publisher: str,
+    system_version: str | None,
+    base: str,
+) -> list[dict[str, Any]]:
     groups: dict[str, set[str]] = {}
-    for row in _check_pairs(rows, f"the {name} rows"):
+    for row in checked:
         groups.setdefault(row[1], set()).add(row[0])
     out = []
     for group in sorted(groups):
@@ -188,10 +197,33 @@ def concept_map(
     >>> [(e["code"], e["target"][0]["equivalence"]) for e in cm["group"][0]["element"]]
     [('L94.0', 'narrower'), ('L94.2', 'wider')]
     """
-    if equivalence not in EQUIVALENCES:
-        raise InvalidArgumentError(equivalence, f"one of {', '.join(sorted(EQUIVALENCES))}", "equivalence")
+    map_id = checks.text(map_id, "map_id")
+    checked = checks.rows(rows, "rows", (2, 3), empty=(1, 2))
+    source, target = checks.text(source, "source"), checks.text(target, "target")
+    title, version = checks.text(title, "title"), checks.text(version, "version")
+    publisher = checks.text(publisher, "publisher")
+    equivalence = check_choice(equivalence, tuple(sorted(EQUIVALENCES)), "equivalence")
+    source_version = checks.optional_text(source_version, "source_version")
+    target_version = checks.optional_text(target_version, "target_version")
+    displays = None if displays is None else checks.labels(displays, "displays")
+    base = checks.text(base, "base")
+    names = {"source": source, "target": target, "title": title, "version": version, "publisher": publisher}
+    return _concept_map(map_id, checked, names, equivalence, source_version, target_version, displays, base)
+
+
+def _concept_map(
+    map_id: str,
+    checked: list[tuple[str, ...]],
+    names: dict[str, str],
+    equivalence: str,
+    source_version: str | None,
+    target_version: str | None,
+    displays: dict[str, str] | None,
+    base: str,
+) -> dict[str, Any]:
+    source, target = names["source"], names["target"]
     elements: dict[str, list[dict[str, Any]]] = {}
-    for row in _check_pairs(rows, f"the rows of map {map_id}", empty_target=True):
+    for row in checked:
         kind = row[2] if len(row) > 2 and row[2] else equivalence
         if kind not in EQUIVALENCES:
             raise InvalidArgumentError(row, f"the equivalence must be one of {', '.join(sorted(EQUIVALENCES))}", "row")
@@ -214,12 +246,12 @@ def concept_map(
         "resourceType": "ConceptMap",
         "id": cm_id,
         "url": f"{base}/ConceptMap/{cm_id}",
-        "version": version,
+        "version": names["version"],
         "name": _NAME_UNSAFE.sub("_", map_id),
-        "title": title,
+        "title": names["title"],
         "status": "active",
         "experimental": False,
-        "publisher": publisher,
+        "publisher": names["publisher"],
         "sourceUri": source,
         "targetUri": target,
         "group": [group],
@@ -251,22 +283,18 @@ def grouping_resources(
     >>> [(r["resourceType"], r["id"]) for r in found]
     [('CodeSystem', 'demo'), ('ValueSet', 'demo-SKN'), ('ConceptMap', 'icd-10-cm-to-demo')]
     """
-    pairs = list(rows)
+    name = checks.text(name, "name")
+    pairs = checks.rows(rows, "rows", (2, 3), empty=(2,))
+    labels = checks.labels(labels, "labels")
+    title, version, publisher = (
+        checks.text(title, "title"),
+        checks.text(version, "version"),
+        checks.text(publisher, "publisher"),
+    )
+    system_version, base = checks.optional_text(system_version, "system_version"), checks.text(base, "base")
     system = grouping_code_system(name, labels, title=title, version=version, publisher=publisher, base=base)
-    sets = grouping_value_sets(
-        name, pairs, labels, version=version, publisher=publisher, system_version=system_version, base=base
-    )
-    cm = concept_map(
-        f"icd-10-cm-to-{name}",
-        pairs,
-        source=SYSTEM,
-        target=system["url"],
-        title=f"ICD-10-CM to {title}",
-        version=version,
-        publisher=publisher,
-        equivalence="wider",
-        source_version=system_version,
-        displays=labels,
-        base=base,
-    )
+    sets = _value_sets(name, pairs, labels, version, publisher, system_version, base)
+    names = {"source": SYSTEM, "target": system["url"], "title": f"ICD-10-CM to {title}"}
+    names.update(version=version, publisher=publisher)
+    cm = _concept_map(f"icd-10-cm-to-{name}", pairs, names, "wider", system_version, None, labels, base)
     return [system, *sets, cm]

@@ -20,7 +20,8 @@ import re
 from typing import Any
 from urllib.parse import unquote_plus
 
-from ..errors import ICD10KBError
+from ..arguments import check_bytes, check_int, check_items, check_text
+from ..errors import ICD10KBError, InvalidArgumentError
 
 __all__ = ["MAX_DEPTH", "MAX_PARAMETERS", "FhirError", "Inputs", "check_depth", "from_body", "from_query"]
 
@@ -87,6 +88,8 @@ def check_depth(body: bytes, limit: int = MAX_DEPTH) -> None:
       ...
     icd10kb.fhir.inputs.FhirError: the JSON body is nested more than 32 levels deep
     """
+    body = check_bytes(body, "body")
+    limit = check_int(limit, "limit", 1, 10_000)
     depth = 0
     for match in _TOKENS.finditer(body):
         token = match.group()
@@ -104,7 +107,15 @@ class Inputs:
     __slots__ = ("values",)
 
     def __init__(self, values: dict[str, list[Any]]) -> None:
-        self.values = values
+        if not isinstance(values, dict):
+            raise InvalidArgumentError(values, "expected a dictionary of parameter name to values", "inputs")
+        checked: dict[str, list[Any]] = {}
+        for name, found in check_items(dict.items(values), "inputs", MAX_PARAMETERS):
+            name = check_text(name, "parameter name", 64)
+            if not _NAME.fullmatch(name) or type(found) is not list:
+                raise InvalidArgumentError(name, "a parameter name (letters, digits, _, -) and a list", "inputs")
+            checked[name] = [str.__getitem__(v, slice(None)) if isinstance(v, str) else v for v in found]
+        self.values = checked
 
     def check_names(self, allowed: frozenset[str], operation: str) -> None:
         """Refuse a parameter that *operation* does not take."""
@@ -218,6 +229,7 @@ def from_query(query: str) -> Inputs:
     >>> from_query("filter=calc+cutis&count=2").values["filter"]
     ['calc cutis']
     """
+    query = check_text(query, "query")
     values: dict[str, list[Any]] = {}
     if not query:
         return Inputs(values)

@@ -27,6 +27,7 @@ from typing import TYPE_CHECKING, Any
 
 from .concepts import SYSTEM, UnknownConceptError, describe, kb_code
 from .inputs import FhirError, Inputs
+from .service import check_call
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -145,6 +146,7 @@ def _instance(service: TerminologyService, resource_id: str | None) -> None:
 
 def lookup(service: TerminologyService, inputs: Inputs, resource_id: str | None = None) -> dict[str, Any]:
     """``CodeSystem/$lookup``: what the release says about one code."""
+    resource_id = check_call(service, inputs, resource_id)
     inputs.check_names(_LOOKUP, "$lookup")
     _instance(service, resource_id)
     other = _other_system(service, inputs, resource_id)
@@ -216,6 +218,7 @@ def _check_code(
 
 def validate_code(service: TerminologyService, inputs: Inputs, resource_id: str | None = None) -> dict[str, Any]:
     """``CodeSystem/$validate-code``: whether a code is in the release, with its display."""
+    resource_id = check_call(service, inputs, resource_id)
     inputs.check_names(_VALIDATE, "$validate-code")
     _instance(service, resource_id)
     other = _other_system(service, inputs, resource_id)
@@ -268,6 +271,7 @@ def validate_code(service: TerminologyService, inputs: Inputs, resource_id: str 
 
 def subsumes(service: TerminologyService, inputs: Inputs, resource_id: str | None = None) -> dict[str, Any]:
     """``CodeSystem/$subsumes``: how two codes stand in the hierarchy."""
+    resource_id = check_call(service, inputs, resource_id)
     inputs.check_names(_SUBSUMES, "$subsumes")
     _instance(service, resource_id)
     kb_a, a, _ = _coded(inputs, service, "codeA", "codingA", "system", "version", resource_id is not None)
@@ -291,6 +295,7 @@ def subsumes(service: TerminologyService, inputs: Inputs, resource_id: str | Non
 
 def translate(service: TerminologyService, inputs: Inputs, resource_id: str | None = None) -> dict[str, Any]:
     """``ConceptMap/$translate``: the targets of a code in the served concept maps."""
+    resource_id = check_call(service, inputs, resource_id)
     inputs.check_names(_TRANSLATE, "$translate")
     if inputs.values.get("conceptMap"):
         raise FhirError(422, "not-supported", "a conceptMap given inline is not supported; use url")

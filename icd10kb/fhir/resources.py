@@ -21,12 +21,15 @@ address.
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from collections.abc import Iterable, Iterator
 from typing import IO, TYPE_CHECKING, Any
 
+from ..arguments import check_bool, check_choice, check_int, check_items
 from ..errors import InvalidArgumentError
+from . import checks
 from .concepts import PROPERTIES, SYSTEM, concept_entry, fhir_code
 
 if TYPE_CHECKING:
@@ -49,6 +52,11 @@ DEFAULT_BASE = "urn:icd10kb:fhir"
 VALUE_SET_KINDS = ("chapter", "block", "category")
 _ID_UNSAFE = re.compile(r"[^A-Za-z0-9.\-]+")
 _NAME_UNSAFE = re.compile(r"[^A-Za-z0-9_]+")
+_CONTENTS = ("not-present", "example", "fragment", "complete", "supplement")
+
+
+#: Most codes given to :func:`code_system` (a release has about 100,000 concepts).
+MAX_CODES = 1_000_000
 
 
 def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
@@ -56,7 +64,9 @@ def _kb(kb: KnowledgeBase | None) -> KnowledgeBase:
         from ..load import load
 
         return load()
-    return kb
+    from ..classification.core import Classification
+
+    return checks.same(kb, Classification, "kb")  # type: ignore[no-any-return]
 
 
 def resource_id(*parts: str) -> str:
@@ -69,14 +79,24 @@ def resource_id(*parts: str) -> str:
     >>> resource_id("ccsr", "CIR 007")
     'ccsr-CIR-007'
     """
-    text = "-".join(_ID_UNSAFE.sub("-", part).strip("-") for part in parts)
+    texts = [checks.text(part, "resource id", empty=True) for part in parts]
+    text = "-".join(_ID_UNSAFE.sub("-", part).strip("-") for part in texts)
     if not text or len(text) > 64:
         raise InvalidArgumentError(parts, "a resource id is 1 to 64 letters, digits, '-' or '.'", "resource id")
     return text
 
 
 def code_system_header(kb: KnowledgeBase, count: int, content: str) -> dict[str, Any]:
-    release = kb.release
+    """The ``CodeSystem`` of *kb*'s release without its concepts: *count* of them, *content* as FHIR says.
+
+    Examples
+    --------
+    >>> code_system_header(kb, 0, "not-present")["version"]
+    '2026-04-01'
+    """
+    count = check_int(count, "count")
+    content = check_choice(content, _CONTENTS, "content")
+    release = _kb(kb).release
     return {
         "resourceType": "CodeSystem",
         "id": "icd-10-cm",
@@ -135,7 +155,9 @@ def code_system(
     ('http://hl7.org/fhir/sid/icd-10-cm', '2026-04-01', 'fragment', ['chapter-12', 'L80-L99', 'L94', 'L94.2'])
     """
     kb = _kb(kb)
-    chosen = list(kb if codes is None else dict.fromkeys(kb.normalize(c) for c in codes))
+    wanted = None if codes is None else check_items(codes, "codes", MAX_CODES)
+    notes = check_bool(notes, "notes")
+    chosen = list(kb if wanted is None else dict.fromkeys(kb.normalize(c) for c in wanted))
     resource = code_system_header(kb, len(kb), "complete" if codes is None else "fragment")
     resource["concept"] = [concept_entry(kb, code, notes=notes) for code in chosen]
     return resource
@@ -148,6 +170,12 @@ def write_code_system(kb: KnowledgeBase | None, out: IO[str], *, notes: bool = T
     memory stays flat whatever the release's size.
     """
     kb = _kb(kb)
+    if not callable(getattr(out, "write", None)) or (
+        isinstance(out, io.IOBase)
+        and (isinstance(out, io.BufferedIOBase | io.RawIOBase) or out.closed or not out.writable())
+    ):
+        raise InvalidArgumentError(out, "expected a text file open for writing", "out")
+    notes = check_bool(notes, "notes")
     header = json.dumps(code_system_header(kb, len(kb), "complete"), ensure_ascii=False, separators=(",", ":"))
     out.write(header[:-1] + ',"concept":[')
     count = 0
@@ -176,6 +204,7 @@ def hierarchy_value_set(kb: KnowledgeBase | None, code: str, *, base: str = DEFA
     """
     kb = _kb(kb)
     canonical = kb.normalize(code)
+    base = checks.text(base, "base")
     kind = kb.kind(canonical)
     if kind not in VALUE_SET_KINDS:
         raise InvalidArgumentError(code, "value sets are made for chapters, blocks and categories", "value set root")
@@ -215,7 +244,7 @@ def value_sets(
     >>> [vs["id"] for vs in value_sets(kb, "chapter")][:2]
     ['icd-10-cm-chapter-1', 'icd-10-cm-chapter-2']
     """
-    if kind not in VALUE_SET_KINDS:
-        raise InvalidArgumentError(kind, f"one of {', '.join(VALUE_SET_KINDS)}", "value set kind")
+    kind = check_choice(kind, VALUE_SET_KINDS, "value set kind")
+    base = checks.text(base, "base")
     kb = _kb(kb)
     return (hierarchy_value_set(kb, code, base=base) for code in kb if kb.kind(code) == kind)

@@ -26,6 +26,9 @@ import re
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_bool, check_choice, check_int
+from ..errors import ICD10KBError, InvalidArgumentError
+from . import checks
 from .capability import capability_statement, terminology_capabilities
 from .inputs import FhirError, Inputs, from_body, from_query
 from .operations import lookup, subsumes, translate, validate_code
@@ -37,7 +40,7 @@ if TYPE_CHECKING:
     from starlette.requests import Request
     from starlette.responses import Response
 
-__all__ = ["MEDIA_TYPE", "OPERATIONS", "create_app", "serve"]
+__all__ = ["MEDIA_TYPE", "OPERATIONS", "ListenError", "create_app", "serve"]
 
 MEDIA_TYPE = "application/fhir+json"
 _LOG = logging.getLogger("icd10kb.fhir")
@@ -55,6 +58,16 @@ OPERATIONS = {
     ("ConceptMap", "translate"): translate,
 }
 _CACHE_SIZE = 4096
+_HOST = re.compile(r"[A-Za-z0-9.\-:]{0,255}")
+_LOG_LEVELS = ("critical", "error", "warning", "info", "debug", "trace")
+
+
+class ListenError(ICD10KBError, OSError):
+    """The server cannot listen at the address asked for (taken, or not this machine's)."""
+
+    def __init__(self, host: str, port: int, reason: str) -> None:
+        self.host, self.port, self.reason = host, port, reason
+        super().__init__(f"cannot listen on {host[:255]}:{port}: {reason}")
 
 
 def _dumps() -> Callable[[Any], bytes]:
@@ -257,6 +270,8 @@ def create_app(service: TerminologyService | None = None) -> _Server:
     from starlette.responses import Response
     from starlette.routing import Route
 
+    if service is not None:
+        checks.same(service, TerminologyService, "service")
     handler = _App(service if service is not None else TerminologyService())
 
     def reply(status: int, body: bytes) -> Response:
@@ -307,14 +322,35 @@ def serve(
 
     import uvicorn
 
+    if service is not None:
+        checks.same(service, TerminologyService, "service")
+    host = checks.text(host, "host", 255, empty=True)
+    if not _HOST.fullmatch(host):
+        raise InvalidArgumentError(host, "an IP address or host name (letters, digits, '.', '-', ':')", "host")
+    port = check_int(port, "port", 0, 65535)
+    access_log = check_bool(access_log, "access_log")
+    log_level = check_choice(log_level, _LOG_LEVELS, "log_level")
+    if announce is not None and not callable(announce):
+        raise InvalidArgumentError(announce, "expected a function taking the server's URL, or None", "announce")
     app = create_app(service)
     family = socket.AF_INET6 if ":" in host else socket.AF_INET
     sock = socket.socket(family, socket.SOCK_STREAM)
-    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-    sock.bind((host, port))
-    sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
-    shown = f"[{host}]" if family == socket.AF_INET6 else host
-    (announce or print)(f"icd10kb FHIR terminology server on http://{shown}:{sock.getsockname()[1]}")
+    try:
+        sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            sock.bind((host, port))
+        except (OSError, UnicodeError) as error:  # no such address; the port is taken; a label too long
+            reason = getattr(error, "strerror", None) or "not an address of this machine"
+            raise ListenError(host, port, reason) from error
+        sock.listen(2048)  # connections wait in the backlog until uvicorn accepts them
+        shown = f"[{host}]" if family == socket.AF_INET6 else host
+        (announce or print)(f"icd10kb FHIR terminology server on http://{shown}:{sock.getsockname()[1]}")
+        _run(uvicorn, app, sock, access_log, log_level)
+    finally:
+        sock.close()
+
+
+def _run(uvicorn: Any, app: _Server, sock: Any, access_log: bool, log_level: str) -> None:
     from .protocol import protocol_class
 
     config = uvicorn.Config(

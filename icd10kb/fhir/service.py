@@ -27,23 +27,28 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_text
 from ..errors import ICD10KBError, InvalidArgumentError
+from ..files import Source, read_bytes
+from . import checks
 from .concepts import SYSTEM
-from .inputs import FhirError
+from .inputs import FhirError, Inputs
 from .resources import DEFAULT_BASE, VALUE_SET_KINDS, hierarchy_value_set
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
 
-__all__ = ["DateCheck", "Limits", "TerminologyService", "read_resources"]
+__all__ = ["DateCheck", "Limits", "TerminologyService", "check_call", "read_resources"]
 
 DateCheck = Callable[[str, datetime.date], "bool | None"]
 _HIERARCHY_ID = re.compile(r"icd-10-cm-(chapter|block|category)-([A-Za-z0-9.\-]{1,20})")
 _RESOURCE_TYPES = ("CodeSystem", "ValueSet", "ConceptMap")
 
 
-def read_resources(path: str) -> list[dict[str, Any]]:
+def read_resources(path: Source) -> list[dict[str, Any]]:
     """The ValueSets, ConceptMaps and CodeSystems in a JSON file: one resource, or a Bundle of them.
+
+    *path* is a path, a path-like or a binary file object (gzip is read too).
 
     Raises
     ------
@@ -51,19 +56,14 @@ def read_resources(path: str) -> list[dict[str, Any]]:
         If the file is not JSON (at most 200 MB), or holds something else.
     """
     import json
-    import os
 
     from ..errors import DataFileError
 
+    data, name, _ = read_bytes(path, limit=200_000_000)
     try:
-        if os.path.getsize(path) > 200_000_000:
-            raise DataFileError(path, "larger than 200 MB")
-        with open(path, "rb") as handle:
-            document = json.loads(handle.read())
-    except OSError as error:
-        raise DataFileError(path, f"cannot be read: {error.strerror}") from None
+        document = json.loads(data)
     except (ValueError, RecursionError) as error:
-        raise DataFileError(path, f"is not JSON: {str(error)[:200]}") from None
+        raise DataFileError(name, f"is not JSON: {str(error)[:200]}") from None
     if isinstance(document, dict) and document.get("resourceType") == "Bundle":
         entries = document.get("entry", [])
         found = [e.get("resource") if isinstance(e, dict) else None for e in entries if isinstance(entries, list)]
@@ -71,8 +71,22 @@ def read_resources(path: str) -> list[dict[str, Any]]:
         found = [document]
     for index, resource in enumerate(found):
         if not isinstance(resource, dict) or resource.get("resourceType") not in _RESOURCE_TYPES:
-            raise DataFileError(path, f"entry {index} is not a {', '.join(_RESOURCE_TYPES)} resource")
+            raise DataFileError(name, f"entry {index} is not a {', '.join(_RESOURCE_TYPES)} resource")
     return found  # type: ignore[return-value]
+
+
+def check_call(service: TerminologyService, inputs: Inputs, resource_id: str | None) -> str | None:
+    """Check the arguments of an operation; return *resource_id* as a plain string (or None).
+
+    Examples
+    --------
+    >>> from icd10kb.fhir.inputs import from_query
+    >>> check_call(TerminologyService(kb, releases=()), from_query("code=L94.2"), "icd-10-cm")
+    'icd-10-cm'
+    """
+    checks.same(service, TerminologyService, "service")
+    checks.same(inputs, Inputs, "inputs")
+    return None if resource_id is None else check_text(resource_id, "resource id", 64)
 
 
 def _flat(concepts: Any, depth: int = 0) -> dict[str, str]:

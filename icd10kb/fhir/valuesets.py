@@ -21,6 +21,7 @@ from .concepts import SYSTEM, designations, fhir_code, kb_code
 from .expansion import Compose, text_matcher
 from .inputs import FhirError, Inputs
 from .operations import _check_code, _coded, _date, _parameters
+from .service import check_call
 
 if TYPE_CHECKING:
     from .service import TerminologyService
@@ -94,6 +95,7 @@ def _system_version(vs: dict[str, Any]) -> str | None:
 
 def expand(service: TerminologyService, inputs: Inputs, resource_id: str | None = None) -> dict[str, Any]:
     """``ValueSet/$expand``: the members of a value set, filtered by text and paged."""
+    resource_id = check_call(service, inputs, resource_id)
     inputs.check_names(_EXPAND, "$expand")
     limit = service.limits.max_expansion
     offset = inputs.integer("offset") or 0
@@ -156,6 +158,7 @@ def validate_in_value_set(
     service: TerminologyService, inputs: Inputs, resource_id: str | None = None
 ) -> dict[str, Any]:
     """``ValueSet/$validate-code``: whether a code is a member of a value set."""
+    resource_id = check_call(service, inputs, resource_id)
     inputs.check_names(_VS_VALIDATE, "$validate-code")
     vs = _value_set(service, inputs, resource_id)
     compose = _compose(service, vs)

@@ -25,9 +25,12 @@ Examples
 
 from __future__ import annotations
 
+import re
 from typing import Any
 
 from .. import datasets
+from ..arguments import check_text
+from ..errors import InvalidArgumentError
 from .errors import DiseaseNotFoundError
 from .ontology import HPO_DATASET, information_content_from_counts, ontology
 
@@ -50,6 +53,8 @@ FREQUENCY_TERMS = {
     "HP:0040285": ("Excluded", 0.0),
 }
 _EVIDENCE = {"I": "IEA", "P": "PCS", "T": "TAS"}
+_PERCENT = re.compile(r"[0-9]{1,3}(?:\.[0-9]{1,6})?%")
+_RATIO = re.compile(r"[0-9]{1,9}/[0-9]{1,9}")
 _SEX = {"-": "", "M": "MALE", "F": "FEMALE"}
 
 
@@ -61,12 +66,15 @@ def frequency_value(raw: str) -> float | None:
     >>> frequency_value("HP:0040282"), frequency_value("3/4"), frequency_value("12.5%"), frequency_value("")
     (0.545, 0.75, 0.125, None)
     """
+    raw = check_text(raw, "frequency", 100)
     if not raw:
         return None
     if raw in FREQUENCY_TERMS:
         return FREQUENCY_TERMS[raw][1]
-    if raw.endswith("%"):
+    if _PERCENT.fullmatch(raw):
         return min(float(raw[:-1]) / 100.0, 1.0)
+    if not _RATIO.fullmatch(raw):
+        raise InvalidArgumentError(raw, "a frequency is an HPO frequency term, n/m or x%", "frequency")
     n, _, m = raw.partition("/")
     return min(int(n) / int(m), 1.0) if int(m) else None
 

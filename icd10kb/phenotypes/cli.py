@@ -22,18 +22,22 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from ..errors import ICD10KBError
+from ..arguments import check_option, check_stream
+from ..errors import ICD10KBError, InvalidArgumentError
 
 __all__ = ["add_parsers", "cmd_codes", "cmd_differential", "cmd_profile", "cmd_term"]
 
 
 def _kb(args: argparse.Namespace) -> Any:
-    kb = getattr(args, "kb", None)
+    kb = vars(args).get("kb")  # a knowledge base given by a caller (tests); checked by the function it goes to
     if kb is not None:
         return kb
     import icd10kb
 
-    return icd10kb.load(getattr(args, "release", None))
+    return icd10kb.load(check_option(args, "release", (str, type(None))) if "release" in vars(args) else None)
+
+
+_TEXT, _FLAG = (str,), (bool,)
 
 
 def _json(value: Any, out: TextIO) -> None:
@@ -46,6 +50,7 @@ def _json(value: Any, out: TextIO) -> None:
 
 def _guard(handler: Any) -> Any:
     def run(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
+        out, err = check_stream(out, "out"), check_stream(err, "err")
         try:
             return int(handler(args, out))
         except ICD10KBError as exc:
@@ -63,7 +68,7 @@ def cmd_term(args: argparse.Namespace, out: TextIO) -> int:
     from .ontology import ontology
 
     hpo = ontology()
-    term = hpo.resolve(args.term)
+    term = hpo.resolve(check_option(args, "term", _TEXT))
     out.write(f"{term.id}  {term.label}\n")
     for s in term.synonyms:
         out.write(f"  synonym: {s.text} ({s.scope.lower()}{', ' + s.type if s.type else ''})\n")
@@ -87,8 +92,10 @@ def cmd_profile(args: argparse.Namespace, out: TextIO) -> int:
     """Show the HPO phenotypes of the diseases linked to a code."""
     from .profile import profile
 
-    result = profile(args.code, _kb(args), broader=args.broader)
-    if args.json:
+    code, broader = check_option(args, "code", _TEXT), check_option(args, "broader", _FLAG)
+    as_json = check_option(args, "json", _FLAG)
+    result = profile(code, _kb(args), broader=broader)
+    if as_json:
         _json(result, out)
         return 0
     out.write(f"{result.code}  {result.title}\n")
@@ -112,8 +119,10 @@ def cmd_codes(args: argparse.Namespace, out: TextIO) -> int:
     """List the codes whose linked diseases have a phenotype (or a more specific one)."""
     from .profile import codes_with_phenotype
 
-    hits = codes_with_phenotype(args.term, _kb(args), broader=args.broader, descendants=not args.only_term)
-    if args.json:
+    term, broader = check_option(args, "term", _TEXT), check_option(args, "broader", _FLAG)
+    only_term, as_json = check_option(args, "only_term", _FLAG), check_option(args, "json", _FLAG)
+    hits = codes_with_phenotype(term, _kb(args), broader=broader, descendants=not only_term)
+    if as_json:
         _json(hits, out)
         return 0
     for hit in hits:
@@ -126,8 +135,10 @@ def cmd_differential(args: argparse.Namespace, out: TextIO) -> int:
     """Rank codes by how well their linked diseases match the given phenotypes."""
     from .differential import differential
 
-    result = differential(args.terms, _kb(args), limit=args.limit, broader=args.broader)
-    if args.json:
+    terms, limit = check_option(args, "terms", (list,)), check_option(args, "limit", (int,))
+    broader, as_json = check_option(args, "broader", _FLAG), check_option(args, "json", _FLAG)
+    result = differential(terms, _kb(args), limit=limit, broader=broader)
+    if as_json:
         _json(result, out)
         return 0
     for c in result:
@@ -149,6 +160,8 @@ def cmd_differential(args: argparse.Namespace, out: TextIO) -> int:
 
 def add_parsers(subparsers: Any) -> None:
     """Add the ``phenotypes`` command and its sub-commands to the ``icd10kb`` parser."""
+    if not isinstance(subparsers, argparse._SubParsersAction):
+        raise InvalidArgumentError(subparsers, "expected the result of ArgumentParser.add_subparsers()", "subparsers")
     parser = subparsers.add_parser(
         "phenotypes", help="HPO phenotypes of codes, codes with a phenotype, a phenotype differential",
         description="The Human Phenotype Ontology (2025-01-16) and its disease annotations, linked to ICD-10-CM.",

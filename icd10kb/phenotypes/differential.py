@@ -28,6 +28,7 @@ from __future__ import annotations
 from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
+from ..arguments import check_items
 from ..errors import InvalidArgumentError, check_limit
 from ..extras import require
 from .annotations import disease_annotations
@@ -67,8 +68,9 @@ def resolve_terms(terms: object) -> tuple[QueryTerm, ...]:
         raise InvalidArgumentError(
             terms, "give a list of HPO ids or phenotype words, e.g. ['HP:0001250', 'fever']", "terms"
         )
-    given = list(terms)
-    if not given or len(given) > MAX_TERMS:
+    items = check_items(terms, "terms", MAX_TERMS)
+    given = [str.__getitem__(t, slice(None)) if isinstance(t, str) else t for t in items]  # plain str
+    if not given:
         raise InvalidArgumentError(given, f"give between 1 and {MAX_TERMS} terms", "terms")
     hpo = ontology()
     found: dict[str, QueryTerm] = {}

@@ -55,7 +55,11 @@ def _frequency(raw: str) -> Frequency | None:
 
 def mapping_model(link: Link) -> Mapping:
     """The public model of a link."""
+    from ..errors import InvalidArgumentError
     from .models import Mapping
+
+    if not isinstance(link, Link):
+        raise InvalidArgumentError(link, f"expected a phenotypes.links.Link, got {type(link).__name__}", "link")
 
     return Mapping(
         disease=link.disease,

@@ -41,6 +41,7 @@ from __future__ import annotations
 from typing import Any
 
 from .. import datasets
+from ..errors import InvalidArgumentError
 from .annotations import FREQUENCY_TERMS, disease_annotations, frequency_value
 from .ontology import HPO_DATASET, ontology
 
@@ -64,9 +65,13 @@ def frequency_weight(share: float | None) -> float:
     >>> frequency_weight(1.0), frequency_weight(None), round(frequency_weight(0.025), 2)
     (1.0, 0.75, 0.22)
     """
-    if share is None:
-        return UNKNOWN_WEIGHT
-    return 0.2 + 0.8 * share
+    if share is not None and (type(share) not in (float, int) or not 0 <= share <= 1):  # NaN too
+        raise InvalidArgumentError(share, "a share of patients is a number from 0 to 1, or None", "share")
+    return _weight(share)
+
+
+def _weight(share: float | None) -> float:
+    return UNKNOWN_WEIGHT if share is None else 0.2 + 0.8 * share
 
 
 def _aggregate() -> tuple[Any, Any, Any, Any, Any, list[tuple[int, int]]]:
@@ -109,7 +114,7 @@ def _aggregate() -> tuple[Any, Any, Any, Any, Any, list[tuple[int, int]]]:
     m_sum = np.add.reduceat(cells[:, 1], starts) if len(rows) else cells[:, 1]
     best = np.maximum.reduceat(cells[:, 2], starts) if len(rows) else cells[:, 2]
     share = np.where(m_sum > 0, np.minimum(n_sum / np.maximum(m_sum, 1), 1.0), best)
-    weights = np.asarray([frequency_weight(None if x < 0 else x) for x in share.tolist()], dtype=np.float64)
+    weights = np.asarray([_weight(None if x < 0 else x) for x in share.tolist()], dtype=np.float64)
     return keys[starts] // n_terms, keys[starts] % n_terms, weights, rows, np.append(starts, len(rows)), negated
 
 

@@ -22,11 +22,15 @@ from __future__ import annotations
 import random
 from dataclasses import dataclass
 
+from ..arguments import check_int, check_items
 from ..errors import InvalidArgumentError
 from .annotations import disease_annotations, frequency_value
 from .ontology import ROOT, ontology
 
-__all__ = ["Patient", "simulate_patients"]
+__all__ = ["MAX_PATIENTS", "Patient", "simulate_patients"]
+
+#: The most patients one call simulates (10,000 take about a second); draw more with other seeds.
+MAX_PATIENTS = 10_000
 
 
 @dataclass(frozen=True)
@@ -61,7 +65,7 @@ def simulate_patients(
     Parameters
     ----------
     n, seed:
-        How many patients, and the seed of the random generator.
+        How many patients (at most :data:`MAX_PATIENTS`), and the seed of the random generator.
     terms:
         The range (inclusive) of the number of terms drawn from the disease's annotations.
     imprecision:
@@ -76,9 +80,12 @@ def simulate_patients(
         Draw a disease's terms with their stated frequency as weight (default),
         or all with the same chance.
     """
-    _check(n, "n", 0, 1_000_000)
+    n = check_int(n, "n", 0, MAX_PATIENTS)
+    if type(seed) is not int:
+        raise InvalidArgumentError(seed, "seed is a whole number", "seed")
     _check(imprecision, "imprecision", 0.0, 1.0)
-    _check(min_annotations, "min_annotations", 1, 1000)
+    min_annotations = check_int(min_annotations, "min_annotations", 1, 1000)
+    wanted_ids = None if diseases is None else check_items(diseases, "diseases", 100_000)
     if not isinstance(by_frequency, bool):
         raise InvalidArgumentError(by_frequency, "by_frequency is True or False", "by_frequency")
     for name, pair in (("terms", terms), ("noise", noise)):
@@ -106,8 +113,8 @@ def simulate_patients(
             weight = 1.0 if not by_frequency else 0.5 if share is None else max(share, 0.02)
             by_disease.setdefault(disease, {})[term] = max(weight, by_disease.get(disease, {}).get(term, 0.0))
     pool = sorted(d for d, found in by_disease.items() if len(found) >= min_annotations)
-    if diseases is not None:
-        wanted = {store.disease_index(d) for d in diseases}
+    if wanted_ids is not None:
+        wanted = {store.disease_index(d) for d in wanted_ids}
         pool = [d for d in pool if d in wanted]
     if not pool and n:
         raise InvalidArgumentError(diseases, "no disease to draw from", "diseases")
