@@ -209,10 +209,8 @@ GOOD: dict[str, Callable[[Any], Any]] = {
     "payload": lambda kb: {"format": 3, "notes": {}},
     "essentials": lambda kb: [frozenset({"skin"})],
     "args": lambda kb: argparse.Namespace(knowledge=None, tabular=None, release=None),
-    # columns and groupers (harden-a): the knowledge base by name (a parameter with a default that is
-    # skipped would shift the hostile value into the next positional parameter), streams for the
-    # handlers, and the groupers' ordinary options.
-    "kb": lambda kb: kb,
+    # columns and groupers (harden-a): streams for the handlers and the groupers' ordinary options.
+    # (A parameter named kb is swept like any other: the later arguments go by name once one is skipped.)
     "out": lambda kb: io.StringIO(),
     "err": lambda kb: io.StringIO(),
     "grouper": lambda kb: "charlson-quan2005",
