@@ -269,3 +269,15 @@ def test_readers_take_gzip_and_name_the_file(tmp_path: Path) -> None:
     version, rows = read_hpoa(DATA / "hpo" / "phenotype.hpoa.gz")
     assert version == "2025-01-16" and len(rows) == 271_702
     assert read_obo(DATA / "hpo" / "hp.obo.gz").version == "hp/releases/2025-01-16"
+
+
+def test_a_row_decoded_on_its_own_equals_the_columns() -> None:
+    """Annotations.row (what kb.graph reads) gives every row's fields exactly as the decoded columns do."""
+    from icd10kb.phenotypes.annotations import disease_annotations
+
+    store = disease_annotations()
+    columns = zip(
+        store.term, store.negated, store.aspect, store.frequency, store.evidence, store.references, store.onset, store.sex
+    )
+    mismatched = [row for row, fields in enumerate(columns) if tuple(store.row(row)) != fields]
+    assert mismatched == [] and sum(store.row(r).negated for r in range(len(store))) == 711

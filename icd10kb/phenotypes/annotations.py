@@ -26,7 +26,8 @@ Examples
 from __future__ import annotations
 
 import re
-from typing import Any
+from functools import cached_property
+from typing import Any, NamedTuple
 
 from .. import datasets
 from ..arguments import check_text
@@ -36,6 +37,7 @@ from .ontology import HPO_DATASET, information_content_from_counts, ontology
 
 __all__ = [
     "FREQUENCY_TERMS",
+    "AnnotationRow",
     "Annotations",
     "disease_annotations",
     "frequency_value",
@@ -79,6 +81,19 @@ def frequency_value(raw: str) -> float | None:
     return min(int(n) / int(m), 1.0) if int(m) else None
 
 
+class AnnotationRow(NamedTuple):
+    """The fields of one annotation row, as :class:`Annotations` gives them column by column."""
+
+    term: str
+    negated: bool
+    aspect: str
+    frequency: str
+    evidence: str
+    references: tuple[str, ...]
+    onset: str
+    sex: str
+
+
 class Annotations:
     """Every annotation row of ``phenotype.hpoa`` (built by :func:`annotations`)."""
 
@@ -89,21 +104,10 @@ class Annotations:
         self._name_sources: list[str] = content["name_sources"]
         self._disease_index = {d: i for i, d in enumerate(self.diseases)}
         self.disease: list[int] = content["disease"]
-        self.term: list[str] = [f"HP:{n:07d}" for n in content["term"]]
-        negated = [False] * len(self.disease)
-        for row in content["not"]:
-            negated[row] = True
-        self.negated: list[bool] = negated
-        self.evidence: list[str] = [_EVIDENCE[c] for c in content["evidence"]]
         self.aspect: str = content["aspect"]
-        self.sex: list[str] = [_SEX[c] for c in content["sex"]]
-        self.onset: list[str] = [f"HP:{n:07d}" if n else "" for n in content["onset"]]
-        table = content["frequency_table"]
-        self.frequency: list[str] = [table[i] for i in content["frequency"]]
-        refs = [tuple(r.split(";")) if r else () for r in content["references_table"]]
-        self.references: list[tuple[str, ...]] = [refs[i] for i in content["references"]]
-        table = content["modifier_table"]
-        self.modifier: list[str] = [table[i] for i in content["modifier"]]
+        self._raw = content  # the other columns are decoded when first read, whole or row by row
+        self._negated_rows = frozenset(content["not"])
+        self._references_table = [tuple(r.split(";")) if r else () for r in content["references_table"]]
         rows: list[list[int]] = [[] for _ in self.diseases]
         for row, disease in enumerate(self.disease):
             rows[disease].append(row)
@@ -113,6 +117,69 @@ class Annotations:
 
     def __len__(self) -> int:
         return len(self.disease)
+
+    # --- columns, decoded on first use (kb.graph reads a few thousand rows through row()) ----------
+
+    @cached_property
+    def term(self) -> list[str]:
+        """The HPO term of each row."""
+        return [f"HP:{n:07d}" for n in self._raw["term"]]
+
+    @cached_property
+    def negated(self) -> list[bool]:
+        """Whether each row is a ``NOT`` annotation."""
+        negated = [False] * len(self.disease)
+        for row in self._negated_rows:
+            negated[row] = True
+        return negated
+
+    @cached_property
+    def evidence(self) -> list[str]:
+        """The evidence code of each row (IEA, PCS or TAS)."""
+        return [_EVIDENCE[c] for c in self._raw["evidence"]]
+
+    @cached_property
+    def sex(self) -> list[str]:
+        """``MALE``, ``FEMALE`` or ``""`` for each row."""
+        return [_SEX[c] for c in self._raw["sex"]]
+
+    @cached_property
+    def onset(self) -> list[str]:
+        """The onset term of each row, or ``""``."""
+        return [f"HP:{n:07d}" if n else "" for n in self._raw["onset"]]
+
+    @cached_property
+    def frequency(self) -> list[str]:
+        """The frequency cell of each row as written (an HPO term, n/m, x%), or ``""``."""
+        table = self._raw["frequency_table"]
+        return [table[i] for i in self._raw["frequency"]]
+
+    @cached_property
+    def references(self) -> list[tuple[str, ...]]:
+        """The references of each row (PMID:…, OMIM:…)."""
+        table = self._references_table
+        return [table[i] for i in self._raw["references"]]
+
+    @cached_property
+    def modifier(self) -> list[str]:
+        """The modifiers of each row, joined by ``;``."""
+        table = self._raw["modifier_table"]
+        return [table[i] for i in self._raw["modifier"]]
+
+    def row(self, row: int) -> AnnotationRow:
+        """One row's fields, decoded on their own (without decoding the columns)."""
+        raw = self._raw
+        term, onset = raw["term"][row], raw["onset"][row]
+        return AnnotationRow(
+            f"HP:{term:07d}",
+            row in self._negated_rows,
+            self.aspect[row],
+            raw["frequency_table"][raw["frequency"][row]],
+            _EVIDENCE[raw["evidence"][row]],
+            self._references_table[raw["references"][row]],
+            f"HP:{onset:07d}" if onset else "",
+            _SEX[raw["sex"][row]],
+        )
 
     def disease_index(self, disease: object) -> int:
         """The position of an annotated disease id (``OMIM:…``, ``ORPHA:…``, ``DECIPHER:…``)."""
