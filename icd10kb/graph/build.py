@@ -120,44 +120,41 @@ def _add_fact(graph: nx.MultiDiGraph[str], code: str, fact: Fact) -> None:
 
 
 class _Writer:
-    """Writes nodes and edges straight into a MultiDiGraph's dictionaries, every attribute mapping read-only.
+    """Writes nodes and edges straight into a MultiDiGraph's dictionaries, read-only from the start.
 
     The layout is the one networkx documents for ``MultiDiGraph``: ``_node``,
     ``_succ`` and ``_pred``, one key dictionary shared by an edge's two ends.
-    Every ``parent_of`` slot is one shared read-only key dictionary (the
-    hierarchy edges carry no data); a slot that gets a second key becomes a
-    dictionary of its own. :func:`~icd10kb.graph.frozen.freeze` then only
-    wraps the rows.
+    Every row and every key dictionary is a
+    :class:`~icd10kb.graph.frozen.ReadOnlyDict` filled here with
+    ``dict.__setitem__``, and every attribute mapping a ``MappingProxyType``;
+    every ``parent_of`` slot is one shared key dictionary (the hierarchy edges
+    carry no data), and a slot that gets a second key becomes one of its own.
+    :func:`~icd10kb.graph.frozen.seal_built` then only wraps the node table and
+    the two adjacency tables.
     """
 
     def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
         self.nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
         self.succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
         self.pred: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
-        self.open: list[tuple[str, str]] = []  # the slots written here, to be made read-only by seal()
 
     def node(self, node: str, attributes: dict[str, Any]) -> None:
         """Add *node* unless it is there (a node already present keeps its attributes)."""
         if node not in self.nodes:
             self.nodes[node] = MappingProxyType(attributes)
-            self.succ[node], self.pred[node] = {}, {}
+            self.succ[node], self.pred[node] = ReadOnlyDict(), ReadOnlyDict()
 
     def edge(self, u: str, v: str, key: str, attributes: dict[str, Any], *, merge: bool = True) -> None:
         """Add the edge; an edge already there gets *attributes* over its own (or instead, without *merge*)."""
-        slot = self.succ[u].get(v)
+        row = self.succ[u]
+        slot = row.get(v)
         if slot is None or slot is _HIERARCHY_SLOT:
-            slot = {} if slot is None else dict(slot)
-            self.succ[u][v] = self.pred[v][u] = slot
-            self.open.append((u, v))
+            slot = ReadOnlyDict() if slot is None else ReadOnlyDict(slot)
+            _put(row, v, slot)
+            _put(self.pred[v], u, slot)
         if merge and key in slot:
             attributes = {**slot[key], **attributes}
-        slot[key] = MappingProxyType(attributes)
-
-    def seal(self) -> None:
-        """Make every slot written here read-only (the attribute mappings are already)."""
-        succ, pred = self.succ, self.pred
-        for u, v in self.open:
-            succ[u][v] = pred[v][u] = ReadOnlyDict(succ[u][v])
+        _put(slot, key, MappingProxyType(attributes))
 
     def fact(self, code: str, fact: Fact) -> None:
         node = fact_node(fact)
@@ -183,7 +180,8 @@ def _concept_attributes(kb: Classification, code: str) -> dict[str, Any]:
 def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bool = True) -> nx.MultiDiGraph[str]:
     """The whole knowledge graph of *kb*, frozen (read-only).
 
-    With *phenotypes*, the HPO layer is in it too (:func:`icd10kb.phenotypes.graph_edges`):
+    With *phenotypes*, the HPO layer is in it too (:func:`icd10kb.phenotypes.graph_edges`, read from
+    :mod:`icd10kb.phenotypes.layer` for a shipped release):
     HPO terms with ``hpo_parent_of`` edges, the diseases linked to codes
     (``exact_match`` edges to the code), their ``has_phenotype`` and
     ``lacks_phenotype`` edges, each with its Biolink category and predicate.
@@ -204,9 +202,9 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
         for fact in knowledge.profile(code).facts:
             writer.fact(code, fact)
     if phenotypes:  # HPO terms and is-a, the diseases linked to codes, their phenotypes and the links
-        from ..phenotypes.graph import graph_edges
+        from ..phenotypes.layer import graph_layer
 
-        nodes, edges = graph_edges(kb)
+        nodes, edges = graph_layer(kb)  # compiled ahead for a shipped release
         for node, attributes in nodes:
             writer.node(node, attributes)  # an HPO term a knowledge pack already names keeps the pack's node
         for source, target, key, attributes in edges:
@@ -214,12 +212,12 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
     for edge in note_edges(kb):  # both ends are concepts, already nodes
         # The same (source, target, kind) twice is one edge, the later note's data winning.
         writer.edge(edge.source, edge.target, edge.kind, {"text": edge.text, "reference": edge.reference}, merge=False)
-    writer.seal()
     return seal_built(graph)  # read-only even through the class: nx.MultiDiGraph.remove_edge(graph, ...) fails
 
 
 _NO_DATA: Any = MappingProxyType({})  # the data of every hierarchy edge: none, read-only, shared
 _HIERARCHY_SLOT: Any = ReadOnlyDict({HIERARCHY: _NO_DATA})  # the key dictionary of every parent-child slot
+_put = dict.__setitem__  # how the builder fills its read-only dictionaries
 
 
 def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
@@ -248,10 +246,13 @@ def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
                 "chapter": chapter,
             }
         )
-        succ[code], pred[code] = {}, {}
+        succ[code] = row = ReadOnlyDict()
         up = parents[position]
         if up >= 0:
-            succ[ids[up]][code] = pred[code][ids[up]] = _HIERARCHY_SLOT
+            _put(succ[ids[up]], code, _HIERARCHY_SLOT)
+            pred[code] = ReadOnlyDict(((ids[up], _HIERARCHY_SLOT),))
+        else:
+            pred[code] = ReadOnlyDict()
         entry = seventh.get(position)
         if entry:
             chars, rule = entry
@@ -267,8 +268,8 @@ def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
                         "chapter": chapter,
                     }
                 )
-                succ[child], pred[child] = {}, {code: _HIERARCHY_SLOT}
-                succ[code][child] = _HIERARCHY_SLOT
+                succ[child], pred[child] = ReadOnlyDict(), ReadOnlyDict(((code, _HIERARCHY_SLOT),))
+                _put(row, child, _HIERARCHY_SLOT)
 
 
 def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:

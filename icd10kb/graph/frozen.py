@@ -122,15 +122,10 @@ def freeze(graph: G) -> G:
 
 
 def seal_built(graph: nx.MultiDiGraph) -> nx.MultiDiGraph:  # type: ignore[type-arg]
-    """:func:`freeze` for a graph built read-only inside: every node's data a ``MappingProxyType``
-    and every edge slot a :class:`ReadOnlyDict` of them (as ``graph.build`` writes them); only the
-    node table and the rows are wrapped, without a pass over every edge."""
-    return _seal(graph, ReadOnlyDict(graph._node), _sealed_rows)  # type: ignore[attr-defined]
-
-
-def _sealed_rows(adjacency: dict[Any, dict[Any, Any]]) -> ReadOnlyDict:
-    empty = ReadOnlyDict()  # one empty row serves every node without neighbours: it cannot change
-    return ReadOnlyDict({u: ReadOnlyDict(row) if row else empty for u, row in adjacency.items()})
+    """:func:`freeze` for a graph built read-only inside: every node's data a ``MappingProxyType``,
+    every row and edge slot a :class:`ReadOnlyDict` and every edge's data a ``MappingProxyType``
+    (as ``graph.build`` writes them); only the node table and the two adjacency tables are wrapped."""
+    return _seal(graph, ReadOnlyDict(graph._node), ReadOnlyDict)  # type: ignore[attr-defined]
 
 
 def _seal(graph: G, nodes: ReadOnlyDict, rows: Any) -> G:

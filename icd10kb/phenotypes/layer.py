@@ -1,0 +1,96 @@
+"""The phenotype layer of ``kb.graph``, compiled ahead of time for every shipped release.
+
+:func:`~icd10kb.phenotypes.graph.graph_edges` reads the HPO ontology, every
+annotation row and the disease links to make the layer's 6,500 nodes and
+27,000 edges, which takes longer than the rest of the graph together.
+``scripts/build_graph_layer.py`` does it once per shipped release and writes
+the result into the dataset :data:`DATASET`, one file a release: the nodes and
+edges as :func:`graph_edges` gives them, as JSON (tuples written as lists and
+read back as tuples). ``tests/test_graph_build.py`` checks that the graph
+equals one built with networkx's own calls from :func:`graph_edges`, and the
+build script's output is compared byte for byte with what is shipped.
+
+Examples
+--------
+>>> nodes, edges = graph_layer(kb)
+>>> (nodes, edges) == graph_edges(kb)
+True
+"""
+
+from __future__ import annotations
+
+import json
+from typing import TYPE_CHECKING, Any
+
+from ..errors import DataFileError
+from .graph import graph_edges
+from .links import resolve_kb
+
+if TYPE_CHECKING:
+    from ..classification.core import Classification as KnowledgeBase
+
+__all__ = ["DATASET", "FORMAT", "decode", "encode", "graph_layer"]
+
+#: The dataset that holds the compiled phenotype layer of every shipped release.
+DATASET = "hpo-graph-layer"
+#: The version of the file format.
+FORMAT = 1
+
+Nodes = list[tuple[str, dict[str, Any]]]
+Edges = list[tuple[str, str, str, dict[str, Any]]]
+
+
+def graph_layer(kb: KnowledgeBase | None = None) -> tuple[Nodes, Edges]:
+    """The phenotype layer of *kb*'s graph: :func:`graph_edges` ``(kb)``, read from the compiled file if shipped."""
+    kb = resolve_kb(kb)
+    release = kb.shipped_release
+    if release is not None:
+        from ..datasets import describe, memo, names, read
+
+        path = f"{DATASET}/{release}.json.gz"
+        if DATASET in names() and any(f.path == path for f in describe(DATASET).files):
+            return memo(DATASET, release, lambda: decode(read(DATASET, path), path))
+    return graph_edges(kb)
+
+
+def encode(release: str, nodes: Nodes, edges: Edges) -> bytes:
+    """The file (not yet compressed) of a release's layer."""
+    from ..arguments import check_text
+    from ..errors import InvalidArgumentError
+
+    release = check_text(release, "release", 200)
+    if not isinstance(nodes, list) or not isinstance(edges, list):
+        raise InvalidArgumentError((nodes, edges), "the nodes and edges lists of graph_edges()", "layer")
+    content = {"format": FORMAT, "release": release, "nodes": nodes, "edges": edges}
+    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+
+
+def decode(data: bytes, name: str) -> tuple[Nodes, Edges]:
+    """The nodes and edges of a file made by :func:`encode`, their shape checked."""
+    from ..arguments import check_bytes, check_text
+
+    data, name = check_bytes(data, "data"), check_text(name, "file name", 4096)
+    try:
+        content = json.loads(data)
+        if not isinstance(content, dict) or content.get("format") != FORMAT:
+            raise ValueError(f"not a phenotype layer of format {FORMAT}")
+        nodes = [(_text(node), _attributes(attributes)) for node, attributes in content["nodes"]]
+        edges = [
+            (_text(u), _text(v), _text(key), _attributes(attributes)) for u, v, key, attributes in content["edges"]
+        ]
+    except (ValueError, TypeError, KeyError, AttributeError) as exc:  # json's errors are ValueErrors
+        raise DataFileError(name, f"a damaged phenotype layer: {exc}"[:300]) from None
+    return nodes, edges
+
+
+def _text(value: object) -> str:
+    if type(value) is not str:
+        raise TypeError(f"a node or key that is not text: {type(value).__name__}")
+    return value
+
+
+def _attributes(value: object) -> dict[str, Any]:
+    """Attributes as graph_edges gives them: lists (JSON's tuples) become tuples again."""
+    if not isinstance(value, dict):
+        raise TypeError(f"attributes that are not an object: {type(value).__name__}")
+    return {key: tuple(item) if isinstance(item, list) else item for key, item in value.items()}
