@@ -10,6 +10,7 @@ import pytest
 import icd10kb
 from icd10kb.graph.build import HIERARCHY, _add_fact
 from icd10kb.notes.references import note_edges, read_references
+from tests.scripts import load_script
 
 
 @pytest.fixture(scope="module")
@@ -122,18 +123,6 @@ def test_the_phenotype_layer_in_the_graph() -> None:
     assert any(d.get("negated") for *_, k, d in graph.edges(keys=True, data=True) if k == "lacks_phenotype")
 
 
-def _layer_script():  # type: ignore[no-untyped-def]
-    import importlib.util
-    from pathlib import Path
-
-    path = Path(__file__).resolve().parent.parent / "scripts" / "build_graph_layer.py"
-    spec = importlib.util.spec_from_file_location("build_graph_layer", path)
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("release", icd10kb.releases())
 def test_the_phenotype_layer_recompiles_byte_for_byte_and_reads_back(release: str) -> None:
     """The shipped layer is what graph_edges gives for the release, and reads back equal to it."""
@@ -142,7 +131,7 @@ def test_the_phenotype_layer_recompiles_byte_for_byte_and_reads_back(release: st
     from icd10kb.phenotypes.layer import DATASET, decode, graph_layer
 
     shipped = read(DATASET, f"{DATASET}/{release}.json.gz", decompress=False)
-    assert _layer_script().compile_release(release) == shipped
+    assert load_script("build_graph_layer").compile_release(release) == shipped
     kb = icd10kb.load(release)
     assert graph_layer(kb) == graph_edges(kb)
     with pytest.raises(icd10kb.DataFileError, match="phenotype layer"):

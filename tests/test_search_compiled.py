@@ -10,7 +10,6 @@ recompiled byte for byte.
 
 from __future__ import annotations
 
-import importlib.util
 import io
 import subprocess
 import sys
@@ -27,6 +26,7 @@ from icd10kb.search.compiled import DATASET, decode, read_compiled
 from icd10kb.search.index import SearchIndex
 from icd10kb.search.lazy import CompiledPostings
 from icd10kb.search.postings import BuiltPostings
+from tests.scripts import load_script
 
 ROOT = Path(__file__).resolve().parent.parent
 KB = icd10kb.load()
@@ -130,17 +130,9 @@ def test_another_release_gives_identical_hits() -> None:
         assert fast.search(query, 20) == reference.search(query, 20), query
 
 
-def _build_script():  # type: ignore[no-untyped-def]
-    spec = importlib.util.spec_from_file_location("build_search", ROOT / "scripts" / "build_search.py")
-    assert spec is not None and spec.loader is not None
-    module = importlib.util.module_from_spec(spec)
-    spec.loader.exec_module(module)
-    return module
-
-
 @pytest.mark.parametrize("release", icd10kb.releases())
 def test_the_shipped_files_recompile_byte_for_byte(release: str) -> None:
-    index, layers = _build_script().compile_release(release)
+    index, layers = load_script("build_search").compile_release(release)
     assert index == read(DATASET, f"{DATASET}/{release}.bin.gz", decompress=False)
     assert layers == read(DATASET, f"{DATASET}/{release}.layers.bin.gz", decompress=False)
     assert release in describe(DATASET).releases

@@ -31,6 +31,7 @@ import json
 import sys
 from array import array
 from collections.abc import Sequence
+from itertools import pairwise
 from typing import TYPE_CHECKING
 
 from ..arguments import check_bytes, check_int, check_text
@@ -50,7 +51,7 @@ _LITTLE = sys.byteorder == "little"
 class LayerTexts:
     """The ``(label, text)`` rows of each concept, decoded when asked for."""
 
-    __slots__ = ("_docs", "_labels", "_label_names", "_name", "_starts", "_texts")
+    __slots__ = ("_docs", "_label_names", "_labels", "_name", "_starts", "_texts")
 
     def __init__(self, docs: array, labels: array, label_names: list[str], starts: array, texts: bytes, name: str):  # type: ignore[type-arg]
         self._docs, self._labels, self._label_names = docs, labels, label_names
@@ -145,7 +146,7 @@ def decode(data: bytes, name: str, size: int) -> LayerTexts:
             raise ValueError("a row of a concept or label that does not exist")
         if starts[0] != 0 or starts[-1] != len(texts):
             raise ValueError("texts of the wrong length")
-        if any(a > b for a, b in zip(docs, docs[1:])):
+        if any(a > b for a, b in pairwise(docs)):
             raise ValueError("rows out of concept order")
         # The bounds of each text are checked row by row as rows are read (LayerTexts.get).
     except (KeyError, TypeError, ValueError, IndexError) as exc:
