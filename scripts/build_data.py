@@ -11,7 +11,6 @@ for byte; tests/test_official.py compiles again and compares.
 from __future__ import annotations
 
 import argparse
-import json
 import sys
 from pathlib import Path
 from typing import Any
@@ -23,8 +22,8 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from datasetlib import write_dataset  # noqa: E402
 
 from icd10kb.classification.compiled import from_classification  # noqa: E402
-from icd10kb.files import sha256  # noqa: E402
 from icd10kb.classification.tabular import read_tabular  # noqa: E402
+from icd10kb.files import sha256  # noqa: E402
 
 OFFICIAL = ROOT / "data" / "official"
 OUT = ROOT / "icd10kb" / "data"

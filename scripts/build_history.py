@@ -28,12 +28,12 @@ sys.path.insert(0, str(ROOT / "scripts"))
 from datasetlib import gzip_bytes, write_dataset  # noqa: E402
 
 from icd10kb.classification.compiled import from_classification  # noqa: E402
+from icd10kb.classification.tabular import TabularRelease, read_tabular  # noqa: E402
 from icd10kb.files import sha256  # noqa: E402
 from icd10kb.history import readers  # noqa: E402
 from icd10kb.history.addenda import NO_TITLE, apply_addenda  # noqa: E402
 from icd10kb.history.data import encode  # noqa: E402
 from icd10kb.history.timeline import SLOTS  # noqa: E402
-from icd10kb.classification.tabular import TabularRelease, read_tabular  # noqa: E402
 
 DATA = ROOT / "data"
 SOURCE = "National Center for Health Statistics (NCHS), Centers for Disease Control and Prevention"
