@@ -32,7 +32,7 @@ from ..classification.models import Frozen, construct
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
 from ..gcpause import collection_paused
 from .notes import notes
-from .references import references
+from .references import own_references
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
@@ -67,7 +67,7 @@ def _notes_of(kb: Classification, code: str, kind: str) -> list[Reference]:
     cache = kb.piece(_notes_cache)
     found = cache.get((code, kind))
     if found is None:
-        found = [r for owner in (code, *kb.ancestors(code)) for r in references(kb, owner, kind=kind)]
+        found = [r for owner in (code, *kb.ancestors(code)) for r in own_references(kb, owner) if r.kind == kind]
         found = cache.setdefault((code, kind), found)  # one list, whoever computes it first
     return found
 

@@ -37,6 +37,7 @@ from pydantic import Field
 from ..classification.codes import strip_dot
 from ..classification.models import Frozen
 from ..errors import ICD10KBError, InvalidArgumentError
+from .models import NOTE_ORDER
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
@@ -409,32 +410,48 @@ def references(kb: Classification, code: object | None = None, *, kind: str | No
     >>> [(r.reference, r.shape, r.targets) for r in references(kb, "L94")]
     [('M30-M36', 'block', ('M30-M36',))]
     """
-    from .models import NOTE_ORDER
-
     if kind is not None and (type(kind) is not str or kind not in NOTE_ORDER):
         raise InvalidArgumentError(kind, f"a kind of note is one of {', '.join(NOTE_ORDER)}", "kind")
-    if code is None:
-        found = all_references(kb)
-    else:
-        canonical = kb.normalize(code)
-        cache = kb.piece(_per_concept)
-        found = cache.get(canonical)  # type: ignore[assignment]
-        if found is None:
-            from .notes import notes
-
-            # Only the concept's own notes (a 7th-character code's made-up note names nothing).
-            found = tuple(
-                r
-                for note in notes(kb, canonical)
-                if note.at == canonical
-                for r in find_references(kb, canonical, note.kind, note.text)
-            )
-            found = cache.setdefault(canonical, found)  # the same tuple whoever computes it first
+    found = all_references(kb) if code is None else own_references(kb, kb.normalize(code))
     return found if kind is None else tuple(r for r in found if r.kind == kind)
 
 
+def own_references(kb: Classification, canonical: str) -> tuple[Reference, ...]:
+    """The references in the notes of the concept *canonical* itself (its canonical identifier, unchecked)."""
+    cache = kb.piece(_per_concept)
+    found = cache.get(canonical, () if type(cache) is _Complete else None)
+    if found is None:
+        from .notes import notes
+
+        # Only the concept's own notes (a 7th-character code's made-up note names nothing).
+        found = tuple(
+            r
+            for note in notes(kb, canonical)
+            if note.at == canonical
+            for r in find_references(kb, canonical, note.kind, note.text)
+        )
+        found = cache.setdefault(canonical, found)  # the same tuple whoever computes it first
+    return found
+
+
 def _per_concept(kb: Classification) -> dict[str, tuple[Reference, ...]]:
-    return {}
+    """The references of each concept's own notes: for a shipped release, all of them at once from
+    the compiled references (in the order of the notes' kinds, as the notes give them); else filled
+    concept by concept as asked for."""
+    if kb.shipped_release is None:
+        return {}
+    grouped: dict[str, list[Reference]] = {}
+    for reference in all_references(kb):
+        grouped.setdefault(reference.at, []).append(reference)
+    return _Complete(
+        (at, tuple(sorted(found, key=lambda r: NOTE_ORDER[r.kind]))) for at, found in grouped.items()
+    )
+
+
+class _Complete(dict):  # type: ignore[type-arg]
+    """Every concept's references, read at once: a concept that is not in it has none."""
+
+    __slots__ = ()
 
 
 def note_edges(kb: Classification) -> Iterator[NoteEdge]:
