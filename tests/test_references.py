@@ -93,3 +93,20 @@ def test_hyphenated_and_final_character_qualifiers(kb: icd10kb.KnowledgeBase) ->
     assert fluency.targets == ("I69.023", "I69.123", "I69.223", "I69.323", "I69.823", "I69.923")
     fractures = refs(kb, "S31", "S32.1--S32.9 with 7th character B")
     assert fractures.shape == "qualified" and all(t.endswith("B") and len(t) == 8 for t in fractures.targets)
+
+
+def test_each_concepts_references_equal_reading_its_own_notes(kb: icd10kb.KnowledgeBase) -> None:
+    """For a shipped release a concept's references come from the compiled file, grouped once; reading
+    the concept's notes again gives the same references in the same order, for every concept."""
+    from icd10kb.notes.notes import notes
+    from icd10kb.notes.references import find_references, own_references
+
+    differ = []
+    for code in kb.store.ids:
+        again = tuple(
+            r for note in notes(kb, code) if note.at == code for r in find_references(kb, code, note.kind, note.text)
+        )
+        if own_references(kb, code) != again:
+            differ.append(code)
+    assert differ == []
+    assert own_references(kb, "S72.001A") == ()  # a 7th-character code's made-up note names nothing
