@@ -192,7 +192,7 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
     ``_succ`` and ``_pred``, with one key dictionary shared by an edge's two
     ends); knowledge and note edges are few and go through ``add_edge``.
     """
-    from ..notes.references import note_edges
+    from ..notes.references import all_references
 
     check_bool(phenotypes, "phenotypes")
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
@@ -209,9 +209,9 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
             writer.node(node, attributes)  # an HPO term a knowledge pack already names keeps the pack's node
         for source, target, key, attributes in edges:
             writer.edge(source, target, key, attributes)
-    for edge in note_edges(kb):  # both ends are concepts, already nodes
-        # The same (source, target, kind) twice is one edge, the later note's data winning.
-        writer.edge(edge.source, edge.target, edge.kind, {"text": edge.text, "reference": edge.reference}, merge=False)
+    for ref in all_references(kb):  # one edge per (note, target), as note_edges() gives them; both ends are nodes
+        for target in ref.targets:  # the same (source, target, kind) twice is one edge, the later note's data winning
+            writer.edge(ref.at, target, ref.kind, {"text": ref.text, "reference": ref.reference}, merge=False)
     return seal_built(graph)  # read-only even through the class: nx.MultiDiGraph.remove_edge(graph, ...) fails
 
 

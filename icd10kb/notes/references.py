@@ -35,7 +35,7 @@ from typing import TYPE_CHECKING, Literal
 from pydantic import Field
 
 from ..classification.codes import strip_dot
-from ..classification.models import Frozen
+from ..classification.models import Frozen, construct
 from ..errors import ICD10KBError, InvalidArgumentError
 from .models import NOTE_ORDER
 
@@ -375,7 +375,8 @@ def decode(kb: Classification, rows: object, name: str) -> tuple[Reference, ...]
     try:
         for at, kind, position, reference, shape, targets, below in rows:
             out.append(
-                Reference.model_construct(
+                construct(  # checked when compiled, and against the release's notes here: no validation again
+                    Reference,
                     at=at,
                     kind=kind,
                     text=table[at][kind][position],
