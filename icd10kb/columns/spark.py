@@ -32,9 +32,9 @@ _views = itertools.count()
 
 
 def _session(spark: object) -> Any:
-    from pyspark.sql import SparkSession
+    from ..extras import require
 
-    if not isinstance(spark, SparkSession):
+    if not isinstance(spark, require("pyspark.sql", "spark", "Spark").SparkSession):
         raise InvalidArgumentError(spark, "expected a pyspark SparkSession", "Spark session")
     return spark
 
@@ -88,9 +88,9 @@ def _claims(claims: object) -> tuple[str, Any]:
     """(the name of the view to query, the DataFrame to put there or None) for *claims*, checked."""
     if isinstance(claims, str):
         return check_name(claims, "claims table"), None
-    from pyspark.sql import DataFrame
+    from ..extras import require
 
-    if not isinstance(claims, DataFrame):
+    if not isinstance(claims, require("pyspark.sql", "spark", "Spark").DataFrame):
         raise InvalidArgumentError(claims, "expected a Spark DataFrame or the name of a view", "claims table")
     return f"icd10kb_claims_{next(_views)}", claims
 

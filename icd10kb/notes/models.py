@@ -1,14 +1,15 @@
-"""The model of an instructional note and the kinds of notes, in the order they are shown."""
+"""The models of an instructional note and of a code reference in one; the kinds of notes, in the order shown."""
 
 from __future__ import annotations
 
+from dataclasses import dataclass
 from typing import Literal, get_args
 
 from pydantic import Field
 
 from ..classification.models import Frozen
 
-__all__ = ["NOTE_ORDER", "Note", "NoteKind"]
+__all__ = ["NOTE_ORDER", "Note", "NoteEdge", "NoteKind", "Reference", "Shape"]
 
 NoteKind = Literal[
     "includes",
@@ -40,3 +41,34 @@ class Note(Frozen):
     kind: NoteKind = Field(description="The kind of note (excludes1, code_first, inclusion_terms …).")
     text: str = Field(description="The note's text, white space folded.")
     at: str = Field(description="The concept that carries the note (an ancestor, for inherited notes).")
+
+
+Shape = Literal["code", "code_and_below", "range", "block", "chapter", "qualified", "mention"]
+
+
+class Reference(Frozen):
+    """One code reference inside a note, and what it resolves to."""
+
+    at: str = Field(description="The concept that carries the note.")
+    kind: str = Field(description="The note's kind (excludes1, code_first …).")
+    text: str = Field(description="The note's full text.")
+    reference: str = Field(description="The reference as written, e.g. 'M30-M36' or 'S78.-'.")
+    shape: Shape = Field(description="How the reference was read.")
+    targets: tuple[str, ...] = Field(description="The concepts it names in this release (empty if unresolved).")
+    below: bool = Field(description="Whether everything below the targets is meant too.")
+
+    @property
+    def resolved(self) -> bool:
+        """Whether the reference names at least one concept of the release."""
+        return bool(self.targets)
+
+
+@dataclass(frozen=True)
+class NoteEdge:
+    """One edge of the graph made from a reference."""
+
+    source: str
+    target: str
+    kind: str
+    text: str
+    reference: str

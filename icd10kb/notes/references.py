@@ -29,15 +29,12 @@ from __future__ import annotations
 
 import re
 from collections.abc import Callable, Iterator, Sequence
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Literal
-
-from pydantic import Field
+from typing import TYPE_CHECKING
 
 from ..classification.codes import strip_dot
-from ..classification.models import Frozen, construct
+from ..classification.models import construct
 from ..errors import ICD10KBError, InvalidArgumentError
-from .models import NOTE_ORDER
+from .models import NOTE_ORDER, NoteEdge, Reference, Shape
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
@@ -56,7 +53,6 @@ __all__ = [
     "references",
 ]
 
-Shape = Literal["code", "code_and_below", "range", "block", "chapter", "qualified", "mention"]
 
 _GROUP = re.compile(r"\(([^()]*)\)")
 _CODE = r"[A-Z][0-9][0-9A-Z](?:\.[0-9A-Z]{0,4})?"
@@ -71,34 +67,6 @@ _POSITION = re.compile(
 )
 _ORDINAL = {"fifth": 4, "5th": 4, "sixth": 5, "six": 5, "6th": 5, "seventh": 6, "7th": 6}
 _PREFIXES = ("i.e.", "e.g.", "see")
-
-
-class Reference(Frozen):
-    """One code reference inside a note, and what it resolves to."""
-
-    at: str = Field(description="The concept that carries the note.")
-    kind: str = Field(description="The note's kind (excludes1, code_first …).")
-    text: str = Field(description="The note's full text.")
-    reference: str = Field(description="The reference as written, e.g. 'M30-M36' or 'S78.-'.")
-    shape: Shape = Field(description="How the reference was read.")
-    targets: tuple[str, ...] = Field(description="The concepts it names in this release (empty if unresolved).")
-    below: bool = Field(description="Whether everything below the targets is meant too.")
-
-    @property
-    def resolved(self) -> bool:
-        """Whether the reference names at least one concept of the release."""
-        return bool(self.targets)
-
-
-@dataclass(frozen=True)
-class NoteEdge:
-    """One edge of the graph made from a reference."""
-
-    source: str
-    target: str
-    kind: str
-    text: str
-    reference: str
 
 
 def _top_matches(kb: Classification, roots: list[str], test: Callable[[str], bool]) -> list[str]:
