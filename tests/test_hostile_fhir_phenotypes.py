@@ -287,3 +287,13 @@ def test_shared_checks_refuse_hostile_collections_streams_options_and_choices() 
     with pytest.raises(InvalidArgumentError, match="choices"):
         check_choice("a", None, "kind")  # type: ignore[arg-type]
     assert check_option(argparse.Namespace(term=HostileStr("fever")), "term", (str,)) == "fever"
+
+
+def test_the_phenotype_layer_encoder_refuses_what_json_cannot_hold() -> None:
+    """The build script's encoder (icd10kb.phenotypes.layer.encode): a lone surrogate is a typed error."""
+    from icd10kb.phenotypes.layer import encode
+
+    with pytest.raises(InvalidArgumentError, match="not JSON text"):
+        encode("2026-04-01", [("HP:\ud800", {})], [])
+    with pytest.raises(InvalidArgumentError, match="graph_edges"):
+        encode("2026-04-01", [["HP:0000001", {}]], [])  # type: ignore[list-item]

@@ -59,10 +59,20 @@ def encode(release: str, nodes: Nodes, edges: Edges) -> bytes:
     from ..errors import InvalidArgumentError
 
     release = check_text(release, "release", 200)
-    if not isinstance(nodes, list) or not isinstance(edges, list):
+    shaped = (
+        isinstance(nodes, list)
+        and isinstance(edges, list)
+        and all(type(n) is tuple and len(n) == 2 and type(n[0]) is str and type(n[1]) is dict for n in nodes)
+        and all(type(e) is tuple and len(e) == 4 and type(e[3]) is dict for e in edges)
+        and all(type(x) is str for e in edges for x in e[:3])
+    )
+    if not shaped:
         raise InvalidArgumentError((nodes, edges), "the nodes and edges lists of graph_edges()", "layer")
     content = {"format": FORMAT, "release": release, "nodes": nodes, "edges": edges}
-    return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    try:
+        return json.dumps(content, ensure_ascii=False, sort_keys=True, separators=(",", ":")).encode("utf-8")
+    except (TypeError, ValueError) as exc:  # a value JSON cannot hold, text that is not UTF-8 (a lone surrogate)
+        raise InvalidArgumentError((nodes, edges), f"not JSON text: {exc}"[:200], "layer") from None
 
 
 def decode(data: bytes, name: str) -> tuple[Nodes, Edges]:
