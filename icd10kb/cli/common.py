@@ -71,8 +71,8 @@ def check_handler(args: object, out: object, err: object) -> argparse.Namespace:
 
     if not isinstance(args, argparse.Namespace):
         raise InvalidArgumentError(args, "the parsed command line (argparse.Namespace)", "args")
-    check_stream(out, "out")
-    check_stream(err, "err")
+    check_stream(out, "output stream")
+    check_stream(err, "error stream")
     return args
 
 
@@ -81,7 +81,7 @@ def check_subparsers(subparsers: object) -> argparse._SubParsersAction:  # type:
     if not isinstance(subparsers, argparse._SubParsersAction):
         from ..errors import InvalidArgumentError
 
-        raise InvalidArgumentError(subparsers, "what ArgumentParser.add_subparsers() returns", "subparsers")
+        raise InvalidArgumentError(subparsers, "what ArgumentParser.add_subparsers() returns", "sub-parsers")
     return subparsers
 
 
@@ -101,5 +101,5 @@ def option(args: argparse.Namespace, name: str, default: object = _MISSING) -> o
         raise InvalidArgumentError(args, "the parsed command line (argparse.Namespace)", "args")
     value = vars(args).get(name, default)
     if value is _MISSING:
-        raise InvalidArgumentError(args, f"the command line has no {name!r}", "args")
+        raise InvalidArgumentError(name, f"the command line has no {name!r}", "option")
     return value

@@ -13,8 +13,8 @@ from pathlib import Path
 from typing import Any, TextIO
 
 from ..arguments import check_text
+from ..cli.common import check_handler, check_subparsers, option
 from ..errors import ICD10KBError, InvalidArgumentError
-from ..groupers.cli import check_streams, check_subparsers, option
 
 __all__ = ["add_parsers", "run_clean", "run_per_patient"]
 
@@ -67,7 +67,7 @@ def run_clean(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from .functions import clean
 
-    check_streams(out, err)
+    check_handler(args, out, err)
     column, level = check_text(option(args, "column"), "--column", 1000), option(args, "level")
     paths = _check_paths(args, err)
     if paths is None:
@@ -96,7 +96,7 @@ def run_per_patient(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
 
     from .patients import per_patient
 
-    check_streams(out, err)
+    check_handler(args, out, err)
     names = ("grouper", "patient", "code", "poa", "output_kind")
     options = {name: option(args, name) for name in names}
     paths = _check_paths(args, err)

@@ -25,7 +25,7 @@ from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
 from ..groupers.base import as_list
-from .groupmap import default_output, grouper_map, prepare
+from .groupmap import grouper_map, prepare, prepared_for
 from .release import columns_of
 from .sql import TABLES, check_name, key_sql, per_patient_sql, tables
 
@@ -115,10 +115,7 @@ def per_patient(
     claims = check_name(claims, "claims table")
     patient, code = check_name(patient, "patient column"), check_name(code, "code column")
     poa = check_name(poa, "poa column") if poa is not None else None
-    rc = columns_of(kb)
-    prepared = prepare(grouper_map(grouper, rc.kb))
-    if output is None:
-        output = default_output(prepared)
+    _, prepared, output = prepared_for(grouper, kb, output)
     query = per_patient_sql(
         prepared,
         claims,

@@ -22,7 +22,7 @@ from ..arguments import MAX_TEXT as _MAX_TEXT
 from ..errors import InvalidArgumentError
 from ..groupers.base import as_list
 
-__all__ = ["Prepared", "default_output", "grouper_map", "prepare"]
+__all__ = ["Prepared", "default_output", "grouper_map", "prepare", "prepared_for"]
 
 _FIELDS = ("name", "version", "rows", "labels", "hierarchy", "weights")
 
@@ -210,3 +210,24 @@ def default_output(prepared: Prepared) -> str:
     if not isinstance(prepared, Prepared):
         raise InvalidArgumentError(prepared, "expected what prepare() returns", "prepared grouper")
     return "flags" if prepared.weights or prepared.poa_required.any() else "set"
+
+
+def prepared_for(grouper: object, kb: Any = None, output: str | None = None) -> tuple[Any, Prepared, str]:
+    """The release's columns, *grouper* prepared against them, and *output* (the grouper's default if None).
+
+    The first step of every per-patient grouping, in pandas, polars, DuckDB and Spark alike.
+
+    Examples
+    --------
+    >>> rc, prepared, output = prepared_for("charlson-quan2005", kb)
+    >>> output, len(rc) == len(kb)
+    ('flags', True)
+    """
+    from ..arguments import check_choice
+    from .release import columns_of
+
+    if output is not None:
+        output = check_choice(output, ("flags", "set"), "output")
+    rc = columns_of(kb)
+    prepared = prepare(grouper_map(grouper, rc.kb))
+    return rc, prepared, default_output(prepared) if output is None else output

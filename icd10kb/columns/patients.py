@@ -33,8 +33,8 @@ from ..arguments import check_bool, check_choice, check_int, check_text
 from ..errors import InvalidArgumentError
 from ..groupers.base import as_list
 from .adapters import encode, kind_of
-from .groupmap import Prepared, default_output, grouper_map, prepare
-from .release import ReleaseColumns, columns_of
+from .groupmap import Prepared, prepared_for
+from .release import ReleaseColumns
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -328,10 +328,7 @@ def per_patient(
             )
     if date is None and (start is not None or end is not None):
         raise InvalidArgumentError((start, end), "start and end need a date column", "date window")
-    rc = columns_of(kb)
-    prepared = prepare(grouper_map(grouper, rc.kb))
-    if output is None:
-        output = default_output(prepared)
+    rc, prepared, output = prepared_for(grouper, kb, output)
     if kind == "pandas":
         return _pandas(frame, rc, prepared, patient, code, poa, date, start, end, output, assume_poa, hierarchy)
     return _polars(frame, rc, prepared, patient, code, poa, date, start, end, output, assume_poa, hierarchy)

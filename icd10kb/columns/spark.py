@@ -19,7 +19,7 @@ from collections.abc import Iterable
 from typing import TYPE_CHECKING, Any
 
 from ..errors import InvalidArgumentError
-from .groupmap import default_output, grouper_map, prepare
+from .groupmap import grouper_map, prepare, prepared_for
 from .release import columns_of
 from .sql import TABLES, check_name, clean_sql, per_patient_sql, tables
 
@@ -136,10 +136,7 @@ def per_patient(
     views must have been created by :func:`register`.
     """
     view, frame = _claims(claims)
-    rc = columns_of(kb)
-    prepared = prepare(grouper_map(grouper, rc.kb))
-    if output is None:
-        output = default_output(prepared)
+    _, prepared, output = prepared_for(grouper, kb, output)
     query = per_patient_sql(
         prepared,
         view,

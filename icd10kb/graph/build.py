@@ -108,15 +108,18 @@ def _edge_attributes(fact: Fact) -> dict[str, Any]:
     }
 
 
-def _add_fact(graph: nx.MultiDiGraph[str], code: str, fact: Fact) -> None:
+def _fact_edge(code: str, fact: Fact) -> tuple[str, str, str, str]:
+    """``(fact's node, source, target, key)``: causes point at the disease, the rest away from it."""
     node = fact_node(fact)
+    source, target = (node, code) if fact.kind == "cause" else (code, node)
+    return node, source, target, FACT_RELATIONS[fact.kind]
+
+
+def _add_fact(graph: nx.MultiDiGraph[str], code: str, fact: Fact) -> None:
+    node, source, target, key = _fact_edge(code, fact)
     if node not in graph:
         graph.add_node(node, **_fact_attributes(fact))
-    relation = FACT_RELATIONS[fact.kind]
-    if fact.kind == "cause":
-        graph.add_edge(node, code, key=relation, **_edge_attributes(fact))
-    else:
-        graph.add_edge(code, node, key=relation, **_edge_attributes(fact))
+    graph.add_edge(source, target, key=key, **_edge_attributes(fact))
 
 
 class _Writer:
@@ -157,14 +160,11 @@ class _Writer:
         _put(slot, key, MappingProxyType(attributes))
 
     def fact(self, code: str, fact: Fact) -> None:
-        node = fact_node(fact)
+        node, source, target, key = _fact_edge(code, fact)
         self.node(node, _fact_attributes(fact))
         attributes = _edge_attributes(fact)
         attributes["qualifiers"] = MappingProxyType(attributes["qualifiers"])
-        if fact.kind == "cause":
-            self.edge(node, code, FACT_RELATIONS[fact.kind], attributes)
-        else:
-            self.edge(code, node, FACT_RELATIONS[fact.kind], attributes)
+        self.edge(source, target, key, attributes)
 
 
 def _concept_attributes(kb: Classification, code: str) -> dict[str, Any]:

@@ -27,9 +27,8 @@ _CACHED = ("adj", "succ", "pred", "nodes", "edges", "in_edges", "out_edges", "de
 class ReadOnlyDict(dict):  # type: ignore[type-arg]
     """A dict that refuses every change; networkx reads it like any dict.
 
-    Its values are set once, when it is made: a graph builder may make an
-    edge slot read-only from the start (``ReadOnlyDict({key: MappingProxyType(data)})``)
-    and :func:`freeze` takes it as it is.
+    Its values are set when it is made; ``graph.build`` fills its rows and
+    edge slots with ``dict.__setitem__`` and seals them with :func:`seal_built`.
     """
 
     __slots__ = ()
@@ -61,9 +60,7 @@ def _rows(adjacency: dict[Any, dict[Any, Any]], converted: dict[int, Any], multi
         for v, data in neighbours.items():
             new = get(id(data))
             if new is None:
-                if type(data) is ReadOnlyDict and all(type(a) is proxy for a in data.values()):
-                    new = data  # read-only from the start, its attributes too
-                elif multi:
+                if multi:
                     new = ReadOnlyDict(data)
                     for key, attributes in data.items():
                         if type(attributes) is not proxy:

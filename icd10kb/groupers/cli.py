@@ -20,20 +20,17 @@ HCC226	Heart Failure, Except End-Stage and Acute
 from __future__ import annotations
 
 import argparse
-import io
 import json
 from collections.abc import Callable
 from typing import Any, TextIO
 
 from ..arguments import check_bool, check_choice, check_text
-from ..errors import ICD10KBError, InvalidArgumentError
+from ..cli.common import check_handler, check_subparsers, option
+from ..errors import ICD10KBError
 from .base import as_list
 
 __all__ = [
     "add_parsers",
-    "check_streams",
-    "check_subparsers",
-    "option",
     "run_ccsr",
     "run_comorbidity",
     "run_gems",
@@ -42,39 +39,6 @@ __all__ = [
 ]
 
 Handler = Callable[[argparse.Namespace, TextIO, TextIO], int]
-
-
-def check_streams(out: object, err: object) -> None:
-    """Refuse, with :class:`InvalidArgumentError`, an *out* or *err* that is not an open text stream.
-
-    Examples
-    --------
-    >>> check_streams(io.StringIO(), io.BytesIO())
-    Traceback (most recent call last):
-      ...
-    icd10kb.errors.InvalidArgumentError: <_io.BytesIO object at ...> is not a valid error stream: expected an open ...
-    """
-    for stream, what in ((out, "output stream"), (err, "error stream")):
-        binary = isinstance(stream, (io.RawIOBase, io.BufferedIOBase))
-        if binary or not callable(getattr(stream, "write", None)) or getattr(stream, "closed", False) is True:
-            raise InvalidArgumentError(stream, "expected an open text stream", what)
-
-
-def option(args: object, name: str) -> Any:
-    """The value of the option *name* in the parsed command line *args*, else :class:`InvalidArgumentError`.
-
-    Examples
-    --------
-    >>> option(argparse.Namespace(json=True), "json")
-    True
-    """
-    name = check_text(name, "option name", 100)
-    if not isinstance(args, argparse.Namespace):
-        raise InvalidArgumentError(args, "expected the parsed command line (argparse.Namespace)", "args")
-    found = vars(args)
-    if name not in found:
-        raise InvalidArgumentError(name, "the parsed command line has no such option", "option")
-    return found[name]
 
 
 def _codes(args: argparse.Namespace) -> list[Any]:
@@ -87,9 +51,7 @@ def _as_json(args: argparse.Namespace) -> bool:
 
 def _guarded(work: Callable[[argparse.Namespace, TextIO], None]) -> Handler:
     def handler(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
-        check_streams(out, err)
-        if not isinstance(args, argparse.Namespace):
-            raise InvalidArgumentError(args, "expected the parsed command line (argparse.Namespace)", "args")
+        check_handler(args, out, err)
         try:
             work(args, out)
         except ICD10KBError as exc:
@@ -193,12 +155,6 @@ run_comorbidity = _guarded(_comorbidity)
 run_hcc = _guarded(_hcc)
 run_gems = _guarded(_gems)
 run_groupers = _guarded(_groupers)
-
-
-def check_subparsers(subparsers: object) -> None:
-    """Refuse, with :class:`InvalidArgumentError`, anything but what ``ArgumentParser.add_subparsers`` returns."""
-    if not isinstance(subparsers, argparse._SubParsersAction):
-        raise InvalidArgumentError(subparsers, "expected ArgumentParser.add_subparsers()", "sub-parsers")
 
 
 def _year(text: str) -> int:
