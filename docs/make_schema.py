@@ -34,7 +34,7 @@ MODELS: dict[str, tuple[str, str, Literal["validation", "serialization"]]] = {
     "note": ("icd10kb.notes.models", "Note", "serialization"),
     "release": ("icd10kb.classification.models", "Release", "serialization"),
     "reference": ("icd10kb.notes.references", "Reference", "serialization"),
-    "finding": ("icd10kb.notes.checks", "Finding", "serialization"),
+    "finding": ("icd10kb.notes.findings", "Finding", "serialization"),
     "search-hit": ("icd10kb.search.index", "SearchHit", "serialization"),
     "candidate": ("icd10kb.knowledge.differential", "Candidate", "serialization"),
 }

@@ -30,7 +30,7 @@ if TYPE_CHECKING:
     from .knowledge.differential import Candidate
     from .knowledge.index import KnowledgeIndex
     from .knowledge.models import KnowledgeProfile
-    from .notes.checks import Finding
+    from .notes.findings import Finding
     from .notes.models import Note
     from .notes.references import Reference
     from .phenotypes.models import CodeCandidate, CodeWithPhenotype, PhenotypeProfile

@@ -83,3 +83,92 @@ def test_header_with_real_eight_character_children_is_not_a_missing_seventh(kb: 
     # H54.0X3's children (H54.0X33 …) are codes of the tabular list, not 7th-character codes.
     (finding,) = kb.check(["H54.0X3"])
     assert finding.kind == "not_billable" and finding.suggestions[0] == "H54.0X33"
+
+
+def _pairwise_excludes1(kb: icd10kb.KnowledgeBase, codes: list[str]) -> list[tuple[str, str, str, str]]:
+    """The Excludes1 rule read straight from the documentation, pair by pair (quadratic): for each code
+    in order, each Excludes1 reference that applies to it (its own, then its ancestors'), and each other
+    code in order, the pair conflicts when the other code is at or below a target, neither code is at
+    or below the other, and the other is not under the concept that carries the note. The first
+    reference found for a pair is the one quoted."""
+    from icd10kb.notes.references import own_references
+
+    def at_or_below(code: str, concept: str) -> bool:
+        return code == concept or kb.is_ancestor(concept, code)
+
+    found: dict[frozenset[str], tuple[str, str, str, str]] = {}
+    for a in codes:
+        for owner in (a, *kb.ancestors(a)):
+            for reference in own_references(kb, owner):
+                if reference.kind != "excludes1":
+                    continue
+                for b in codes:
+                    if b == a or at_or_below(b, a) or at_or_below(a, b) or at_or_below(b, reference.at):
+                        continue
+                    if any(at_or_below(b, target) for target in reference.targets):
+                        found.setdefault(frozenset((a, b)), (a, b, reference.at, reference.text))
+    return list(found.values())
+
+
+@pytest.mark.parametrize("seed", range(12))
+def test_excludes1_findings_equal_the_pairwise_rule(kb: icd10kb.KnowledgeBase, seed: int) -> None:
+    import random
+
+    rng = random.Random(seed)
+    carriers = sorted({r.at for r in kb.references() if r.kind == "excludes1" and r.targets})
+    codes: list[str] = []
+    for at in rng.sample(carriers, 6):  # codes under note carriers and under their targets: many conflicts
+        codes += rng.sample((at, *kb.descendants(at)), 1)
+        targets = next(r.targets for r in kb.references(at) if r.kind == "excludes1" and r.targets)
+        target = rng.choice(targets)
+        codes += rng.sample((target, *kb.descendants(target)), 1)
+    codes += rng.sample(list(kb), 8)  # and some at random, headers and chapters included
+    codes = list(dict.fromkeys(codes))
+    got = [(f.codes[0], f.codes[1], f.note_at, f.note) for f in kb.check(codes) if f.kind == "excludes1"]
+    assert got == _pairwise_excludes1(kb, codes)
+    assert all(f.message == f"{f.codes[0]} and {f.codes[1]} are not coded together (Excludes1 at {f.note_at})"
+               for f in kb.check(codes) if f.kind == "excludes1")
+
+
+def test_a_finding_is_a_frozen_record_with_its_models_protocol(kb: icd10kb.KnowledgeBase) -> None:
+    import copy
+    import pickle
+
+    from pydantic import BaseModel, TypeAdapter
+
+    from icd10kb.notes.findings import Finding, FindingModel
+
+    findings = kb.check(["L94.2", "M34.0", "L94", "XX", "L94.2"])
+    assert [(f.kind, f.codes) for f in findings] == [
+        ("not_billable", ("L94",)),
+        ("malformed", ("XX",)),
+        ("duplicate", ("L94.2",)),
+        ("excludes1", ("L94.2", "M34.0")),
+        ("excludes1", ("L94", "M34.0")),  # the note at L94 applies to L94 itself
+    ]
+    for finding in findings:
+        model = finding.as_model()
+        assert isinstance(model, FindingModel) and model == FindingModel.model_validate(finding.model_dump())
+        assert Finding.model_validate_json(finding.model_dump_json()) == finding
+        assert Finding.model_validate(finding) == finding and hash(Finding.model_validate(finding)) == hash(finding)
+        assert pickle.loads(pickle.dumps(finding)) == finding and copy.deepcopy(finding) is finding
+        with pytest.raises(AttributeError):
+            finding.kind = "duplicate"  # type: ignore[misc]
+        with pytest.raises(AttributeError):
+            del finding.codes
+        assert repr(finding).startswith("Finding(kind=")
+    excludes1 = findings[-2]
+    assert excludes1.model_dump()["message"] == excludes1.message
+    assert excludes1.model_copy(update={"severity": "warning"}).severity == "warning"
+    with pytest.raises(icd10kb.InvalidArgumentError):
+        excludes1.model_copy(update={"severity": "fatal"})
+    with pytest.raises(Exception):
+        Finding(kind="excludes1")  # fields missing
+    assert Finding.model_json_schema()["title"] == "Finding" and "kind" in Finding.model_fields
+
+    class Report(BaseModel):
+        findings: tuple[Finding, ...]
+
+    report = Report(findings=findings)
+    assert Report.model_validate_json(report.model_dump_json()).findings == findings
+    assert TypeAdapter(Finding).json_schema()["title"] == "Finding"

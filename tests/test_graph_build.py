@@ -76,6 +76,12 @@ def test_every_edge_slot_is_read_only_and_shared_by_both_ends() -> None:
     assert all(type(row) is ReadOnlyDict for row in (*succ.values(), *pred.values()))
     assert all(type(slot) is ReadOnlyDict and slot is pred[v][u] for u, row in succ.items() for v, slot in row.items())
     assert succ["L94"]["L94.2"] is _HIERARCHY_SLOT
+    assert succ["A00.0"] is succ["S72.001A"] and len(succ["A00.0"]) == 0  # leaves share one empty, read-only row
+    with pytest.raises(nx.NetworkXError):
+        nx.MultiDiGraph.add_edge(graph, "A00.0", "S72.001A")
+    assert len(succ["A00.0"]) == 0 and "S72.001A" not in graph["A00.0"]
+    phenotype = [data for u, v, key, data in graph.edges(keys=True, data=True) if key == "has_phenotype"]
+    assert len({id(data) for data in phenotype}) < len(phenotype) / 2  # edges with the same attributes share them
     both = succ["S24"]["S24.0"]  # a note of S24 names S24.0, its child: two keys in one slot
     assert both is not _HIERARCHY_SLOT and set(both) == {"parent_of", "notes"}
     assert set(_HIERARCHY_SLOT) == {"parent_of"}
@@ -138,3 +144,10 @@ def test_the_phenotype_layer_recompiles_byte_for_byte_and_reads_back(release: st
         decode(b'{"format": 1, "release": "x", "nodes": [[1, {}]], "edges": []}', "f")
     with pytest.raises(icd10kb.DataFileError, match="phenotype layer"):
         decode(b'{"format": 2}', "f")
+    for place in ("1", "-1", "true", "0.0", '"0"'):  # an edge naming attributes that are not in the list
+        with pytest.raises(icd10kb.DataFileError, match="phenotype layer"):
+            decode(b'{"format": 2, "nodes": [], "attributes": [{}], "edges": [["a", "b", "k", %s]]}' % place.encode(), "f")
+    assert decode(b'{"format": 2, "nodes": [], "attributes": [{"x": [1]}], "edges": [["a", "b", "k", 0]]}', "f") == (
+        [],
+        [("a", "b", "k", {"x": (1,)})],
+    )

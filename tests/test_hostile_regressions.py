@@ -127,17 +127,21 @@ def test_a_long_search_word_costs_no_square_of_deletions(kb: icd10kb.KnowledgeBa
 
 def _counted_check(kb: icd10kb.KnowledgeBase, codes: list[str], monkeypatch: pytest.MonkeyPatch) -> int:
     calls = {"n": 0}
-    original = checks.own_references  # the references of one concept: read per code and ancestor, never per pair
+    original = checks.own_references_lookup  # a concept's references: read per code and ancestor, never per pair
 
     def counting(*args: Any, **kwargs: Any) -> Any:
-        calls["n"] += 1
-        return original(*args, **kwargs)
+        lookup = original(*args, **kwargs)
+
+        def counted(concept: str) -> Any:
+            calls["n"] += 1
+            return lookup(concept)
+
+        return counted
 
     def no_pairwise(*args: Any) -> bool:
         raise AssertionError("check() must not test codes pairwise")
 
-    monkeypatch.setattr(checks, "own_references", counting)
-    kb.piece(checks._notes_cache).clear()  # the notes that apply to each code are kept per release: count afresh
+    monkeypatch.setattr(checks, "own_references_lookup", counting)
     monkeypatch.setattr(type(kb), "is_ancestor", no_pairwise)
     kb.check(codes)
     monkeypatch.undo()

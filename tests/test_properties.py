@@ -31,7 +31,7 @@ from hypothesis import strategies as st
 from pydantic import BaseModel
 
 import icd10kb
-from icd10kb.classification.concept import Concept
+from icd10kb.classification.record import Record
 from icd10kb.knowledge.index import MAX_QUERY
 
 KB = icd10kb.load()
@@ -246,7 +246,7 @@ def walk_immutable(value: object, where: str = "value") -> None:
             assert getattr(value, names[0]) == before
         for name in names:
             walk_immutable(getattr(value, name), f"{where}.{name}")
-    elif isinstance(value, Concept):  # the lightweight record: frozen, its fields those of its model
+    elif isinstance(value, Record):  # a lightweight record (Concept, Finding, SearchHit): frozen, fields of its model
         with pytest.raises(AttributeError):
             value.title = "x"  # type: ignore[misc]
         walk_immutable(value.as_model(), where)

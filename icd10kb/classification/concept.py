@@ -6,13 +6,13 @@ a validated model: looking a code up stays as cheap as a dictionary
 access. Its fields (``code``, ``title``, ``parent`` …) are read from the
 store when asked for.
 
-It is still a pydantic type: :meth:`Concept.model_dump`,
-:meth:`Concept.model_dump_json`, :meth:`Concept.model_validate` and
-:meth:`Concept.model_json_schema` behave as on the frozen model
-:class:`~icd10kb.classification.models.ConceptModel`, which defines the
-fields and the JSON Schema, and a ``Concept`` may be a field of a pydantic
-model. A concept made by validation holds its values instead of a store.
-Two concepts are equal when all their fields are.
+It is still a pydantic type (a :class:`~icd10kb.classification.record.Record`):
+:meth:`Concept.model_dump`, :meth:`Concept.model_dump_json`,
+:meth:`Concept.model_validate` and :meth:`Concept.model_json_schema` behave
+as on the frozen model :class:`~icd10kb.classification.models.ConceptModel`,
+which defines the fields and the JSON Schema, and a ``Concept`` may be a
+field of a pydantic model. A concept made by validation holds its values
+instead of a store. Two concepts are equal when all their fields are.
 
 Importing this module does not import pydantic.
 """
@@ -21,12 +21,10 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from .record import Record
 from .store import KIND_NAMES
 
 if TYPE_CHECKING:
-    from pydantic import GetCoreSchemaHandler
-    from pydantic_core import CoreSchema
-
     from .models import ConceptModel, SeventhCharacter
     from .store import Store
 
@@ -49,7 +47,7 @@ FIELDS = (
 _new = object.__new__
 
 
-class Concept:
+class Concept(Record):
     """One concept of the classification: a chapter, block, category, subcategory or code.
 
     Examples
@@ -65,11 +63,13 @@ class Concept:
 
     __slots__ = ("_v",)
     _v: tuple[Any, Any, str]  # (store, position, 7th character), or (None, model, "") for a validated one
+    FIELDS = FIELDS
 
-    def __new__(cls, **fields: Any) -> Concept:  # a concept from values, validated
+    @classmethod
+    def _model_class(cls) -> type[ConceptModel]:
         from .models import ConceptModel
 
-        return cls._from_model(ConceptModel.model_validate(fields))
+        return ConceptModel
 
     @classmethod
     def _bound(cls, store: Store, position: int, char: str) -> Concept:
@@ -82,12 +82,6 @@ class Concept:
         concept = _new(cls)
         _set(concept, (None, model, ""))
         return concept
-
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"a Concept cannot be changed (tried to set {name!r})")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"a Concept cannot be changed (tried to delete {name!r})")
 
     # --- fields --------------------------------------------------------------
 
@@ -195,61 +189,7 @@ class Concept:
 
         return construct(ConceptModel, **{name: getattr(self, name) for name in FIELDS})
 
-    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
-        """The fields as a dictionary (the arguments of pydantic's ``model_dump``)."""
-        return self.as_model().model_dump(**kwargs)
-
-    def model_dump_json(self, **kwargs: Any) -> str:
-        """The fields as JSON (the arguments of pydantic's ``model_dump_json``)."""
-        return self.as_model().model_dump_json(**kwargs)
-
-    def model_copy(self, *, update: dict[str, Any] | None = None, deep: bool = False) -> Concept:
-        """A copy with some fields changed, validated again (a bad value is refused)."""
-        data = self.model_dump()
-        data.update(update or {})
-        return type(self).model_validate(data)
-
-    @classmethod
-    def model_validate(cls, obj: Any) -> Concept:
-        """A concept from a dictionary (or model), validated as the model is."""
-        from .models import ConceptModel
-
-        return cls._from_model(ConceptModel.model_validate(obj.as_model() if isinstance(obj, Concept) else obj))
-
-    @classmethod
-    def model_validate_json(cls, data: str | bytes) -> Concept:
-        """A concept from JSON, validated as the model is."""
-        from .models import ConceptModel
-
-        return cls._from_model(ConceptModel.model_validate_json(data))
-
-    @classmethod
-    def model_json_schema(cls, **kwargs: Any) -> dict[str, Any]:
-        """The JSON Schema of a concept (that of :class:`~icd10kb.classification.models.ConceptModel`)."""
-        from .models import ConceptModel
-
-        return ConceptModel.model_json_schema(**kwargs)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        from pydantic_core import core_schema
-
-        from .models import ConceptModel
-
-        model_schema = handler.generate_schema(ConceptModel)
-        from_model = core_schema.no_info_after_validator_function(cls._from_model, model_schema)
-        return core_schema.json_or_python_schema(
-            json_schema=from_model,
-            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_model]),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda value: value.as_model(), return_schema=model_schema
-            ),
-        )
-
     # --- value semantics ----------------------------------------------------------
-
-    def _values(self) -> tuple[Any, ...]:
-        return tuple(getattr(self, name) for name in FIELDS)
 
     def __eq__(self, other: object) -> bool:
         if not isinstance(other, Concept):
@@ -258,39 +198,8 @@ class Concept:
             return self._v[1:] == other._v[1:]
         return self._values() == other._values()
 
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
     def __hash__(self) -> int:
         return hash((self.code, self.title))
 
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={getattr(self, name)!r}" for name in FIELDS)
-        return f"Concept({fields})"
 
-    def __reduce__(self) -> tuple[Any, ...]:
-        return (_rebuild, (self.as_model().model_dump(),))
-
-    def __copy__(self) -> Concept:
-        return self
-
-    def __deepcopy__(self, memo: dict[int, Any]) -> Concept:
-        return self
-
-
-class _ModelFields:
-    """``Concept.model_fields``: the fields of the model, read when first asked for."""
-
-    def __get__(self, instance: object, owner: type) -> Any:
-        from .models import ConceptModel
-
-        return ConceptModel.model_fields
-
-
-Concept.model_fields = _ModelFields()  # type: ignore[attr-defined]
 _set = Concept._v.__set__  # type: ignore[attr-defined]
-
-
-def _rebuild(fields: dict[str, Any]) -> Concept:
-    return Concept.model_validate(fields)

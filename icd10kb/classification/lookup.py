@@ -30,6 +30,8 @@ __all__ = ["Lookup"]
 
 T = TypeVar("T")
 _bound = Concept._bound
+_new = object.__new__
+_set_concept = Concept._v.__set__  # type: ignore[attr-defined]
 
 
 class Lookup:
@@ -243,10 +245,12 @@ class Lookup:
     # --- records -----------------------------------------------------------------
 
     def __getitem__(self, code: object) -> Concept:
-        if type(code) is str:  # the fast path: a canonical identifier
+        if type(code) is str:  # the fast path: a canonical identifier (Concept._bound, inlined)
             entry = self._known.get(code)
             if type(entry) is int:
-                return _bound(self._store, entry, "")
+                concept = _new(Concept)
+                _set_concept(concept, (self._store, entry, ""))
+                return concept
             if entry is not None:
                 return _bound(self._store, entry[0], code[7])
         position, char = self._ref(code)

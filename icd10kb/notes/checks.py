@@ -24,56 +24,38 @@ covers everything below the target.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any, Literal
+from collections.abc import Callable
+from typing import TYPE_CHECKING, Any
 
-from pydantic import Field
-
-from ..classification.models import Frozen, construct
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
 from ..gcpause import collection_paused
+from .findings import Finding
 from .notes import notes
-from .references import own_references
+from .references import own_references_lookup
 
 if TYPE_CHECKING:
     from ..classification.core import Classification
     from ..notes.references import Reference
 
-__all__ = ["MAX_CODES", "MAX_PAIRS", "Finding", "FindingKind", "check"]
+__all__ = ["MAX_CODES", "MAX_PAIRS", "check"]
 
 #: The most codes one call checks (an encounter has a few dozen at most).
 MAX_CODES = 100_000
 #: The most Excludes1 pairs reported; past it the list is refused as not an encounter.
 MAX_PAIRS = 500_000
 
-FindingKind = Literal[
-    "malformed", "unknown", "missing_seventh_character", "not_billable", "duplicate", "excludes1", "code_first"
-]
+def _own_of_kind(kb: Classification, kind: str) -> Callable[[str], tuple[Reference, ...]]:
+    """The references of a concept's own notes of *kind*, each concept's worked out once per call."""
+    own = own_references_lookup(kb)
+    memo: dict[str, tuple[Reference, ...]] = {}
 
+    def of_kind(concept: str) -> tuple[Reference, ...]:
+        found = memo.get(concept)
+        if found is None:
+            found = memo[concept] = tuple(r for r in own(concept) if r.kind == kind)
+        return found
 
-class Finding(Frozen):
-    """One problem with the codes of an encounter."""
-
-    kind: FindingKind = Field(description="What kind of problem it is.")
-    severity: Literal["error", "warning"] = Field(description="error: the set breaks a rule; warning: worth a look.")
-    codes: tuple[str, ...] = Field(description="The codes concerned, as given (normalised where possible).")
-    message: str = Field(description="What is wrong, in words.")
-    note: str | None = Field(default=None, description="The text of the note the finding rests on.")
-    note_at: str | None = Field(default=None, description="The concept that carries that note.")
-    suggestions: tuple[str, ...] = Field(default=(), description="Codes that could be meant instead.")
-
-
-def _notes_of(kb: Classification, code: str, kind: str) -> list[Reference]:
-    """The references of notes of *kind* that apply to *code* (its own and its ancestors'), kept per release."""
-    cache = kb.piece(_notes_cache)
-    found = cache.get((code, kind))
-    if found is None:
-        found = [r for owner in (code, *kb.ancestors(code)) for r in own_references(kb, owner) if r.kind == kind]
-        found = cache.setdefault((code, kind), found)  # one list, whoever computes it first
-    return found
-
-
-def _notes_cache(kb: Classification) -> dict[tuple[str, str], list[Reference]]:
-    return {}
+    return of_kind
 
 
 def check(kb: Classification, codes: object) -> tuple[Finding, ...]:
@@ -166,13 +148,13 @@ def _check(kb: Classification, codes: list[Any] | tuple[Any, ...]) -> tuple[Find
                         suggestions=below[:20],
                     )
                 )
-    lineages = [frozenset((code, *kb.ancestors(code))) for code in valid]
+    lineages = [(code, *kb.ancestors(code)) for code in valid]  # each code, then its ancestors nearest first
     under: dict[str, list[int]] = {}  # concept -> positions (in *valid*) of the codes at or below it
     for i, lineage in enumerate(lineages):
         for concept in lineage:
             under.setdefault(concept, []).append(i)
     findings += _excludes1(kb, valid, lineages, under)
-    findings += _code_first(kb, valid, under)
+    findings += _code_first(kb, valid, lineages, under)
     return tuple(findings)
 
 
@@ -190,40 +172,40 @@ def _as_given(raw: object) -> str:
 
 
 def _excludes1(
-    kb: Classification, codes: list[str], lineages: list[frozenset[str]], under: dict[str, list[int]]
+    kb: Classification, codes: list[str], lineages: list[tuple[str, ...]], under: dict[str, list[int]]
 ) -> list[Finding]:
-    # Linear in the codes: the codes a note's target covers are looked up in *under*
-    # (concept -> the codes at or below it) instead of testing every pair.
-    found: dict[tuple[str, str], Finding] = {}
-    for ia, a in enumerate(codes):
-        for reference in _notes_of(kb, a, "excludes1"):
-            hits: set[int] = set()
-            for target in reference.targets:
-                hits.update(under.get(target, ()))
-            for ib in sorted(hits):
-                b = codes[ib]
-                if ib == ia or a in lineages[ib] or b in lineages[ia]:
-                    continue
-                if reference.at in lineages[ib]:  # the note speaks of its own subtree
-                    continue
-                pair = (a, b) if a < b else (b, a)
+    # Linear in the codes and the pairs found. A note at X applies to the codes under X, and
+    # conflicts with the codes its targets cover (looked up in *under*: concept -> the codes at or
+    # below it), except the codes under X themselves (the note speaks of its own subtree; this
+    # also leaves out a code's own descendants) and X's ancestors. Those are worked out once per
+    # note reference, so each pair costs one look-up.
+    found: dict[int, Finding] = {}  # (position of one code) * n + (position of the other), the first the lower
+    n = len(codes)
+    others: dict[int, list[int]] = {}  # id(reference) -> positions of the codes it conflicts with
+    position = {code: i for i, code in enumerate(codes)}
+    make = Finding._excludes1
+    notes_at = _own_of_kind(kb, "excludes1")
+    for ia, (a, lineage) in enumerate(zip(codes, lineages, strict=True)):
+        for reference in (r for concept in lineage for r in notes_at(concept)):  # the code's notes, then inherited
+            hits = others.get(id(reference))
+            at, text = reference.at, reference.text
+            if hits is None:
+                covered: set[int] = set()
+                for target in reference.targets:
+                    covered.update(under.get(target, ()))
+                covered.difference_update(under.get(at, ()))
+                covered.difference_update(position[c] for c in kb.ancestors(at) if c in position)
+                hits = others[id(reference)] = sorted(covered)
+            for ib in hits:
+                pair = ia * n + ib if ia < ib else ib * n + ia
                 if pair not in found:
-                    if len(found) >= MAX_PAIRS:
-                        raise InvalidArgumentError(
-                            f"<{len(codes)} codes>",
-                            f"more than {MAX_PAIRS:,} pairs of them conflict under Excludes1 notes",
-                            "list of codes",
-                        )
-                    found[pair] = construct(  # valid by construction; validating each pair would dominate
-                        Finding,
-                        kind="excludes1",
-                        severity="error",
-                        codes=(a, b),
-                        message=f"{a} and {b} are not coded together (Excludes1 at {reference.at})",
-                        note=reference.text,
-                        note_at=reference.at,
-                        suggestions=(),
-                    )
+                    found[pair] = make(a, codes[ib], at, text)  # valid by construction: see Finding
+            if len(found) > MAX_PAIRS:  # checked per note: the list grows past the limit by one note's codes at most
+                raise InvalidArgumentError(
+                    f"<{len(codes)} codes>",
+                    f"more than {MAX_PAIRS:,} pairs of them conflict under Excludes1 notes",
+                    "list of codes",
+                )
     return list(found.values())
 
 
@@ -232,20 +214,23 @@ def _excludes1(
 _CONDITIONAL = re.compile(r"\b(if applicable|if known|if present|if any|for adverse effects?|any associated)\b", re.I)
 
 
-def _code_first(kb: Classification, codes: list[str], under: dict[str, list[int]]) -> list[Finding]:
+def _code_first(
+    kb: Classification, codes: list[str], lineages: list[tuple[str, ...]], under: dict[str, list[int]]
+) -> list[Finding]:
     # The "code first" notes at one concept are alternatives ("such as: a; b;
     # c"): the rule holds when any of the conditions they name is present.
     # Only the first other code a target covers matters, so each target costs O(1).
     findings = []
-    for index, code in enumerate(codes):
-        by_carrier: dict[str, list[Reference]] = {}
-        for reference in _notes_of(kb, code, "code_first"):
-            by_carrier.setdefault(reference.at, []).append(reference)
-        for at, refs in by_carrier.items():
-            targets = [t for r in refs for t in r.targets]
+    notes_at = _own_of_kind(kb, "code_first")
+    texts: dict[str, str] = {}  # carrier -> the text of its "code first" notes
+    for index, (code, lineage) in enumerate(zip(codes, lineages, strict=True)):
+        for at in lineage:
+            targets = [t for r in notes_at(at) for t in r.targets]
             if not targets:
                 continue
-            text = "; ".join(n.text for n in notes(kb, at) if n.kind == "code_first")
+            text = texts.get(at)
+            if text is None:
+                text = texts[at] = "; ".join(n.text for n in notes(kb, at) if n.kind == "code_first")
             first = min(
                 (next((i for i in under.get(t, ())[:2] if i != index), len(codes)) for t in targets),
                 default=len(codes),

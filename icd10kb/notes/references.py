@@ -403,6 +403,16 @@ def own_references(kb: Classification, canonical: str) -> tuple[Reference, ...]:
     return found
 
 
+def own_references_lookup(kb: Classification) -> Callable[[str], tuple[Reference, ...]]:
+    """:func:`own_references` for one release as a function of the concept alone: a dictionary
+    look-up for a shipped release, whose references are all read at once."""
+    cache = kb.piece(_per_concept)
+    if type(cache) is _Complete:
+        get, empty = cache.get, ()
+        return lambda canonical: get(canonical, empty)
+    return lambda canonical: own_references(kb, canonical)
+
+
 def _per_concept(kb: Classification) -> dict[str, tuple[Reference, ...]]:
     """The references of each concept's own notes: for a shipped release, all of them at once from
     the compiled references (in the order of the notes' kinds, as the notes give them); else filled

@@ -13,119 +13,66 @@ Importing this module does not import pydantic.
 
 from __future__ import annotations
 
-from typing import TYPE_CHECKING, Any, ClassVar
+from typing import Any
 
-if TYPE_CHECKING:
-    from pydantic import BaseModel, GetCoreSchemaHandler
-    from pydantic_core import CoreSchema
+from ..classification.record import Record
 
 __all__ = ["Match", "SearchHit"]
 
+_new = object.__new__
 
-class _Record:
-    """A frozen record whose fields are those of a model of :mod:`icd10kb.search.models`."""
 
-    __slots__ = ("_values",)
-    _fields: ClassVar[tuple[str, ...]] = ()
-    _values: tuple[Any, ...]
+class _Record(Record):
+    """A record whose fields are those of a model of :mod:`icd10kb.search.models`, made from its values
+    in order (unvalidated: the search makes them from its own index)."""
 
-    def __init__(self, *values: Any) -> None:
-        object.__setattr__(self, "_values", values)
+    __slots__ = ("_v",)
+    _v: tuple[Any, ...]
 
-    def __setattr__(self, name: str, value: object) -> None:
-        raise AttributeError(f"a {type(self).__name__} cannot be changed (tried to set {name!r})")
-
-    def __delattr__(self, name: str) -> None:
-        raise AttributeError(f"a {type(self).__name__} cannot be changed (tried to delete {name!r})")
+    def __new__(cls, *values: Any) -> Any:
+        record = _new(cls)
+        _set(record, values)
+        return record
 
     @classmethod
-    def _model(cls) -> type[BaseModel]:
+    def _model_class(cls) -> Any:
         from . import models
 
-        return getattr(models, cls.__name__)  # type: ignore[no-any-return]
+        return getattr(models, cls.__name__)
 
-    def as_model(self) -> BaseModel:
+    def _values(self) -> tuple[Any, ...]:
+        return self._v
+
+    def as_model(self) -> Any:
         """The same values as the frozen pydantic model of :mod:`icd10kb.search.models`."""
         from ..classification.models import construct
 
         values = {}
-        for name, value in zip(self._fields, self._values):
+        for name, value in zip(self.FIELDS, self._v, strict=True):
             if name == "matches":
                 value = tuple(m.as_model() for m in value)
             values[name] = value
-        return construct(self._model(), **values)
-
-    def model_dump(self, **kwargs: Any) -> dict[str, Any]:
-        """The fields as a dictionary (the arguments of pydantic's ``model_dump``)."""
-        return self.as_model().model_dump(**kwargs)
-
-    def model_dump_json(self, **kwargs: Any) -> str:
-        """The fields as JSON (the arguments of pydantic's ``model_dump_json``)."""
-        return self.as_model().model_dump_json(**kwargs)
+        return construct(self._model_class(), **values)
 
     @classmethod
     def _from_model(cls, model: Any) -> Any:
         values = []
-        for name in cls._fields:
+        for name in cls.FIELDS:
             value = getattr(model, name)
             if name == "matches":
                 value = tuple(Match._from_model(m) for m in value)
             values.append(value)
         return cls(*values)
 
-    @classmethod
-    def model_validate(cls, obj: Any) -> Any:
-        """A record from a dictionary (or model), validated as the model is."""
-        if isinstance(obj, _Record):
-            obj = obj.as_model()
-        return cls._from_model(cls._model().model_validate(obj))
-
-    @classmethod
-    def model_validate_json(cls, data: str | bytes) -> Any:
-        """A record from JSON, validated as the model is."""
-        return cls._from_model(cls._model().model_validate_json(data))
-
-    @classmethod
-    def model_json_schema(cls, **kwargs: Any) -> dict[str, Any]:
-        """The JSON Schema (that of the model of :mod:`icd10kb.search.models`)."""
-        return cls._model().model_json_schema(**kwargs)
-
-    @classmethod
-    def __get_pydantic_core_schema__(cls, source: Any, handler: GetCoreSchemaHandler) -> CoreSchema:
-        from pydantic_core import core_schema
-
-        model_schema = handler.generate_schema(cls._model())
-        from_model = core_schema.no_info_after_validator_function(cls._from_model, model_schema)
-        return core_schema.json_or_python_schema(
-            json_schema=from_model,
-            python_schema=core_schema.union_schema([core_schema.is_instance_schema(cls), from_model]),
-            serialization=core_schema.plain_serializer_function_ser_schema(
-                lambda value: value.as_model(), return_schema=model_schema
-            ),
-        )
-
-    def __eq__(self, other: object) -> bool:
-        if type(other) is not type(self):
-            return NotImplemented
-        return self._values == other._values
-
-    def __ne__(self, other: object) -> bool:
-        equal = self.__eq__(other)
-        return equal if equal is NotImplemented else not equal
-
-    def __hash__(self) -> int:
-        return hash(self._values)
-
-    def __repr__(self) -> str:
-        fields = ", ".join(f"{name}={value!r}" for name, value in zip(self._fields, self._values))
-        return f"{type(self).__name__}({fields})"
-
     def __reduce__(self) -> tuple[Any, ...]:
-        return (type(self), self._values)
+        return (type(self), self._v)
+
+
+_set = _Record._v.__set__  # type: ignore[attr-defined]
 
 
 def _field(index: int, doc: str) -> property:
-    return property(lambda self: self._values[index], doc=doc)
+    return property(lambda self: self._v[index], doc=doc)
 
 
 class Match(_Record):
@@ -139,7 +86,7 @@ class Match(_Record):
     """
 
     __slots__ = ()
-    _fields = ("field", "text", "words")
+    FIELDS = ("field", "text", "words")
     field: str = _field(0, "Where the text stands: title, inclusion term, includes, knowledge, or a label.")  # type: ignore[assignment]
     text: str = _field(1, "The text itself.")  # type: ignore[assignment]
     words: tuple[str, ...] = _field(2, "The query's words (as folded and trimmed) that it holds.")  # type: ignore[assignment]
@@ -158,7 +105,7 @@ class SearchHit(_Record):
     """
 
     __slots__ = ()
-    _fields = (
+    FIELDS = (
         "code",
         "title",
         "score",
