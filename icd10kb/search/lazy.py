@@ -3,9 +3,8 @@
 :class:`CompiledPostings` answers what :class:`~icd10kb.search.postings.BuiltPostings`
 answers, from the arrays of :mod:`icd10kb.search.compiled`: a word's
 postings are decoded the first time a query asks for it, its inverse
-document frequency and gains computed then, and the table of deletions that
-corrects typos is built only when a query holds an unknown word (and only
-for the word lengths it needs). The knowledge and added texts (a few
+document frequency and gains computed then; a query word it does not know
+is corrected by trying one more character at each place. The knowledge and added texts (a few
 hundred at most) are indexed when the index is made and merged into each
 word's postings as it is decoded, exactly as the builder merges them.
 """
@@ -20,7 +19,7 @@ from typing import Any
 
 from ..errors import DataFileError
 from .postings import Overlay, Texts
-from .text import deletions
+from .text import MAX_WORD
 
 __all__ = ["CompiledPostings"]
 
@@ -44,8 +43,7 @@ class CompiledPostings:
         self._overlay = texts.postings
         self._merged: dict[str, tuple[array[int], list[int]]] = {}
         self._gains: dict[str, array[float]] = {}
-        self._by_length: dict[int, list[str]] | None = None
-        self._deletions: dict[int, dict[str, list[str]]] = {}
+        self._alphabet: str | None = None  # every character of the vocabulary, made on first use
         starts = sections["starts"]
         self._extra_names: dict[str, list[NameRow]] = {}
         for name, doc, weight in dict.fromkeys(texts.named):
@@ -129,19 +127,23 @@ class CompiledPostings:
         return out
 
     def longer(self, word: str) -> Sequence[str]:
-        """The vocabulary words (of four letters or more, not numbers) that give *word* by one deletion."""
-        length = len(word) + 1
-        table = self._deletions.get(length)
-        if table is None:
-            if self._by_length is None:
-                by_length: dict[int, list[str]] = {}
-                for w in (*self._vocabulary, *(w for w in self._overlay if w not in self._number)):
-                    if len(w) >= 4 and not w.isdigit():
-                        by_length.setdefault(len(w), []).append(w)
-                self._by_length = by_length
-            table = {}
-            for w in self._by_length.get(length, ()):
-                for deleted in deletions(w):
-                    table.setdefault(deleted, []).append(w)
-            table = self._deletions.setdefault(length, table)
-        return table.get(word, ())
+        """The vocabulary words (of four letters or more, not numbers) that give *word* by one deletion.
+
+        Found by trying every character the vocabulary uses at every place in *word*: a few hundred
+        look-ups, where a table of every deletion of every vocabulary word of that length would cost
+        a fresh ``icd10kb search`` process more than the rest of the search.
+        """
+        if not 3 <= len(word) < MAX_WORD:  # the words have four letters or more, and none is that long
+            return ()
+        alphabet = self._alphabet
+        if alphabet is None:
+            characters = set("".join(self._vocabulary)).union(*self._overlay)
+            alphabet = self._alphabet = "".join(sorted(characters))
+        has, found = self.has, []
+        for i in range(len(word) + 1):
+            head, tail = word[:i], word[i:]
+            for character in alphabet:
+                longer = head + character + tail
+                if has(longer) and not longer.isdigit() and longer not in found:
+                    found.append(longer)
+        return found
