@@ -203,3 +203,8 @@ class Concept(Record):
 
 
 _set = Concept._v.__set__  # type: ignore[attr-defined]
+
+
+def _rebuild(fields: dict[str, Any]) -> Concept:
+    """Loads a concept pickled by an earlier version (its ``__reduce__`` named this function)."""
+    return Concept.model_validate(fields)

@@ -78,7 +78,12 @@ class Record:
         return self.as_model().model_dump_json(**kwargs)  # type: ignore[no-any-return]
 
     def model_copy(self: R, *, update: dict[str, Any] | None = None, deep: bool = False) -> R:
-        """A copy with some fields changed, validated again (a bad value is refused)."""
+        """A copy with some fields changed, validated again (a bad value is refused).
+
+        Records among the new values (a search hit's own matches) count as their models.
+        """
+        if type(update) is dict:
+            update = {name: _as_models(value) for name, value in update.items()}
         return type(self)._from_model(self.as_model().model_copy(update=update, deep=deep))
 
     @classmethod
@@ -142,10 +147,22 @@ class _ModelFields:
     """``model_fields`` of a record: those of its model class, read when first asked for."""
 
     def __get__(self, instance: object, owner: type[Record]) -> Any:
-        return owner._model_class().model_fields
+        try:
+            return owner._model_class().model_fields
+        except NotImplementedError:  # the base class itself: no model, no fields
+            return {}
 
 
 Record.model_fields = _ModelFields()  # type: ignore[attr-defined]
+
+
+def _as_models(value: Any) -> Any:
+    """*value* with records (itself, or the items of a tuple or list) replaced by their models."""
+    if isinstance(value, Record):
+        return value.as_model()
+    if type(value) in (tuple, list) and any(isinstance(item, Record) for item in value):
+        return type(value)(item.as_model() if isinstance(item, Record) else item for item in value)
+    return value
 
 
 def _rebuild(cls: type[R], fields: dict[str, Any]) -> R:

@@ -224,9 +224,9 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
         for fact in knowledge.profile(code).facts:
             writer.fact(code, fact)
     if phenotypes:  # HPO terms and is-a, the diseases linked to codes, their phenotypes and the links
-        from ..phenotypes.layer import graph_layer
+        from ..phenotypes.layer import shared_layer
 
-        nodes, edges = graph_layer(kb)  # compiled ahead for a shipped release
+        nodes, edges = shared_layer(kb)  # compiled ahead for a shipped release; equal attributes shared
         for node, attributes in nodes:
             writer.node(node, attributes)  # an HPO term a knowledge pack already names keeps the pack's node
         proxies: dict[int, Any] = {}  # edges that share their attributes (as the compiled layer's do) share one proxy

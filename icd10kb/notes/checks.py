@@ -30,6 +30,7 @@ from typing import TYPE_CHECKING, Any
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
 from ..gcpause import collection_paused
 from .findings import Finding
+from .findings import FindingKind as FindingKind  # where earlier versions had it
 from .notes import notes
 from .references import own_references_lookup
 

@@ -31,7 +31,7 @@ from .links import resolve_kb
 if TYPE_CHECKING:
     from ..classification.core import Classification as KnowledgeBase
 
-__all__ = ["DATASET", "FORMAT", "decode", "encode", "graph_layer"]
+__all__ = ["DATASET", "FORMAT", "decode", "encode", "graph_layer", "shared_layer"]
 
 #: The dataset that holds the compiled phenotype layer of every shipped release.
 DATASET = "hpo-graph-layer"
@@ -43,7 +43,17 @@ Edges = list[tuple[str, str, str, dict[str, Any]]]
 
 
 def graph_layer(kb: KnowledgeBase | None = None) -> tuple[Nodes, Edges]:
-    """The phenotype layer of *kb*'s graph: :func:`graph_edges` ``(kb)``, read from the compiled file if shipped."""
+    """The phenotype layer of *kb*'s graph: :func:`graph_edges` ``(kb)``, read from the compiled file if shipped.
+
+    Every node and edge has attributes of its own, as :func:`graph_edges` gives them.
+    """
+    nodes, edges = shared_layer(kb)
+    return nodes, [(u, v, key, dict(attributes)) for u, v, key, attributes in edges]
+
+
+def shared_layer(kb: KnowledgeBase | None = None) -> tuple[Nodes, Edges]:
+    """:func:`graph_layer`, where edges with equal attributes share one dictionary (for ``kb.graph``,
+    which wraps each read-only). Not to be changed: a change would reach every edge that shares it."""
     kb = resolve_kb(kb)
     release = kb.shipped_release
     if release is not None:
@@ -53,7 +63,7 @@ def graph_layer(kb: KnowledgeBase | None = None) -> tuple[Nodes, Edges]:
         if DATASET in names() and any(f.path == path for f in describe(DATASET).files):
             # Read afresh each time (the graph it goes into is kept): kept, its 40,000 lists and tuples would
             # stay in memory and in every pass of the garbage collector.
-            return decode(read(DATASET, path), path)
+            return _decode(read(DATASET, path), path)
     return graph_edges(kb)
 
 
@@ -86,7 +96,14 @@ def encode(release: str, nodes: Nodes, edges: Edges) -> bytes:
 
 
 def decode(data: bytes, name: str) -> tuple[Nodes, Edges]:
-    """The nodes and edges of a file made by :func:`encode`, their shape checked."""
+    """The nodes and edges of a file made by :func:`encode`, their shape checked; every edge's
+    attributes its own dictionary."""
+    nodes, edges = _decode(data, name)
+    return nodes, [(u, v, key, dict(attributes)) for u, v, key, attributes in edges]
+
+
+def _decode(data: bytes, name: str) -> tuple[Nodes, Edges]:
+    """:func:`decode`, edges with equal attributes sharing one dictionary."""
     from ..arguments import check_bytes, check_text
 
     data, name = check_bytes(data, "data"), check_text(name, "file name", 4096)
