@@ -21,11 +21,11 @@ from __future__ import annotations
 import argparse
 import os
 import sys
-import warnings
 from collections.abc import Sequence
 from typing import Any
 
 from ..errors import ICD10KBError
+from ..warnsink import warnings_to
 from . import concepts, exports, find
 from .common import Command, Failure, UsageError
 from .output import emit, emit_json, say
@@ -177,14 +177,14 @@ def main(argv: Sequence[str] | None = None) -> int:
         command_parser.error("--release and --tabular exclude each other: the tabular file is the release")
     as_json = bool(getattr(args, "json", False))
     try:
-        with warnings.catch_warnings(record=True) as caught:
-            warnings.simplefilter("always")
+        caught: list[str] = []
+        with warnings_to(caught.append):  # this call's own: the process's warning filters stay untouched
             if args.command in COMMANDS:
                 status = COMMANDS[args.command].handler(args)
             else:  # a feature layer's command: handler(args, out, err)
                 status = args.handler(args, _Out(), _Err())
-        for warning in caught:
-            say(f"icd10kb: warning: {warning.message}")
+        for message in caught:
+            say(f"icd10kb: warning: {message}")
         return status
     except BrokenPipeError:  # output piped into a program that stopped reading (head, less)
         _silence_stdout()

@@ -9,12 +9,12 @@ caused by that disease / are diagnosed by that test".
 from __future__ import annotations
 
 import re
-import warnings
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import TYPE_CHECKING, Any, Literal
 
 from ..errors import ICD10KBError, InvalidArgumentError, KnowledgePackError, KnowledgeWarning
+from ..warnsink import warn
 from .models import DiseaseEntry, Fact, FactEntry, FactKind, Gap, Identifier, KnowledgePack, KnowledgeProfile, Source
 
 if TYPE_CHECKING:
@@ -167,7 +167,7 @@ class KnowledgeIndex:
         for where, message in problems:
             self.problems += ((name, f"{where}: {message}"),)
             if on_missing == "warn":
-                warnings.warn(f"{name}: {where}: {message}", KnowledgeWarning, stacklevel=4)
+                warn(f"{name}: {where}: {message}", KnowledgeWarning, stacklevel=4)
         self.packs += (pack.id,)
         for i, code, disease in resolved:
             merged = self._diseases.setdefault(code, _Disease(code))
