@@ -25,7 +25,19 @@ def warn(message: str, category: type[Warning], stacklevel: int = 1) -> None:
     """Warn with *message*: to the sink of the current context, else through :func:`warnings.warn`.
 
     *stacklevel* counts as for :func:`warnings.warn` called where this is called.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If *message* is not text, *category* not a class of warning, or *stacklevel* not 1 to 100.
     """
+    from .arguments import check_int, check_text
+    from .errors import InvalidArgumentError
+
+    message = check_text(message, "message", 100_000)
+    if not (isinstance(category, type) and issubclass(category, Warning)):
+        raise InvalidArgumentError(category, "a class of warning (a subclass of Warning)", "category")
+    stacklevel = check_int(stacklevel, "stacklevel", 1, 100)
     sink = _SINK.get()
     if sink is None:
         warnings.warn(message, category, stacklevel=stacklevel + 1)

@@ -26,13 +26,13 @@ before any is dropped. Malformed codes and nulls are skipped, never raised.
 
 from __future__ import annotations
 
-import datetime
 from typing import TYPE_CHECKING, Any
 
 from ..arguments import check_bool, check_choice, check_int, check_text
 from ..errors import InvalidArgumentError
 from ..groupers.base import as_list
 from .adapters import encode, kind_of
+from .frame_checks import check_bound, patient_ids_error, window_error
 from .groupmap import Prepared, prepared_for
 from .release import ReleaseColumns
 
@@ -220,26 +220,6 @@ def group_patients(
     return Grouped(found, unassessed & ~found, prepared)
 
 
-#: The types a date bound (*start*, *end*) may have, besides None.
-_BOUNDS = (str, int, float, datetime.date, datetime.time)
-
-
-def _bound(value: object, what: str) -> object:
-    """A bound of the date window: None, text, a number or a date (a str subclass read as plain text)."""
-    if value is None:
-        return None
-    if isinstance(value, str):
-        return check_text(value, what, 100)
-    if type(value) is bool or not (isinstance(value, _BOUNDS) or type(value).__module__ == "numpy"):
-        raise InvalidArgumentError(value, "a bound of the window is a date, a datetime, text or a number", what)
-    return value
-
-
-def _window(start: object, end: object, date: str, exc: Exception) -> InvalidArgumentError:
-    reason = f"cannot be compared with the values of the column {date!r} ({type(exc).__name__})"
-    return InvalidArgumentError((start, end), reason, "date window")
-
-
 def per_patient(
     frame: Any,
     grouper: Any = "charlson-quan2005",
@@ -312,7 +292,7 @@ def per_patient(
     patient, code = check_text(patient, "patient column", 1000), check_text(code, "code column", 1000)
     poa = check_text(poa, "poa column", 1000) if poa is not None else None
     date = check_text(date, "date column", 1000) if date is not None else None
-    start, end = _bound(start, "start"), _bound(end, "end")
+    start, end = check_bound(start, "start"), check_bound(end, "end")
     if output is not None:
         output = check_choice(output, _OUTPUTS, "output")
     check_bool(assume_poa, "assume_poa flag")
@@ -350,7 +330,10 @@ def _pandas(
 ) -> Any:
     import pandas as pd
 
-    patients_index, patients = pd.factorize(frame[patient], use_na_sentinel=False)
+    try:
+        patients_index, patients = pd.factorize(frame[patient], use_na_sentinel=False)
+    except Exception as exc:  # the values' own hashing and equality: anything a user's object raises
+        raise patient_ids_error(patient, exc) from None
     codes, poas = frame[code], (frame[poa] if poa is not None else None)
     if date is not None and (start is not None or end is not None):
         keep = pd.Series(True, index=frame.index)
@@ -360,7 +343,7 @@ def _pandas(
             if end is not None:
                 keep &= frame[date] <= end
         except TypeError as exc:  # a bound that the column's values cannot be compared with
-            raise _window(start, end, date, exc) from None
+            raise window_error(start, end, date, exc) from None
         keep = keep.fillna(False).to_numpy(bool)
         patients_index, codes = patients_index[keep], codes[keep]
         poas = poas[keep] if poas is not None else None
@@ -408,10 +391,15 @@ def _polars(
         try:
             kept = frame.filter(condition.fill_null(False))
         except (pl.exceptions.PolarsError, TypeError) as exc:  # as for pandas
-            raise _window(start, end, date, exc) from None
+            raise window_error(start, end, date, exc) from None
     else:
         kept = frame
-    everyone = pc.dictionary_encode(frame[patient].to_arrow())
+    if frame.schema[patient] == pl.Object:  # Python objects: Arrow would see their addresses, not their values
+        raise patient_ids_error(patient, TypeError("a column of Python objects (pl.Object)"))
+    try:
+        everyone = pc.dictionary_encode(frame[patient].to_arrow())
+    except Exception as exc:  # what Arrow cannot encode (a nested type it has no dictionary for)
+        raise patient_ids_error(patient, exc) from None
     patients = everyone.dictionary
     if kept is frame:
         index = everyone.indices

@@ -27,9 +27,10 @@ import threading
 from collections.abc import Callable, Iterable, Mapping
 from typing import TYPE_CHECKING, Any
 
-from ..arguments import check_text
+from ..arguments import check_items, check_text
 from ..errors import ICD10KBError, InvalidArgumentError
 from ..files import Source, read_bytes
+from ..kbargument import resolve_kb
 from . import checks
 from .concepts import SYSTEM
 from .inputs import FhirError, Inputs
@@ -119,7 +120,7 @@ class Limits:
         for name, value in (("max_body", max_body), ("max_expansion", max_expansion)):
             if type(value) is not int or value < 1:
                 raise InvalidArgumentError(value, "a whole number, 1 or more", name)
-        if not isinstance(time_limit, (int, float)) or not 0 < time_limit <= 600:
+        if type(time_limit) not in (int, float) or not 0 < time_limit <= 600:  # not a bool, not NaN
             raise InvalidArgumentError(time_limit, "seconds, more than 0 and at most 600", "time_limit")
         self.max_body = max_body
         self.max_expansion = max_expansion
@@ -190,17 +191,25 @@ class TerminologyService:
         limits: Limits | None = None,
     ) -> None:
         from ..classification.releases import available
-        from ..load import load
 
-        self.kb = load() if kb is None else kb
-        self.base = base
+        self.kb = resolve_kb(kb)
+        self.base = check_text(base, "base", 2000)
+        if date_check is not None and not callable(date_check):
+            raise InvalidArgumentError(date_check, "the code-history hook (a function), or None", "date_check")
         self.date_check = date_check
-        self.limits = limits or Limits()
+        if limits is not None and not isinstance(limits, Limits):
+            raise InvalidArgumentError(limits, "a Limits, or None", "limits")
+        self.limits = limits if limits is not None else Limits()
         shipped = available()
-        wanted = tuple(shipped if releases is None else releases)
+        wanted = tuple(
+            shipped
+            if releases is None
+            else (check_text(name, "release", 100) for name in check_items(releases, "releases", 1000))
+        )
         for name in wanted:
             if name not in shipped:
                 raise InvalidArgumentError(name, f"not a shipped release ({', '.join(shipped)})", "release")
+        resources = check_items(resources, "resources", 100_000)
         self._loaded: dict[str, KnowledgeBase] = {self.kb.release.name: self.kb}
         self._names = tuple(dict.fromkeys((self.kb.release.name, *wanted)))
         self._lock = threading.Lock()
@@ -243,11 +252,11 @@ class TerminologyService:
     def add(self, resource: Mapping[str, Any]) -> None:
         """Serve a ValueSet, ConceptMap or CodeSystem (given as JSON)."""
         kind = resource.get("resourceType") if isinstance(resource, Mapping) else None
-        if kind not in _RESOURCE_TYPES:
+        if type(kind) is not str or kind not in _RESOURCE_TYPES:  # a plain str: no subclass's own __eq__
             raise InvalidArgumentError(resource, f"a {', '.join(_RESOURCE_TYPES)} resource", "resource")
         rid, url = resource.get("id"), resource.get("url")
-        if not isinstance(rid, str) or not isinstance(url, str) or not rid or not url:
-            raise InvalidArgumentError(rid, "a resource to serve needs an id and a url", "resource")
+        if type(rid) is not str or type(url) is not str or not rid or not url:
+            raise InvalidArgumentError(rid, "a resource to serve needs an id and a url (plain text)", "resource")
         if kind == "CodeSystem" and url == SYSTEM:
             raise InvalidArgumentError(url, "ICD-10-CM is served from the release itself", "resource")
         if (kind, rid) in self._by_id or (kind, url) in self._by_url:

@@ -24,13 +24,11 @@ import io
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, cast
+from typing import Any, cast
 
 from ..arguments import check_choice, check_text
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
-
-if TYPE_CHECKING:
-    from ..classification.core import Classification as KnowledgeBase
+from ..kbargument import resolve_kb as resolve_kb  # where the groupers import it from
 
 __all__ = [
     "GrouperMap",
@@ -42,7 +40,6 @@ __all__ = [
     "dotted",
     "frozen_mapping",
     "icd9_dotted",
-    "resolve_kb",
 ]
 
 _EMPTY: Mapping[str, Any] = MappingProxyType({})
@@ -235,17 +232,6 @@ def as_list(values: object, what: str, reason: str) -> list[Any]:
     if isinstance(values, tuple):
         return list(tuple.__iter__(values))
     return [*cast(Iterable[Any], values)]
-
-
-def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
-    """*kb*, or the default release when it is ``None``."""
-    if kb is None:
-        from .. import load
-
-        return load()
-    if not hasattr(kb, "release") or not hasattr(kb, "kind"):
-        raise InvalidArgumentError(kb, "pass a KnowledgeBase from icd10kb.load(), or None", "kb")
-    return kb
 
 
 def frozen_mapping(value: Mapping[str, Any]) -> Mapping[str, Any]:

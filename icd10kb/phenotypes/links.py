@@ -36,6 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import datasets
 from ..errors import InvalidArgumentError
+from ..kbargument import resolve_kb as resolve_kb  # where the phenotype modules import it from
 
 if TYPE_CHECKING:
     from ..classification.core import Classification as KnowledgeBase
@@ -48,7 +49,6 @@ __all__ = [
     "link_index",
     "reachable_codes",
     "release_key",
-    "resolve_kb",
 ]
 
 LINKS_DATASET = "hpo-icd10cm-links"
@@ -90,19 +90,6 @@ class Link:
     def source(self) -> str:
         """A readable name of the mapping source(s)."""
         return _SOURCES[self.path]
-
-
-def resolve_kb(kb: KnowledgeBase | None) -> KnowledgeBase:
-    """*kb*, or ``icd10kb.load()`` when it is None."""
-    if kb is None:
-        import icd10kb
-
-        return icd10kb.load()
-    from ..classification.core import Classification as KnowledgeBase
-
-    if not isinstance(kb, KnowledgeBase):
-        raise InvalidArgumentError(kb, "expected an icd10kb.KnowledgeBase or None", "kb")
-    return kb
 
 
 def release_key(kb: KnowledgeBase) -> str:
