@@ -10,8 +10,6 @@ plain ``str`` first, so that a subclass with a hostile ``__eq__`` or
 
 from __future__ import annotations
 
-from typing import Any
-
 from .errors import InvalidArgumentError
 
 __all__ = [
@@ -21,7 +19,6 @@ __all__ = [
     "check_choice",
     "check_int",
     "check_items",
-    "check_option",
     "check_stream",
     "check_text",
 ]
@@ -198,37 +195,6 @@ def check_stream(value: object, what: str) -> object:
     ):
         raise InvalidArgumentError(value, "an open text stream (with a write method)", _what(what))
     return value
-
-
-def check_option(args: object, name: str, kinds: tuple[type, ...]) -> Any:
-    """The option *name* of parsed command-line arguments (an ``argparse.Namespace``), if one of the types *kinds*.
-
-    A text option comes back as a plain ``str``; a missing option, or one of
-    another type (``1`` for ``True`` too), is an :class:`InvalidArgumentError`.
-
-    Examples
-    --------
-    >>> import argparse
-    >>> check_option(argparse.Namespace(release=None), "release", (str, type(None))) is None
-    True
-    """
-    import argparse
-
-    if not isinstance(args, argparse.Namespace):
-        raise InvalidArgumentError(
-            args, f"expected parsed arguments (argparse.Namespace), got {type(args).__name__}", "args"
-        )
-    if not isinstance(name, str) or type(kinds) is not tuple or not all(isinstance(k, type) for k in kinds):
-        raise InvalidArgumentError((name, kinds), "an option name (text) and a tuple of types", "option")
-    name = str.__getitem__(name, slice(None))
-    options = vars(args)
-    if name not in options:
-        raise InvalidArgumentError(args, f"it has no option {_what(name)!r}", "args")
-    value = options[name]
-    if not any(type(value) is kind or (kind is str and isinstance(value, str)) for kind in kinds):
-        wanted = " or ".join("None" if kind is type(None) else kind.__name__ for kind in kinds)
-        raise InvalidArgumentError(value, f"expected {wanted}", _what(name))
-    return str.__getitem__(value, slice(None)) if isinstance(value, str) else value
 
 
 def _what(what: object) -> str:

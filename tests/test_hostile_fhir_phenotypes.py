@@ -189,7 +189,7 @@ def test_fhir_command_handlers_check_their_arguments_and_streams() -> None:
     args = parser.parse_args(["fhir", "valuesets", "--kind", "chapter"])
     with pytest.raises(InvalidArgumentError, match="out"):
         cmd_fhir(args, io.BytesIO(), io.StringIO())  # type: ignore[arg-type]
-    with pytest.raises(InvalidArgumentError, match="args"):
+    with pytest.raises(InvalidArgumentError, match="the command line has no"):
         cmd_serve(argparse.Namespace(release=None), io.StringIO(), io.StringIO())
     with pytest.raises(InvalidArgumentError, match="no_notes"):
         cmd_fhir(argparse.Namespace(**{**vars(args), "no_notes": "no"}), io.StringIO(), io.StringIO())
@@ -276,17 +276,18 @@ def test_phenotype_command_handlers_check_their_arguments_and_streams(kb: icd10k
 
 
 def test_shared_checks_refuse_hostile_collections_streams_options_and_choices() -> None:
-    from icd10kb.arguments import check_choice, check_items, check_option, check_stream
+    from icd10kb.arguments import check_choice, check_items, check_stream
+    from icd10kb.cli.common import option
 
     with pytest.raises(InvalidArgumentError, match="codes"):
         check_items(RaisesFromEverything(), "codes", 10)
     with pytest.raises(InvalidArgumentError, match="out"):
         check_stream(RaisesFromEverything(), "out")
     with pytest.raises(InvalidArgumentError, match="option"):
-        check_option(argparse.Namespace(), HostileStr("x"), (str,))
+        option(argparse.Namespace(), HostileStr("x"), kinds=(str,))
     with pytest.raises(InvalidArgumentError, match="choices"):
         check_choice("a", None, "kind")  # type: ignore[arg-type]
-    assert check_option(argparse.Namespace(term=HostileStr("fever")), "term", (str,)) == "fever"
+    assert option(argparse.Namespace(term=HostileStr("fever")), "term", kinds=(str,)) == "fever"
 
 
 def test_the_phenotype_layer_encoder_refuses_what_json_cannot_hold() -> None:

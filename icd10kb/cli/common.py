@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import argparse
 from collections.abc import Callable
-from typing import TYPE_CHECKING, NamedTuple
+from typing import TYPE_CHECKING, Any, NamedTuple
 
 if TYPE_CHECKING:
     from ..kb import KnowledgeBase
@@ -88,10 +88,21 @@ def check_subparsers(subparsers: object) -> argparse._SubParsersAction:  # type:
 _MISSING = object()
 
 
-def option(args: argparse.Namespace, name: str, default: object = _MISSING) -> object:
+def option(
+    args: argparse.Namespace, name: str, default: object = _MISSING, *, kinds: tuple[type, ...] | None = None
+) -> Any:
     """``args.<name>``, or *default* when given and the option is absent, else InvalidArgumentError.
 
-    An option that is missing is a handler given the command line of another command.
+    An option that is missing is a handler given the command line of another command. With
+    *kinds*, the value must be of one of those types (``1`` is not ``True``; a ``str``
+    subclass comes back as a plain ``str``), else InvalidArgumentError naming the option.
+
+    Examples
+    --------
+    >>> option(argparse.Namespace(release=None), "release", kinds=(str, type(None))) is None
+    True
+    >>> option(argparse.Namespace(), "json", False)
+    False
     """
     from ..arguments import check_text
     from ..errors import InvalidArgumentError
@@ -99,7 +110,15 @@ def option(args: argparse.Namespace, name: str, default: object = _MISSING) -> o
     name = check_text(name, "option name", 100)
     if not isinstance(args, argparse.Namespace):
         raise InvalidArgumentError(args, "the parsed command line (argparse.Namespace)", "args")
+    if kinds is not None and (type(kinds) is not tuple or not all(isinstance(k, type) for k in kinds)):
+        raise InvalidArgumentError(kinds, "a tuple of types", "kinds")
     value = vars(args).get(name, default)
     if value is _MISSING:
         raise InvalidArgumentError(name, f"the command line has no {name!r}", "option")
+    if kinds is not None:
+        if not any(type(value) is kind or (kind is str and isinstance(value, str)) for kind in kinds):
+            wanted = " or ".join("None" if kind is type(None) else kind.__name__ for kind in kinds)
+            raise InvalidArgumentError(value, f"expected {wanted}", name)
+        if isinstance(value, str):
+            value = str.__getitem__(value, slice(None))
     return value

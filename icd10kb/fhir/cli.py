@@ -13,7 +13,8 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from ..arguments import check_choice, check_items, check_option, check_stream
+from ..arguments import check_choice, check_items, check_stream
+from ..cli.common import option
 from ..errors import ICD10KBError, InvalidArgumentError
 
 __all__ = ["add_parsers", "cmd_fhir", "cmd_serve"]
@@ -107,12 +108,12 @@ _TEXT, _MAYBE_TEXT = (str,), (str, type(None))
 def cmd_serve(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     """Run the server until interrupted."""
     out, err = check_stream(out, "out"), check_stream(err, "err")
-    release = check_option(args, "release", _MAYBE_TEXT)
-    paths = check_items(check_option(args, "resources", (list,)), "resources", 1000)
-    no_groupers, access_log = check_option(args, "no_groupers", (bool,)), check_option(args, "access_log", (bool,))
-    max_body, max_expansion = check_option(args, "max_body", (int,)), check_option(args, "max_expansion", (int,))
-    time_limit = check_option(args, "time_limit", (float, int))
-    host, port = check_option(args, "host", _TEXT), check_option(args, "port", (int,))
+    release = option(args, "release", kinds=_MAYBE_TEXT)
+    paths = check_items(option(args, "resources", kinds=(list,)), "resources", 1000)
+    no_groupers, access_log = option(args, "no_groupers", kinds=(bool,)), option(args, "access_log", kinds=(bool,))
+    max_body, max_expansion = option(args, "max_body", kinds=(int,)), option(args, "max_expansion", kinds=(int,))
+    time_limit = option(args, "time_limit", kinds=(float, int))
+    host, port = option(args, "host", kinds=_TEXT), option(args, "port", kinds=(int,))
     try:
         from .claims import grouper_resources, history_date_check
         from .server import ListenError, serve
@@ -151,10 +152,10 @@ def cmd_fhir(args: argparse.Namespace, out: TextIO, err: TextIO) -> int:
     from .resources import VALUE_SET_KINDS, value_sets, write_code_system
 
     out, err = check_stream(out, "out"), check_stream(err, "err")
-    release, output = check_option(args, "release", _MAYBE_TEXT), check_option(args, "output", _MAYBE_TEXT)
-    resource = check_choice(check_option(args, "resource", _TEXT), ("codesystem", "valuesets"), "resource")
-    kind = check_choice(check_option(args, "kind", _TEXT), VALUE_SET_KINDS, "kind")
-    no_notes = check_option(args, "no_notes", (bool,))
+    release, output = option(args, "release", kinds=_MAYBE_TEXT), option(args, "output", kinds=_MAYBE_TEXT)
+    resource = check_choice(option(args, "resource", kinds=_TEXT), ("codesystem", "valuesets"), "resource")
+    kind = check_choice(option(args, "kind", kinds=_TEXT), VALUE_SET_KINDS, "kind")
+    no_notes = option(args, "no_notes", kinds=(bool,))
     try:
         kb = _load(release)
         target = open(output, "w", encoding="utf-8") if output else out

@@ -22,7 +22,8 @@ import argparse
 import json
 from typing import Any, TextIO
 
-from ..arguments import check_option, check_stream
+from ..arguments import check_stream
+from ..cli.common import option
 from ..errors import ICD10KBError, InvalidArgumentError
 
 __all__ = ["add_parsers", "cmd_codes", "cmd_differential", "cmd_profile", "cmd_term"]
@@ -34,7 +35,7 @@ def _kb(args: argparse.Namespace) -> Any:
         return kb
     import icd10kb
 
-    return icd10kb.load(check_option(args, "release", (str, type(None))) if "release" in vars(args) else None)
+    return icd10kb.load(option(args, "release", kinds=(str, type(None))) if "release" in vars(args) else None)
 
 
 _TEXT, _FLAG = (str,), (bool,)
@@ -68,7 +69,7 @@ def cmd_term(args: argparse.Namespace, out: TextIO) -> int:
     from .ontology import ontology
 
     hpo = ontology()
-    term = hpo.resolve(check_option(args, "term", _TEXT))
+    term = hpo.resolve(option(args, "term", kinds=_TEXT))
     out.write(f"{term.id}  {term.label}\n")
     for s in term.synonyms:
         out.write(f"  synonym: {s.text} ({s.scope.lower()}{', ' + s.type if s.type else ''})\n")
@@ -92,8 +93,8 @@ def cmd_profile(args: argparse.Namespace, out: TextIO) -> int:
     """Show the HPO phenotypes of the diseases linked to a code."""
     from .profile import profile
 
-    code, broader = check_option(args, "code", _TEXT), check_option(args, "broader", _FLAG)
-    as_json = check_option(args, "json", _FLAG)
+    code, broader = option(args, "code", kinds=_TEXT), option(args, "broader", kinds=_FLAG)
+    as_json = option(args, "json", kinds=_FLAG)
     result = profile(code, _kb(args), broader=broader)
     if as_json:
         _json(result, out)
@@ -119,8 +120,8 @@ def cmd_codes(args: argparse.Namespace, out: TextIO) -> int:
     """List the codes whose linked diseases have a phenotype (or a more specific one)."""
     from .profile import codes_with_phenotype
 
-    term, broader = check_option(args, "term", _TEXT), check_option(args, "broader", _FLAG)
-    only_term, as_json = check_option(args, "only_term", _FLAG), check_option(args, "json", _FLAG)
+    term, broader = option(args, "term", kinds=_TEXT), option(args, "broader", kinds=_FLAG)
+    only_term, as_json = option(args, "only_term", kinds=_FLAG), option(args, "json", kinds=_FLAG)
     hits = codes_with_phenotype(term, _kb(args), broader=broader, descendants=not only_term)
     if as_json:
         _json(hits, out)
@@ -135,8 +136,8 @@ def cmd_differential(args: argparse.Namespace, out: TextIO) -> int:
     """Rank codes by how well their linked diseases match the given phenotypes."""
     from .differential import differential
 
-    terms, limit = check_option(args, "terms", (list,)), check_option(args, "limit", (int,))
-    broader, as_json = check_option(args, "broader", _FLAG), check_option(args, "json", _FLAG)
+    terms, limit = option(args, "terms", kinds=(list,)), option(args, "limit", kinds=(int,))
+    broader, as_json = option(args, "broader", kinds=_FLAG), option(args, "json", kinds=_FLAG)
     result = differential(terms, _kb(args), limit=limit, broader=broader)
     if as_json:
         _json(result, out)
