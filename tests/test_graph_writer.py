@@ -27,17 +27,18 @@ def test_random_writes_equal_add_edge(seed: int) -> None:
     rng = random.Random(seed)
     graph: nx.MultiDiGraph = nx.MultiDiGraph()
     oracle: nx.MultiDiGraph = nx.MultiDiGraph()
-    writer = _Writer(graph)
+    above = ReadOnlyDict((("n0", _HIERARCHY_SLOT),))  # the predecessor row n1 and n2 share, as 7th characters do
+    writer = _Writer(graph, {id(above)})
     for node in NODES:
         writer.node(node, {"label": node})
         oracle.add_node(node, label=node)
     assert graph._succ["n0"] is _EMPTY_ROW and graph._pred["n0"] is _EMPTY_ROW
-    # two hierarchy edges that share the one hierarchy slot, as _add_concepts writes them
+    # two hierarchy edges that share the one hierarchy slot and one predecessor row, as _add_concepts writes them
     for u, v in (("n0", "n1"), ("n0", "n2")):
         if graph._succ[u] is _EMPTY_ROW:
             dict.__setitem__(graph._succ, u, ReadOnlyDict())
         dict.__setitem__(graph._succ[u], v, _HIERARCHY_SLOT)
-        dict.__setitem__(graph._pred, v, ReadOnlyDict(((u, _HIERARCHY_SLOT),)))
+        dict.__setitem__(graph._pred, v, above)
         oracle.add_edge(u, v, key=HIERARCHY)
     proxies = [MappingProxyType({"x": i, "y": (i,)}) for i in range(3)]  # shared by many edges, as the layer's are
     for _ in range(rng.randint(5, 40)):
@@ -58,6 +59,7 @@ def test_random_writes_equal_add_edge(seed: int) -> None:
     # the mappings shared in, and the shared slots, are untouched
     assert [dict(p) for p in proxies] == [{"x": i, "y": (i,)} for i in range(3)]
     assert dict(_HIERARCHY_SLOT) == {HIERARCHY: _HIERARCHY_SLOT[HIERARCHY]} and len(_EMPTY_ROW) == 0
+    assert dict(above) == {"n0": _HIERARCHY_SLOT}
     for u, row in graph._succ.items():
         for v, slot in row.items():
             assert slot is graph._pred[v][u]  # one slot for both ends
@@ -81,3 +83,5 @@ def test_the_real_graph_shares_only_read_only_things_and_no_slot_leaks_a_key() -
     shared = {id(slot): slot for row in succ.values() for slot in row.values() if len(slots[id(slot)]) > 1}
     assert all(len(slot) == 1 for slot in shared.values())
     assert sum(len(edges) for edges in slots.values()) == sum(len(row) for row in succ.values())
+    # the 7th-character codes of one code share their predecessor row, and it names only that code
+    assert pred["S72.001A"] is pred["S72.001B"] and dict(pred["S72.001A"]) == {"S72.001": succ["S72.001"]["S72.001A"]}

@@ -28,6 +28,7 @@ the note's kind (see :mod:`icd10kb.notes.references`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 from itertools import pairwise
 from types import MappingProxyType
 from typing import TYPE_CHECKING, Any
@@ -133,16 +134,18 @@ class _Writer:
     every ``parent_of`` slot is one shared key dictionary (the hierarchy edges
     carry no data), so is the slot of every edge with the same key and the same
     shared attribute mapping (a note's edges to each of its targets, phenotype
-    edges with the same data), and so is the empty row of every node without
-    successors; a shared slot or row that would change becomes one of its own
-    first. With the phenotype layer read afresh (not kept), this leaves the
-    garbage collector 400,000 new objects to pass over after the build, where
-    there were 708,000.
+    edges with the same data); so is the empty row of every node without
+    successors, and the predecessor row of the 7th-character codes of one code.
+    A shared slot or row that would change becomes one of its own first. With
+    the phenotype layer read afresh (not kept), this leaves the garbage
+    collector 364,000 new objects to pass over after the build, where there
+    were 708,000.
     :func:`~icd10kb.graph.frozen.seal_built` then only wraps the node table and
     the two adjacency tables.
     """
 
-    def __init__(self, graph: nx.MultiDiGraph[str]) -> None:
+    def __init__(self, graph: nx.MultiDiGraph[str], shared_rows: Iterable[int] = ()) -> None:
+        self.rows = {id(_EMPTY_ROW), *shared_rows}  # ids of the rows nodes share: copied before a change
         self.nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
         self.succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
         self.pred: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
@@ -162,8 +165,8 @@ class _Writer:
         shared attributes gets the one slot ``{key: attributes}`` that all such edges share.
         """
         row = self.succ[u]
-        if row is _EMPTY_ROW:  # _own_row, inlined: this runs for every edge but the hierarchy's
-            row = self.succ[u] = ReadOnlyDict()
+        if id(row) in self.rows:  # a row nodes share (the empty one): the node's own copy first
+            row = self.succ[u] = ReadOnlyDict(row)
         slot = row.get(v)
         if slot is None and type(attributes) is MappingProxyType:
             slot = self.slots.get((key, id(attributes)))
@@ -171,15 +174,22 @@ class _Writer:
                 slot = self.slots[(key, id(attributes))] = ReadOnlyDict(((key, attributes),))
                 self.shared.add(id(slot))
             _put(row, v, slot)
-            _put(_own_row(self.pred, v), u, slot)
+            _put(self._own_row(self.pred, v), u, slot)
             return
         if slot is None or id(slot) in self.shared:  # a new slot, or a shared one to change: one of its own
             slot = ReadOnlyDict() if slot is None else ReadOnlyDict(slot)
             _put(row, v, slot)
-            _put(_own_row(self.pred, v), u, slot)
+            _put(self._own_row(self.pred, v), u, slot)
         if merge and key in slot:
             attributes = {**slot[key], **attributes}
         _put(slot, key, attributes if type(attributes) is MappingProxyType else MappingProxyType(attributes))
+
+    def _own_row(self, table: dict[str, Any], node: str) -> Any:
+        """*node*'s row in the adjacency *table*, made its own first if nodes share it."""
+        row = table[node]
+        if id(row) in self.rows:
+            row = table[node] = ReadOnlyDict(row)
+        return row
 
     def fact(self, code: str, fact: Fact) -> None:
         node, source, target, key = _fact_edge(code, fact)
@@ -218,8 +228,8 @@ def build_graph(kb: Classification, knowledge: KnowledgeIndex, *, phenotypes: bo
 
     check_bool(phenotypes, "phenotypes")
     graph: nx.MultiDiGraph[str] = nx.MultiDiGraph(name=f"ICD-10-CM {kb.release.name}")
-    _add_concepts(kb, graph)
-    writer = _Writer(graph)
+    shared_rows = _add_concepts(kb, graph)
+    writer = _Writer(graph, shared_rows)
     for code in knowledge.codes:
         for fact in knowledge.profile(code).facts:
             writer.fact(code, fact)
@@ -250,44 +260,38 @@ _put = dict.__setitem__  # how the builder fills its read-only dictionaries
 _EMPTY_ROW: Any = ReadOnlyDict()
 
 
-def _own_row(table: dict[str, Any], node: str) -> Any:
-    """*node*'s row in the adjacency *table*, made its own first if it is still the shared empty row."""
-    row = table[node]
-    if row is _EMPTY_ROW:
-        row = table[node] = ReadOnlyDict()
-    return row
+def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> set[int]:
+    """Every concept as a node (its attributes read-only) and every ``parent_of`` edge.
 
-
-def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
-    """Every concept as a node (its attributes read-only) and every ``parent_of`` edge."""
+    Returns the ids of the rows it shares: the predecessor row of the 7th-character codes
+    of one code (``{code: parent_of}`` for each of them) is one read-only dictionary.
+    """
     store = kb.store
-    ids, kinds, parents, depths, billable = store.ids, store.kinds, store.parents, store.depths, store.billable
-    titles, offsets, seventh, meanings = store.titles, store.offsets, store.seventh, store.meanings
-    official = store.official
+    ids, parents, seventh, meanings, official = store.ids, store.parents, store.seventh, store.meanings, store.official
+    titles, offsets = store.titles, store.offsets
     names = {letter: kind for kind, letter in KINDS.items()}
     nodes: dict[str, Any] = graph._node  # type: ignore[attr-defined]
     succ: dict[str, dict[str, dict[str, Any]]] = graph._succ  # type: ignore[attr-defined]
     pred: dict[str, dict[str, dict[str, Any]]] = graph._pred  # type: ignore[attr-defined]
     chapter = ""
     has_children = set(parents)
-    for position in range(store.size):
-        code, letter = ids[position], kinds[position]
+    shared: set[int] = set()
+    rows = zip(range(store.size), ids, store.kinds, parents, store.depths, store.billable, offsets, offsets[1:])
+    for position, code, letter, up, depth, billable, start, end in rows:
         if letter == "C":  # pre-order: a chapter comes before everything in it
             chapter = code
-        title = titles[offsets[position] : offsets[position + 1]]
-        depth = depths[position]
+        title = titles[start:end]
         nodes[code] = MappingProxyType(
             {
                 "kind": names[letter],
                 "title": official.get(code, title) if letter in "CB" else title,  # with its range
-                "billable": billable[position] == 1,
+                "billable": billable == 1,
                 "depth": depth,
                 "chapter": chapter,
             }
         )
         entry = seventh.get(position)
         succ[code] = row = ReadOnlyDict() if entry or position in has_children else _EMPTY_ROW
-        up = parents[position]
         if up >= 0:
             _put(succ[ids[up]], code, _HIERARCHY_SLOT)
             pred[code] = ReadOnlyDict(((ids[up], _HIERARCHY_SLOT),))
@@ -296,6 +300,8 @@ def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
         if entry:
             chars, rule = entry
             stem, meaning = store.seventh_stem(position), meanings[rule]
+            above = ReadOnlyDict(((code, _HIERARCHY_SLOT),))  # every child's predecessor row: shared
+            shared.add(id(above))
             for char in chars:
                 child = stem + char
                 nodes[child] = MappingProxyType(
@@ -307,8 +313,9 @@ def _add_concepts(kb: Classification, graph: nx.MultiDiGraph[str]) -> None:
                         "chapter": chapter,
                     }
                 )
-                succ[child], pred[child] = _EMPTY_ROW, ReadOnlyDict(((code, _HIERARCHY_SLOT),))
+                succ[child], pred[child] = _EMPTY_ROW, above
                 _put(row, child, _HIERARCHY_SLOT)
+    return shared
 
 
 def hierarchy_view(graph: nx.MultiDiGraph[str]) -> nx.MultiDiGraph[str]:
