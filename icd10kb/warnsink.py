@@ -11,6 +11,7 @@ same at once do not disturb each other.
 
 from __future__ import annotations
 
+import sys
 import warnings
 from collections.abc import Callable, Iterator
 from contextlib import contextmanager
@@ -21,28 +22,33 @@ __all__ = ["warn", "warnings_to"]
 _SINK: ContextVar[Callable[[str], object] | None] = ContextVar("icd10kb_warning_sink", default=None)
 
 
-def warn(message: str, category: type[Warning], stacklevel: int = 1) -> None:
-    """Warn with *message*: to the sink of the current context, else through :func:`warnings.warn`.
-
-    *stacklevel* counts as for :func:`warnings.warn` called where this is called.
+def warn(message: str, category: type[Warning]) -> None:
+    """Warn with *message*: to the sink of the current context, else through :func:`warnings.warn`,
+    pointing at the first caller outside icd10kb (the user's own line).
 
     Raises
     ------
     InvalidArgumentError
-        If *message* is not text, *category* not a class of warning, or *stacklevel* not 1 to 100.
+        If *message* is not text, or *category* not a class of warning.
     """
-    from .arguments import check_int, check_text
+    from .arguments import check_text
     from .errors import InvalidArgumentError
 
     message = check_text(message, "message", 100_000)
     if not (isinstance(category, type) and issubclass(category, Warning)):
         raise InvalidArgumentError(category, "a class of warning (a subclass of Warning)", "category")
-    stacklevel = check_int(stacklevel, "stacklevel", 1, 100)
     sink = _SINK.get()
-    if sink is None:
-        warnings.warn(message, category, stacklevel=stacklevel + 1)
-    else:
+    if sink is not None:
         sink(message)
+        return
+    frame, level = sys._getframe(1), 2  # stacklevel 2: this function's caller
+    while frame.f_back is not None and _inside(frame.f_globals.get("__name__")):
+        frame, level = frame.f_back, level + 1
+    warnings.warn(message, category, stacklevel=level)
+
+
+def _inside(module: object) -> bool:
+    return type(module) is str and (module == "icd10kb" or module.startswith("icd10kb."))
 
 
 @contextmanager

@@ -112,3 +112,14 @@ def test_the_groupers_and_phenotypes_refuse_what_is_not_a_knowledge_base(kb: obj
         grouper_map("charlson-quan2005", kb)  # type: ignore[arg-type]
     with pytest.raises(icd10kb.InvalidArgumentError, match="KnowledgeBase"):
         graph_layer(kb)  # type: ignore[arg-type]
+
+
+def test_the_service_takes_a_set_of_release_names_and_wants_the_whole_knowledge_base(
+    kb: icd10kb.KnowledgeBase,
+) -> None:
+    from icd10kb.classification.core import Classification
+
+    assert TerminologyService(kb, releases={"2021", "2026-04-01"})._names == ("2026-04-01", "2021")
+    core = Classification.__new__(Classification)  # the core alone: no notes or knowledge to answer from
+    with pytest.raises(icd10kb.InvalidArgumentError, match="KnowledgeBase"):
+        TerminologyService(core)  # type: ignore[arg-type]

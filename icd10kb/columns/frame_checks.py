@@ -20,9 +20,18 @@ def check_bound(value: object, what: str) -> object:
         return None
     if isinstance(value, str):
         return check_text(value, what, 100)
-    if type(value) is bool or not (isinstance(value, BOUNDS) or type(value).__module__ == "numpy"):
+    if type(value) is bool or not (isinstance(value, BOUNDS) or _numpy_scalar(value)):
         raise InvalidArgumentError(value, "a bound of the window is a date, a datetime, text or a number", what)
     return value
+
+
+def _numpy_scalar(value: object) -> bool:
+    """Whether *value* is one numpy value (a ``numpy.datetime64``, a number), not an array."""
+    if type(value).__module__ != "numpy":
+        return False
+    import numpy
+
+    return isinstance(value, numpy.generic)
 
 
 def patient_ids_error(patient: str, exc: Exception) -> InvalidArgumentError:

@@ -220,6 +220,14 @@ def group_patients(
     return Grouped(found, unassessed & ~found, prepared)
 
 
+def _values(array: Any) -> Any:
+    """An Arrow array of a polars column, a dictionary (Categorical, Enum) read as its values:
+    dictionary_encode would keep its categories, used or not, in their own order."""
+    import pyarrow as pa
+
+    return array.cast(array.type.value_type) if pa.types.is_dictionary(array.type) else array
+
+
 def per_patient(
     frame: Any,
     grouper: Any = "charlson-quan2005",
@@ -342,7 +350,7 @@ def _pandas(
                 keep &= frame[date] >= start
             if end is not None:
                 keep &= frame[date] <= end
-        except TypeError as exc:  # a bound that the column's values cannot be compared with
+        except Exception as exc:  # a bound the column's values cannot be compared with (their own errors too)
             raise window_error(start, end, date, exc) from None
         keep = keep.fillna(False).to_numpy(bool)
         patients_index, codes = patients_index[keep], codes[keep]
@@ -390,21 +398,21 @@ def _polars(
             condition &= pl.col(date) <= end
         try:
             kept = frame.filter(condition.fill_null(False))
-        except (pl.exceptions.PolarsError, TypeError) as exc:  # as for pandas
+        except Exception as exc:  # as for pandas (polars' own errors, or a bound it cannot read)
             raise window_error(start, end, date, exc) from None
     else:
         kept = frame
     if frame.schema[patient] == pl.Object:  # Python objects: Arrow would see their addresses, not their values
         raise patient_ids_error(patient, TypeError("a column of Python objects (pl.Object)"))
-    try:
-        everyone = pc.dictionary_encode(frame[patient].to_arrow())
+    try:  # the null patient is a patient, as in pandas; patients in order of first appearance
+        everyone = pc.dictionary_encode(_values(frame[patient].to_arrow()), null_encoding="encode")
+        patients = everyone.dictionary
+        if kept is frame:
+            index = everyone.indices
+        else:
+            index = pc.index_in(_values(kept[patient].to_arrow()), value_set=patients, skip_nulls=False)
     except Exception as exc:  # what Arrow cannot encode (a nested type it has no dictionary for)
         raise patient_ids_error(patient, exc) from None
-    patients = everyone.dictionary
-    if kept is frame:
-        index = everyone.indices
-    else:
-        index = pc.index_in(kept[patient].to_arrow(), value_set=patients)
     grouped = group_patients(
         index.to_numpy(zero_copy_only=False),
         len(patients),

@@ -120,7 +120,7 @@ class Limits:
         for name, value in (("max_body", max_body), ("max_expansion", max_expansion)):
             if type(value) is not int or value < 1:
                 raise InvalidArgumentError(value, "a whole number, 1 or more", name)
-        if type(time_limit) not in (int, float) or not 0 < time_limit <= 600:  # not a bool, not NaN
+        if type(time_limit) is bool or not isinstance(time_limit, (int, float)) or not 0 < time_limit <= 600:  # NaN too
             raise InvalidArgumentError(time_limit, "seconds, more than 0 and at most 600", "time_limit")
         self.max_body = max_body
         self.max_expansion = max_expansion
@@ -128,27 +128,69 @@ class Limits:
 
 
 class _Map:
-    """A concept map with its indexes for ``$translate``."""
+    """A concept map with its indexes for ``$translate``.
+
+    Raises
+    ------
+    InvalidArgumentError
+        If the map is not shaped as FHIR says (groups, elements and targets are lists of
+        objects; codes, systems and equivalences are text), naming where.
+    """
 
     def __init__(self, resource: dict[str, Any]) -> None:
         self.resource = resource
         self.forward: dict[tuple[str, str], list[dict[str, Any]]] = {}
         self.backward: dict[tuple[str, str], list[dict[str, Any]]] = {}
-        for group in resource.get("group", ()):
-            source, target = group.get("source", ""), group.get("target", "")
-            for element in group.get("element", ()):
-                for entry in element.get("target", ()):
-                    if not entry.get("code") or entry.get("equivalence") in ("unmatched", "disjoint"):
+        for g, group in enumerate(_objects(resource.get("group"), "group")):
+            source, target = _text(group.get("source", ""), f"group[{g}].source"), _text(
+                group.get("target", ""), f"group[{g}].target"
+            )
+            for e, element in enumerate(_objects(group.get("element"), f"group[{g}].element")):
+                code = _text(element.get("code"), f"group[{g}].element[{e}].code", required=True)
+                display = element.get("display")
+                for t, entry in enumerate(_objects(element.get("target"), f"group[{g}].element[{e}].target")):
+                    where = f"group[{g}].element[{e}].target[{t}]"
+                    to = _text(entry.get("code"), f"{where}.code")
+                    equivalence = _text(entry.get("equivalence", "equivalent"), f"{where}.equivalence")
+                    if not to or equivalence in ("unmatched", "disjoint"):
                         continue  # says there is no translation: nothing for $translate to return
-                    match = {"equivalence": entry.get("equivalence", "equivalent")}
-                    coding = {"system": target, "code": entry.get("code"), "display": entry.get("display")}
-                    self.forward.setdefault((source, element["code"]), []).append(
+                    match = {"equivalence": equivalence}
+                    coding = {"system": target, "code": to, "display": entry.get("display")}
+                    self.forward.setdefault((source, code), []).append(
                         {**match, "concept": {k: v for k, v in coding.items() if v}}
                     )
-                    back = {"system": source, "code": element["code"], "display": element.get("display")}
-                    self.backward.setdefault((target, entry.get("code")), []).append(
+                    back = {"system": source, "code": code, "display": display}
+                    self.backward.setdefault((target, to), []).append(
                         {**match, "concept": {k: v for k, v in back.items() if v}}
                     )
+
+
+def _ordered(releases: object) -> object:
+    """A set of release names as a sorted list (a set has no order; the names are looked up one by one)."""
+    if isinstance(releases, (set, frozenset)):
+        names = list(frozenset.__iter__(releases) if isinstance(releases, frozenset) else set.__iter__(releases))
+        if all(type(name) is str for name in names):
+            return sorted(names)
+        return names  # check_text names the first that is not text
+    return releases
+
+
+def _objects(value: object, where: str) -> list[Mapping[str, Any]]:
+    """A list of JSON objects of a concept map (absent: none)."""
+    if value is None:
+        return []
+    if type(value) is not list or not all(isinstance(item, Mapping) for item in value):
+        raise InvalidArgumentError(value, f"{where} of a ConceptMap is a list of objects", "resource")
+    return value
+
+
+def _text(value: object, where: str, *, required: bool = False) -> str:
+    """A text field of a concept map, a plain ``str`` ("" when absent and not *required*)."""
+    if value is None and not required:
+        return ""
+    if not isinstance(value, str) or (required and not value):
+        raise InvalidArgumentError(value, f"{where} of a ConceptMap is text", "resource")
+    return check_text(value, where, 10_000)
 
 
 class TerminologyService:
@@ -191,8 +233,11 @@ class TerminologyService:
         limits: Limits | None = None,
     ) -> None:
         from ..classification.releases import available
+        from ..kb import KnowledgeBase as Facade
 
         self.kb = resolve_kb(kb)
+        if not isinstance(self.kb, Facade):  # the service answers from notes and knowledge too
+            raise InvalidArgumentError(kb, "pass a KnowledgeBase from icd10kb.load(), or None", "kb")
         self.base = check_text(base, "base", 2000)
         if date_check is not None and not callable(date_check):
             raise InvalidArgumentError(date_check, "the code-history hook (a function), or None", "date_check")
@@ -204,7 +249,7 @@ class TerminologyService:
         wanted = tuple(
             shipped
             if releases is None
-            else (check_text(name, "release", 100) for name in check_items(releases, "releases", 1000))
+            else (check_text(name, "release", 100) for name in check_items(_ordered(releases), "releases", 1000))
         )
         for name in wanted:
             if name not in shipped:
@@ -262,12 +307,14 @@ class TerminologyService:
         if (kind, rid) in self._by_id or (kind, url) in self._by_url:
             raise InvalidArgumentError(rid, f"a {kind} with this id or url is already served", "resource")
         stored = dict(resource)
+        built_map = _Map(stored) if kind == "ConceptMap" else None  # checked before anything is kept
+        flat = _flat(stored.get("concept", [])) if kind == "CodeSystem" else None
         self._by_id[(kind, rid)] = stored
         self._by_url[(kind, url)] = stored
-        if kind == "ConceptMap":
-            self._maps[url] = _Map(stored)
-        if kind == "CodeSystem":
-            self._systems[url] = _flat(stored.get("concept", []))
+        if built_map is not None:
+            self._maps[url] = built_map
+        if flat is not None:
+            self._systems[url] = flat
 
     def flat_code_system(self, url: str) -> dict[str, str] | None:
         """The concepts (code to display) of a served code system other than ICD-10-CM, or None."""

@@ -167,7 +167,7 @@ class KnowledgeIndex:
         for where, message in problems:
             self.problems += ((name, f"{where}: {message}"),)
             if on_missing == "warn":
-                warn(f"{name}: {where}: {message}", KnowledgeWarning, stacklevel=4)
+                warn(f"{name}: {where}: {message}", KnowledgeWarning)  # pointing at the user's line
         self.packs += (pack.id,)
         for i, code, disease in resolved:
             merged = self._diseases.setdefault(code, _Disease(code))
