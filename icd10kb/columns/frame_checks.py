@@ -44,8 +44,7 @@ def patient_ids_error(patient: str, exc: Exception) -> InvalidArgumentError:
 def window_error(start: object, end: object, date: str, exc: Exception) -> InvalidArgumentError:
     """The error for window bounds that the date column's values cannot be compared with."""
     date = check_text(date, "date column", 1000)
-    _said(exc)
-    reason = f"cannot be compared with the values of the column {date!r} ({type(exc).__name__})"
+    reason = f"cannot be compared with the values of the column {date!r} ({_said(exc)})"
     return InvalidArgumentError((start, end), reason, "date window")
 
 

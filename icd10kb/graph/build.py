@@ -164,9 +164,7 @@ class _Writer:
         *attributes* is a dict, or a ``MappingProxyType`` that edges may share: a new edge with
         shared attributes gets the one slot ``{key: attributes}`` that all such edges share.
         """
-        row = self.succ[u]
-        if id(row) in self.rows:  # a row nodes share (the empty one): the node's own copy first
-            row = self.succ[u] = ReadOnlyDict(row)
+        row = self._own_row(self.succ, u)
         slot = row.get(v)
         if slot is None and type(attributes) is MappingProxyType:
             slot = self.slots.get((key, id(attributes)))

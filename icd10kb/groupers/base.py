@@ -28,7 +28,6 @@ from typing import Any, cast
 
 from ..arguments import check_choice, check_text
 from ..errors import CodeNotFoundError, InvalidArgumentError, InvalidCodeError
-from ..kbargument import resolve_kb as resolve_kb  # where the groupers import it from
 
 __all__ = [
     "GrouperMap",

@@ -47,7 +47,8 @@ from typing import TYPE_CHECKING, Any
 from .. import datasets
 from ..arguments import check_bool
 from ..errors import DataFileError, InvalidArgumentError
-from .base import GrouperMap, _dotted, _frozen, as_list, check_choice, code_key, resolve_kb
+from ..kbargument import resolve_kb
+from .base import GrouperMap, _dotted, _frozen, as_list, check_choice, code_key
 
 if TYPE_CHECKING:
     from ..classification.core import Classification as KnowledgeBase

@@ -31,8 +31,9 @@ from typing import TYPE_CHECKING, Any
 from ..arguments import check_items
 from ..errors import InvalidArgumentError, check_limit
 from ..extras import require
+from ..kbargument import resolve_kb
 from .annotations import disease_annotations
-from .links import check_broader, link_index, release_key, resolve_kb
+from .links import check_broader, link_index, release_key
 from .ontology import ontology
 from .similarity import arrays
 

@@ -35,8 +35,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING, Any
 
+from ..kbargument import resolve_kb
 from .annotations import AnnotationRow, disease_annotations
-from .links import check_broader, link_index, resolve_kb
+from .links import check_broader, link_index
 from .ontology import ontology
 
 if TYPE_CHECKING:

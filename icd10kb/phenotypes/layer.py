@@ -25,8 +25,8 @@ import json
 from typing import TYPE_CHECKING, Any
 
 from ..errors import DataFileError
+from ..kbargument import resolve_kb
 from .graph import graph_edges
-from .links import resolve_kb
 
 if TYPE_CHECKING:
     from ..classification.core import Classification as KnowledgeBase

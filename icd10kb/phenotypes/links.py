@@ -36,7 +36,7 @@ from typing import TYPE_CHECKING, Any
 
 from .. import datasets
 from ..errors import InvalidArgumentError
-from ..kbargument import resolve_kb as resolve_kb  # where the phenotype modules import it from
+from ..kbargument import resolve_kb
 
 if TYPE_CHECKING:
     from ..classification.core import Classification as KnowledgeBase

@@ -27,8 +27,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..kbargument import resolve_kb
 from .annotations import FREQUENCY_TERMS, disease_annotations
-from .links import Link, check_broader, link_index, resolve_kb
+from .links import Link, check_broader, link_index
 from .ontology import ontology
 
 if TYPE_CHECKING:

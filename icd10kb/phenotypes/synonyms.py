@@ -38,8 +38,9 @@ from __future__ import annotations
 
 from typing import TYPE_CHECKING
 
+from ..kbargument import resolve_kb
 from .annotations import disease_annotations
-from .links import link_index, release_key, resolve_kb
+from .links import link_index, release_key
 from .ontology import ROOT, _fold, ontology
 
 if TYPE_CHECKING:
